@@ -1,0 +1,160 @@
+//! The enriched event: what the worker publishes for every article.
+//!
+//! These types are the output schema (`schemas/enriched-article.schema.json`
+//! describes the same shape for consumers). Every `start`/`end` is a Unicode
+//! code point offset into [`EnrichedArticle::text`], `start` inclusive and
+//! `end` exclusive, the convention of most NLP corpora and of Python strings.
+//!
+//! Field order here is the field order on the wire, and nothing in the
+//! payload depends on a hash map's iteration order or on the clock, so the
+//! same input always serializes to the same bytes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Bumped on any change a consumer could notice.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A half-open range of code points in the article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrichedArticle {
+    pub schema_version: u32,
+    pub id: String,
+    pub title: Option<String>,
+    /// ISO 8601 date or datetime; never invented from the clock.
+    pub published: Option<String>,
+    pub dateline: Option<Dateline>,
+    /// ISO 639-1 code.
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+    pub word_count: usize,
+    pub sentence_count: usize,
+    pub reading_time_seconds: u32,
+    pub paragraphs: Vec<Span>,
+    pub boilerplate: Vec<Boilerplate>,
+    pub related: Vec<RelatedHeadline>,
+    pub entities: Entities,
+    pub quotes: Vec<Quote>,
+    /// Hash of the normalized body, equal for reposts of the same story.
+    pub content_hash: String,
+    /// 64-bit SimHash of the body's word shingles, as 16 hex digits; close
+    /// Hamming distance means near-duplicate text.
+    pub simhash: String,
+    /// The article text: the body as received, minus a `date …` prefix.
+    pub text: String,
+    /// Unknown fields of the raw event, passed through.
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dateline {
+    pub place: String,
+    pub agency: Option<String>,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoilerplateKind {
+    Advertisement,
+    Related,
+    Promo,
+    Caption,
+    Credit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    pub kind: BoilerplateKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedHeadline {
+    pub title: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Entities {
+    pub people: Vec<Person>,
+    pub organizations: Vec<Organization>,
+    pub places: Vec<Place>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// The canonical (longest) name the text gives, e.g. `Volodymyr Zelenskyy`.
+    pub name: String,
+    /// Titles the text gives the person, e.g. `Ukrainian President`.
+    pub roles: Vec<String>,
+    pub mentions: Vec<Span>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub name: String,
+    pub kind: Option<String>,
+    pub mentions: Vec<Span>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    pub kind: Option<String>,
+    pub mentions: Vec<Span>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteKind {
+    /// Words between quotation marks.
+    Direct,
+    /// Reported speech: `He added that …`.
+    Indirect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub kind: QuoteKind,
+    /// The quoted words: for a direct quote, its segments joined by a space.
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// The pieces between quotation marks (a quote split by its attribution
+    /// has two); one segment equal to the quote's span otherwise.
+    pub segments: Vec<Span>,
+    pub speaker: Option<Speaker>,
+    pub cue: Option<Cue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// The resolved person or organization (`Volodymyr Zelenskyy` for `he`).
+    pub name: String,
+    /// The mention in the text this quote is attributed to.
+    pub start: usize,
+    pub end: usize,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}

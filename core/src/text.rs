@@ -1,0 +1,219 @@
+//! Text primitives shared by every extractor: paragraphs, sentences, words,
+//! and the conversion from byte offsets (what Rust slices use) to code point
+//! offsets (what the enriched event publishes).
+//!
+//! Extractors work on byte ranges into the article text, which is cheap and
+//! safe to slice; only the final assembly converts to code points, once.
+
+use std::ops::Range;
+
+/// Converts byte offsets of one string into code point offsets.
+///
+/// For ASCII text the two are equal and the conversion is free; otherwise it
+/// is a binary search over the positions of multi-byte characters, so the
+/// cost is O(log n) per offset with one O(n) pass to build.
+#[derive(Debug, Clone)]
+pub struct CharOffsets {
+    /// For every multi-byte character: its byte offset and the number of
+    /// extra bytes seen up to and including it.
+    multibyte: Vec<(usize, usize)>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let mut multibyte = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (i, c) in text.char_indices() {
+                let len = c.len_utf8();
+                if len > 1 {
+                    extra += len - 1;
+                    multibyte.push((i, extra));
+                }
+            }
+        }
+        Self { multibyte }
+    }
+
+    /// The code point offset of byte offset `byte`, which must lie on a
+    /// character boundary (every offset the extractors produce does).
+    pub fn to_char(&self, byte: usize) -> usize {
+        // Characters that start before `byte` contribute their extra bytes.
+        let n = self.multibyte.partition_point(|&(pos, _)| pos < byte);
+        match n {
+            0 => byte,
+            _ => byte - self.multibyte[n - 1].1,
+        }
+    }
+}
+
+/// The byte ranges of the paragraphs: maximal runs of text between line
+/// breaks, without surrounding white space. News text separates paragraphs
+/// with a blank line or with a single line break; both count.
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let range = trim_range(text, line_start..line_start + line.len());
+        if !range.is_empty() {
+            out.push(range);
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// Narrows `range` to exclude leading and trailing white space.
+pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.end - (slice.len() - slice.trim_end().len());
+    start..end.max(start)
+}
+
+/// Counts words: runs of non-space characters holding a letter or digit.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Abbreviations after which a period does not end a sentence (lowercase,
+/// without the final period).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "cmdr", "adm", "maj", "pres", "st", "jr", "sr", "rev", "hon", "u.s", "u.k", "u.n", "e.g",
+    "i.e", "vs", "etc", "inc", "co", "corp", "ltd", "no", "jan", "feb", "mar", "apr", "aug",
+    "sept", "sep", "oct", "nov", "dec", "a.m", "p.m", "mt", "ft", "ave", "blvd", "d.c", "calif",
+    "fla", "ga", "ill", "mass", "mich", "minn", "n.y", "n.j", "pa", "va", "wash", "wis", "ariz",
+    "colo", "conn", "ky", "la", "md", "mo", "nev", "okla", "ore", "tenn", "tex",
+];
+
+/// Splits one paragraph (a byte range of `text`) into sentence byte ranges.
+///
+/// A sentence ends at `.`, `!` or `?` (with any closing quotes or brackets
+/// after it) followed by white space and then an uppercase letter, a digit
+/// or an opening quote, unless the word before the period is a known
+/// abbreviation or a single initial (`John F. Kennedy`). A rule-based
+/// splitter is the right tool here: news text is edited prose, and it is
+/// linear in the input.
+pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = para.start;
+    let mut i = para.start;
+    while i < para.end {
+        let b = bytes[i];
+        if matches!(b, b'.' | b'!' | b'?') {
+            let mut end = i + 1;
+            end = skip_closers(text, end, para.end);
+            if end < para.end && is_sentence_break(text, start, i, end, para.end) {
+                let range = trim_range(text, start..end);
+                if !range.is_empty() {
+                    out.push(range);
+                }
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let range = trim_range(text, start..para.end);
+    if !range.is_empty() {
+        out.push(range);
+    }
+    out
+}
+
+/// Skips closing quotation marks and brackets after a sentence-final mark.
+fn skip_closers(text: &str, mut at: usize, limit: usize) -> usize {
+    while at < limit {
+        let c = text[at..].chars().next().unwrap_or(' ');
+        if matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
+            at += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+fn is_sentence_break(
+    text: &str,
+    sent_start: usize,
+    mark: usize,
+    after: usize,
+    limit: usize,
+) -> bool {
+    let rest = &text[after..limit];
+    let trimmed = rest.trim_start();
+    if trimmed.len() == rest.len() {
+        return false; // no white space after the mark: `U.S.A`, `3.5`
+    }
+    let Some(next) = trimmed.chars().next() else {
+        return false;
+    };
+    if !(next.is_uppercase()
+        || next.is_ascii_digit()
+        || matches!(next, '"' | '“' | '‘' | '(' | '«'))
+    {
+        return false;
+    }
+    if text.as_bytes()[mark] != b'.' {
+        return true;
+    }
+    let word = text[sent_start..mark]
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"')
+        .next()
+        .unwrap_or("");
+    let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    let lower = word.to_ascii_lowercase();
+    !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_ascii_and_multibyte() {
+        let t = "a“b”c";
+        let o = CharOffsets::new(t);
+        let idx: Vec<usize> = t.char_indices().map(|(i, _)| o.to_char(i)).collect();
+        assert_eq!(idx, vec![0, 1, 2, 3, 4]);
+        assert_eq!(o.to_char(t.len()), 5);
+        let ascii = CharOffsets::new("plain");
+        assert_eq!(ascii.to_char(3), 3);
+    }
+
+    #[test]
+    fn paragraphs_split_on_line_breaks() {
+        let t = " One.\n\nTwo two.\nThree\n\n\n";
+        let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(p, vec!["One.", "Two two.", "Three"]);
+    }
+
+    #[test]
+    fn words_skip_punctuation() {
+        assert_eq!(word_count("“Hello, world” — he said ."), 4);
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_initials_and_quotes() {
+        let t = "Sen. John F. Kennedy spoke in Washington, D.C. Friday. “We won.” He left! Then 3.5 percent rose.";
+        let s: Vec<&str> = sentences(t, 0..t.len())
+            .into_iter()
+            .map(|r| &t[r])
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                "Sen. John F. Kennedy spoke in Washington, D.C. Friday.",
+                "“We won.”",
+                "He left!",
+                "Then 3.5 percent rose."
+            ]
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per subcommand of the `article-enricher` binary.
+
+pub mod enrich;

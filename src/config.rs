@@ -1,0 +1,244 @@
+//! Configuration: `config/default.toml` compiled in, then a `--config`
+//! file, then `ARTICLE_ENRICHER__SECTION__KEY` environment variables, then
+//! command-line flags. Validated once at start, so that a typo stops the
+//! program with the key's name instead of surfacing as odd behaviour later.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::{Deserialize, Deserializer};
+
+/// The defaults, documented key by key.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Prefix of the environment variables that override configuration keys.
+pub const ENV_PREFIX: &str = "ARTICLE_ENRICHER__";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub enrich: EnrichConfig,
+    pub log: LogConfig,
+    pub kafka: KafkaConfig,
+    pub topics: TopicsConfig,
+    pub worker: WorkerConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrichConfig {
+    pub max_payload_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    pub brokers: String,
+    pub group_id: String,
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicsConfig {
+    #[serde(deserialize_with = "list_or_comma_separated")]
+    pub input: Vec<String>,
+    pub output: String,
+    pub dead_letter: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerConfig {
+    pub max_in_flight: usize,
+    pub commit_interval_ms: u64,
+    pub shutdown_timeout_ms: u64,
+}
+
+/// A configuration that cannot be used, naming the key and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration key `{key}` {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+impl Config {
+    /// Loads the layered configuration. `file` is the `--config` flag.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::Invalid {
+                    key: "--config",
+                    problem: format!("names {}, which is not a readable file", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let env = Env::prefixed(ENV_PREFIX).split("__");
+        let config: Config = figment.merge(env).extract().map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what the types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        if self.enrich.max_payload_bytes == 0 {
+            return invalid("enrich.max_payload_bytes", "must be at least 1");
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return Err(ConfigError::Invalid {
+                key: "log.level",
+                problem: format!(
+                    "is not a valid filter ({e}); use e.g. \"info\" or \"article_enricher=debug\""
+                ),
+            });
+        }
+        if self.kafka.brokers.trim().is_empty() {
+            return invalid(
+                "kafka.brokers",
+                "is empty; give host:port of at least one broker",
+            );
+        }
+        if self.kafka.group_id.trim().is_empty() {
+            return invalid("kafka.group_id", "is empty");
+        }
+        if self.topics.input.is_empty() || self.topics.input.iter().any(|t| t.trim().is_empty()) {
+            return invalid(
+                "topics.input",
+                "must name at least one topic, with no empty names",
+            );
+        }
+        if self.topics.output.trim().is_empty() {
+            return invalid("topics.output", "is empty");
+        }
+        if self.topics.dead_letter.trim().is_empty() {
+            return invalid("topics.dead_letter", "is empty");
+        }
+        if self.topics.input.contains(&self.topics.output)
+            || self.topics.input.contains(&self.topics.dead_letter)
+        {
+            return invalid(
+                "topics.output",
+                "or topics.dead_letter is also an input topic, which would loop forever",
+            );
+        }
+        if self.worker.max_in_flight == 0 {
+            return invalid("worker.max_in_flight", "must be at least 1");
+        }
+        if self.worker.commit_interval_ms == 0 {
+            return invalid("worker.commit_interval_ms", "must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn decode_limits(&self) -> enricher_core::DecodeLimits {
+        enricher_core::DecodeLimits {
+            max_payload_bytes: self.enrich.max_payload_bytes,
+        }
+    }
+}
+
+/// Accepts a TOML list or, from the environment, a comma-separated string.
+fn list_or_comma_separated<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split(',').map(|t| t.trim().to_owned()).collect(),
+        OneOrMany::Many(v) => v,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_validate() {
+        figment::Jail::expect_with(|_| {
+            let c = Config::load(None).expect("defaults are valid");
+            assert_eq!(c.enrich.max_payload_bytes, 4 * 1024 * 1024);
+            assert_eq!(c.topics.input, vec!["articles.raw"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn file_then_env_override() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "c.toml",
+                "[kafka]\nbrokers = \"file:1\"\ngroup_id = \"g\"\n",
+            )?;
+            jail.set_env("ARTICLE_ENRICHER__KAFKA__GROUP_ID", "from-env");
+            jail.set_env("ARTICLE_ENRICHER__TOPICS__INPUT", "a, b");
+            let c = Config::load(Some(Path::new("c.toml"))).unwrap();
+            assert_eq!(c.kafka.brokers, "file:1");
+            assert_eq!(c.kafka.group_id, "from-env");
+            assert_eq!(c.topics.input, vec!["a", "b"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("c.toml", "[worker]\nmax_inflight = 3\n")?;
+            let e = Config::load(Some(Path::new("c.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("max_inflight"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_value_is_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "0");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("worker.max_in_flight"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "lots");
+            let e = Config::load(None).unwrap_err().to_string().to_lowercase();
+            assert!(e.contains("worker.max_in_flight"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn missing_config_file_is_named() {
+        let e = Config::load(Some(Path::new("/no/such/file.toml")))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/no/such/file.toml"), "{e}");
+    }
+}

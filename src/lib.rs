@@ -1,0 +1,10 @@
+//! article-enricher: a Kafka stream worker around the pure enrichment core
+//! of the `enricher-core` crate.
+//!
+//! - [`config`]: layered, validated configuration;
+//! - [`telemetry`]: logs and traces;
+//! - [`commands`]: what each subcommand of the binary does.
+
+pub mod commands;
+pub mod config;
+pub mod telemetry;

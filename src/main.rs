@@ -1,0 +1,68 @@
+//! The `article-enricher` binary: parses the command line, loads the
+//! configuration and hands over to a command. Errors end here, as `anyhow`
+//! reports with their causes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use article_enricher::commands::enrich::{self, EnrichArgs};
+use article_enricher::config::{Config, LogFormat};
+use article_enricher::telemetry;
+use clap::{Parser, Subcommand};
+
+/// Enriches news articles with metadata, entities and direct quotes with
+/// their speakers: as a Kafka consumer-group worker, or on files.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// A TOML file with configuration keys (see config/default.toml);
+    /// ARTICLE_ENRICHER__SECTION__KEY variables and flags override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log format, overriding log.format.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Enrich JSON Lines or a plain-text article from a file or stdin, without Kafka.
+    ///
+    /// Each input line is one raw event (a JSON object with `text`, `body` or
+    /// `content`, or plain text); each output line is one enriched event.
+    /// Lines that fail to decode are reported on stderr with their number and
+    /// the exit code is 1 at the end.
+    Enrich(EnrichArgs),
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref()).context("invalid configuration")?;
+    if let Some(format) = cli.log_format {
+        config.log.format = format;
+    }
+    telemetry::init(&config.log);
+    match cli.command {
+        Command::Enrich(args) => {
+            let summary = enrich::run(&args, &config.decode_limits())?;
+            if summary.failed > 0 {
+                eprintln!("{} enriched, {} failed", summary.enriched, summary.failed);
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
