@@ -180,6 +180,7 @@ fn list_or_comma_separated<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by value
     use super::*;
 
     #[test]
