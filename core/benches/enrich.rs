@@ -1,0 +1,159 @@
+//! Throughput of the enrichment core, single-threaded, whole and by stage.
+//!
+//! `cargo bench -p enricher-core --bench enrich` (add `-- --quick` for a
+//! fast pass). The corpus is the texts of `../shared/data/polnear-train.jsonl`
+//! when present (840 real news articles), else the project's own fixtures;
+//! the first line printed says which. Criterion reports MB/s (bytes of
+//! article text) for the `bytes` group and articles/s for `articles`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use enricher_core::{
+    boilerplate, decode, enrich, entities, metadata, quotes, DecodeLimits, Doc, RawArticle,
+};
+
+/// One raw payload per article: the JSON lines as a producer would send them.
+fn corpus() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = root.join("../shared/data/polnear-train.jsonl");
+    let (source, path) = if shared.is_file() {
+        (
+            "../shared/data/polnear-train.jsonl (840 PolNeAR articles)",
+            shared,
+        )
+    } else {
+        (
+            "tests/fixtures/articles.jsonl (shared data absent)",
+            root.join("tests/fixtures/articles.jsonl"),
+        )
+    };
+    let text = std::fs::read_to_string(&path).expect("corpus is readable");
+    let lines: Vec<Vec<u8>> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+    eprintln!("corpus: {source}");
+    lines
+}
+
+fn bench(c: &mut Criterion) {
+    let payloads = corpus();
+    let limits = DecodeLimits::default();
+    let raws: Vec<RawArticle> = payloads
+        .iter()
+        .map(|p| decode(p, None, &limits).expect("corpus decodes"))
+        .collect();
+    let text_bytes: u64 = raws.iter().map(|r| r.text.len() as u64).sum();
+    let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
+    eprintln!(
+        "articles: {}, text bytes: {text_bytes}, payload bytes: {payload_bytes}",
+        raws.len()
+    );
+
+    let mut whole = c.benchmark_group("bytes");
+    whole.throughput(Throughput::Bytes(text_bytes));
+    whole.bench_function("enrich", |b| {
+        b.iter(|| {
+            raws.iter()
+                .map(|r| black_box(enrich(r)).word_count)
+                .sum::<usize>()
+        })
+    });
+    whole.bench_function("decode+enrich+serialize", |b| {
+        b.iter(|| {
+            payloads
+                .iter()
+                .map(|p| {
+                    serde_json::to_vec(&enrich(&decode(p, None, &limits).unwrap()))
+                        .unwrap()
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    whole.finish();
+
+    let mut articles = c.benchmark_group("articles");
+    articles.throughput(Throughput::Elements(raws.len() as u64));
+    articles.bench_function("enrich", |b| {
+        b.iter(|| {
+            raws.iter()
+                .map(|r| black_box(enrich(r)).word_count)
+                .sum::<usize>()
+        })
+    });
+    articles.finish();
+
+    stages(c, &payloads, &raws, text_bytes);
+}
+
+/// Each stage alone, on input prepared by the stages before it.
+fn stages(c: &mut Criterion, payloads: &[Vec<u8>], raws: &[RawArticle], text_bytes: u64) {
+    let limits = DecodeLimits::default();
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(text_bytes));
+    g.bench_function("decode", |b| {
+        b.iter(|| {
+            payloads
+                .iter()
+                .filter(|p| decode(p, None, &limits).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("boilerplate", |b| {
+        b.iter(|| {
+            raws.iter()
+                .map(|r| boilerplate::detect(&Doc::new(&r.text)).spans.len())
+                .sum::<usize>()
+        })
+    });
+    let docs: Vec<Doc> = raws
+        .iter()
+        .map(|r| {
+            let mut d = Doc::new(&r.text);
+            let found = boilerplate::detect(&d);
+            d.remove_boilerplate(&found.ranges());
+            d
+        })
+        .collect();
+    g.bench_function("metadata", |b| {
+        b.iter(|| {
+            raws.iter()
+                .zip(&docs)
+                .map(|(r, d)| black_box(metadata::extract(r, d)).word_count)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("entities", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| black_box(entities::extract(d)).people.len())
+                .sum::<usize>()
+        })
+    });
+    let found: Vec<entities::Found> = docs.iter().map(entities::extract).collect();
+    g.bench_function("quotes", |b| {
+        b.iter(|| {
+            docs.iter()
+                .zip(&found)
+                .map(|(d, f)| quotes::extract(d, f).len())
+                .sum::<usize>()
+        })
+    });
+    let enriched: Vec<_> = raws.iter().map(enrich).collect();
+    g.bench_function("serialize", |b| {
+        b.iter(|| {
+            enriched
+                .iter()
+                .map(|e| serde_json::to_vec(e).unwrap().len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
