@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use article_enricher::commands::demo::{self, DemoArgs};
 use article_enricher::commands::enrich::{self, EnrichArgs};
+use article_enricher::commands::run::{self as run_cmd, RunArgs};
 use article_enricher::config::{Config, LogFormat};
 use article_enricher::telemetry;
 use clap::{Parser, Subcommand};
@@ -36,6 +38,19 @@ enum Command {
     /// Lines that fail to decode are reported on stderr with their number and
     /// the exit code is 1 at the end.
     Enrich(EnrichArgs),
+    /// Run the Kafka worker: consume raw events from topics.input, write
+    /// enriched events to topics.output and failures to topics.dead_letter.
+    ///
+    /// One member of the consumer group kafka.group_id: start more copies
+    /// (up to the number of input partitions) to scale out. Offsets are
+    /// committed only after the outputs are acknowledged (at least once).
+    /// SIGINT/SIGTERM: finish in-flight messages, commit, exit 0 within
+    /// worker.shutdown_timeout_ms.
+    Run(RunArgs),
+    /// Try the worker without a broker: librdkafka's in-process mock
+    /// cluster, the bundled sample articles, the real worker; prints the
+    /// enriched events and dead letters and exits 0.
+    Demo(DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +77,14 @@ fn run() -> anyhow::Result<ExitCode> {
                 eprintln!("{} enriched, {} failed", summary.enriched, summary.failed);
                 return Ok(ExitCode::FAILURE);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(args) => {
+            run_cmd::run(&args, config)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => {
+            demo::run(&args, config)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,3 +1,5 @@
 //! One module per subcommand of the `article-enricher` binary.
 
+pub mod demo;
 pub mod enrich;
+pub mod run;

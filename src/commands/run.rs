@@ -1,0 +1,77 @@
+//! `article-enricher run`: the Kafka worker, as one member of a consumer
+//! group. Runs until SIGINT or SIGTERM, then drains, commits and exits 0.
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::pipeline::worker;
+
+#[derive(Debug, Default, clap::Args)]
+pub struct RunArgs {
+    /// Bootstrap servers, overriding kafka.brokers.
+    #[arg(long, value_name = "HOST:PORT,...")]
+    pub brokers: Option<String>,
+    /// Consumer group, overriding kafka.group_id.
+    #[arg(long)]
+    pub group_id: Option<String>,
+}
+
+impl RunArgs {
+    /// Applies the flags on top of the configuration and checks it again.
+    pub fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
+        if let Some(b) = &self.brokers {
+            config.kafka.brokers = b.clone();
+        }
+        if let Some(g) = &self.group_id {
+            config.kafka.group_id = g.clone();
+        }
+        config.validate().context("invalid configuration")?;
+        Ok(())
+    }
+}
+
+/// The tokio runtime of the Kafka commands.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("enricher")
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT received"),
+        _ = term => tracing::info!("SIGTERM received"),
+    }
+}
+
+pub fn run(args: &RunArgs, mut config: Config) -> anyhow::Result<()> {
+    args.apply(&mut config)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        worker::run(&config, shutdown_signal())
+            .await
+            .context("the worker cannot start")
+    })?;
+    // Do not wait for blocking tasks that were abandoned at the timeout.
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! librdkafka client configuration from the worker's configuration.
+//!
+//! The worker sets what at-least-once processing needs; `kafka.properties`
+//! is passed through on top (so SASL/SSL and tuning need no code) and wins,
+//! except for the few keys the delivery guarantee rests on, which are
+//! refused with an explanation. Every property is checked by librdkafka at
+//! start, and a rejected one is reported with its key.
+
+use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
+use rdkafka::error::KafkaError;
+
+use crate::config::Config;
+
+/// Keys the worker owns: overriding them would break at-least-once.
+pub const RESERVED: [(&str, &str); 3] = [
+    (
+        "enable.auto.offset.store",
+        "the worker stores an offset only after its output is acknowledged",
+    ),
+    (
+        "group.id",
+        "set kafka.group_id (ARTICLE_ENRICHER__KAFKA__GROUP_ID) instead",
+    ),
+    (
+        "bootstrap.servers",
+        "set kafka.brokers (ARTICLE_ENRICHER__KAFKA__BROKERS) instead",
+    ),
+];
+
+/// A client configuration librdkafka refuses, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaConfigError {
+    #[error("configuration key `kafka.properties.\"{key}\"` cannot be set: {why}")]
+    Reserved { key: String, why: &'static str },
+    #[error("configuration key `{source_key}` = {value:?} is rejected by librdkafka: {message}")]
+    Rejected {
+        source_key: String,
+        value: String,
+        message: String,
+    },
+    #[error("cannot create the Kafka {client}: {source}")]
+    Other {
+        client: &'static str,
+        #[source]
+        source: KafkaError,
+    },
+}
+
+impl KafkaConfigError {
+    /// Maps a client creation error to the configuration key behind it.
+    pub fn from_kafka(client: &'static str, e: KafkaError) -> Self {
+        match e {
+            KafkaError::ClientConfig(_, message, key, value) => Self::Rejected {
+                source_key: config_key_of(&key),
+                value,
+                message,
+            },
+            source => Self::Other { client, source },
+        }
+    }
+}
+
+/// The worker configuration key a librdkafka property comes from.
+fn config_key_of(property: &str) -> String {
+    match property {
+        "bootstrap.servers" => "kafka.brokers".to_owned(),
+        "group.id" => "kafka.group_id".to_owned(),
+        "auto.commit.interval.ms" => "worker.commit_interval_ms".to_owned(),
+        other => format!("kafka.properties.\"{other}\""),
+    }
+}
+
+fn base(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
+    if let Some((key, why)) = RESERVED
+        .iter()
+        .find(|(k, _)| config.kafka.properties.contains_key(*k))
+    {
+        return Err(KafkaConfigError::Reserved {
+            key: (*key).to_owned(),
+            why,
+        });
+    }
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &config.kafka.brokers)
+        .set("client.id", "article-enricher")
+        .set_log_level(RDKafkaLogLevel::Warning);
+    Ok(c)
+}
+
+fn passthrough(c: &mut ClientConfig, config: &Config) {
+    for (k, v) in &config.kafka.properties {
+        c.set(k, v);
+    }
+}
+
+/// The consumer: a member of `kafka.group_id`; offsets stored by the worker
+/// and committed by librdkafka every `worker.commit_interval_ms` (and
+/// synchronously by the worker on revocation and shutdown).
+pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
+    let mut c = base(config)?;
+    c.set("group.id", &config.kafka.group_id)
+        .set("enable.auto.commit", "true")
+        .set(
+            "auto.commit.interval.ms",
+            config.worker.commit_interval_ms.to_string(),
+        )
+        // A new group reads what is already there: no article is skipped.
+        .set("auto.offset.reset", "earliest")
+        .set("enable.partition.eof", "false");
+    passthrough(&mut c, config);
+    c.set("enable.auto.offset.store", "false");
+    Ok(c)
+}
+
+/// The producer: idempotent (so librdkafka's own retries keep order and do
+/// not duplicate), acks from all in-sync replicas, and the partitioner of
+/// the Java client, so that consumers in any language agree on where a key
+/// goes.
+pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
+    let mut c = base(config)?;
+    c.set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("partitioner", "murmur2_random")
+        .set("linger.ms", "5");
+    passthrough(&mut c, config);
+    Ok(c)
+}
+
+/// Checks both client configurations with librdkafka without connecting,
+/// so that a bad property stops the program at start with its key.
+pub fn validate(config: &Config) -> Result<(), KafkaConfigError> {
+    consumer_config(config)?
+        .create_native_config()
+        .map_err(|e| KafkaConfigError::from_kafka("consumer", e))?;
+    producer_config(config)?
+        .create_native_config()
+        .map_err(|e| KafkaConfigError::from_kafka("producer", e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let mut c: Config = figment::Figment::from(figment::providers::Toml::string(
+            crate::config::DEFAULT_TOML,
+        ))
+        .extract()
+        .unwrap();
+        c.kafka.brokers = "b1:9092,b2:9092".into();
+        c.kafka.group_id = "g".into();
+        c.worker.commit_interval_ms = 1234;
+        c
+    }
+
+    #[test]
+    fn consumer_and_producer_get_what_at_least_once_needs() {
+        let c = consumer_config(&config()).unwrap();
+        assert_eq!(c.get("bootstrap.servers"), Some("b1:9092,b2:9092"));
+        assert_eq!(c.get("group.id"), Some("g"));
+        assert_eq!(c.get("enable.auto.offset.store"), Some("false"));
+        assert_eq!(c.get("enable.auto.commit"), Some("true"));
+        assert_eq!(c.get("auto.commit.interval.ms"), Some("1234"));
+        let p = producer_config(&config()).unwrap();
+        assert_eq!(p.get("enable.idempotence"), Some("true"));
+        assert_eq!(p.get("group.id"), None);
+        validate(&config()).unwrap();
+    }
+
+    #[test]
+    fn properties_pass_through_and_win() {
+        let mut cfg = config();
+        cfg.kafka
+            .properties
+            .insert("security.protocol".into(), "SASL_SSL".into());
+        cfg.kafka
+            .properties
+            .insert("auto.offset.reset".into(), "latest".into());
+        let c = consumer_config(&cfg).unwrap();
+        assert_eq!(c.get("security.protocol"), Some("SASL_SSL"));
+        assert_eq!(c.get("auto.offset.reset"), Some("latest"));
+        let p = producer_config(&cfg).unwrap();
+        assert_eq!(p.get("security.protocol"), Some("SASL_SSL"));
+    }
+
+    #[test]
+    fn a_property_librdkafka_rejects_fails_naming_the_key() {
+        let mut cfg = config();
+        cfg.kafka
+            .properties
+            .insert("fetch.wait.max.msss".into(), "10".into());
+        let e = validate(&cfg).unwrap_err().to_string();
+        assert!(
+            e.contains("kafka.properties.\"fetch.wait.max.msss\""),
+            "{e}"
+        );
+
+        let mut cfg = config();
+        cfg.kafka
+            .properties
+            .insert("linger.ms".into(), "not a number".into());
+        let e = validate(&cfg).unwrap_err().to_string();
+        assert!(e.contains("kafka.properties.\"linger.ms\""), "{e}");
+    }
+
+    #[test]
+    fn reserved_properties_are_refused_with_the_reason() {
+        for key in ["enable.auto.offset.store", "group.id", "bootstrap.servers"] {
+            let mut cfg = config();
+            cfg.kafka.properties.insert(key.into(), "x".into());
+            let e = validate(&cfg).unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The Kafka shell around the pure core: read raw events, enrich them,
+//! write enriched events and dead letters, commit at least once.
+//!
+//! - [`worker`]: the consumer-group worker (partition tasks, rebalances,
+//!   shutdown);
+//! - [`offsets`]: which offset may be committed (pure);
+//! - [`process`]: one message to one output record (decode, enrich,
+//!   serialize, or dead letter);
+//! - [`output`]: the records and their headers (pure);
+//! - [`trace_context`]: W3C `traceparent` in and out;
+//! - [`kafka_config`]: librdkafka settings from the configuration.
+
+pub mod kafka_config;
+pub mod offsets;
+pub mod output;
+pub mod process;
+pub mod trace_context;
+pub mod worker;

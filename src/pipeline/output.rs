@@ -1,0 +1,263 @@
+//! The records the worker writes: enriched events and dead letters, with
+//! their keys and headers. Pure: the caller passes the clock's reading.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+
+/// Message headers in order, as Kafka has them: a name may repeat and a
+/// value may be null.
+pub type HeaderList = Vec<(String, Option<Vec<u8>>)>;
+
+pub const CONTENT_TYPE: &str = "content-type";
+pub const SCHEMA_VERSION: &str = "schema-version";
+pub const ENRICHED_AT: &str = "enriched-at";
+pub const SOURCE_TOPIC: &str = "source-topic";
+pub const SOURCE_PARTITION: &str = "source-partition";
+pub const SOURCE_OFFSET: &str = "source-offset";
+pub const ERROR_KIND: &str = "error-kind";
+pub const ERROR_MESSAGE: &str = "error-message";
+pub const FAILED_AT: &str = "failed-at";
+
+/// The error kind of a dead letter whose enrichment panicked.
+pub const PANIC_KIND: &str = "panic";
+
+/// A message read from an input topic, owned so that it can move to the
+/// blocking pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputMessage {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    /// `None` for a tombstone.
+    pub payload: Option<Vec<u8>>,
+    pub headers: HeaderList,
+}
+
+impl InputMessage {
+    pub fn from_kafka(m: &impl Message) -> Self {
+        Self {
+            topic: m.topic().to_owned(),
+            partition: m.partition(),
+            offset: m.offset(),
+            key: m.key().map(<[u8]>::to_vec),
+            payload: m.payload().map(<[u8]>::to_vec),
+            headers: m.headers().map(header_list).unwrap_or_default(),
+        }
+    }
+}
+
+/// Copies Kafka headers into a [`HeaderList`].
+pub fn header_list(h: &impl Headers) -> HeaderList {
+    h.iter()
+        .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
+        .collect()
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Enriched { id: String },
+    DeadLettered { kind: String },
+}
+
+/// A record ready to be produced, owned so that a failed produce can be
+/// retried with the same bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputRecord {
+    pub topic: String,
+    pub key: Option<Vec<u8>>,
+    pub payload: Option<Vec<u8>>,
+    pub headers: HeaderList,
+    pub outcome: Outcome,
+}
+
+impl OutputRecord {
+    /// The headers in rdkafka's form.
+    pub fn kafka_headers(&self) -> OwnedHeaders {
+        self.headers.iter().fold(
+            OwnedHeaders::new_with_capacity(self.headers.len()),
+            |h, (key, value)| {
+                h.insert(Header {
+                    key,
+                    value: value.as_deref(),
+                })
+            },
+        )
+    }
+
+    /// The first value of header `name`, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_value(&self.headers, name)
+    }
+}
+
+/// The first value of header `name` in `headers`, as text.
+pub fn header_value<'a>(headers: &'a HeaderList, name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.as_deref())
+        .and_then(|v| std::str::from_utf8(v).ok())
+}
+
+fn text(name: &str, value: impl Into<String>) -> (String, Option<Vec<u8>>) {
+    (name.to_owned(), Some(value.into().into_bytes()))
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn source_headers(input: &InputMessage, out: &mut HeaderList) {
+    out.push(text(SOURCE_TOPIC, input.topic.clone()));
+    out.push(text(SOURCE_PARTITION, input.partition.to_string()));
+    out.push(text(SOURCE_OFFSET, input.offset.to_string()));
+}
+
+/// The enriched event for `input`: keyed by article id, the serialized
+/// article as value. `trace` holds the trace headers of this processing.
+pub fn enriched_record(
+    input: &InputMessage,
+    topic: &str,
+    id: &str,
+    json: Vec<u8>,
+    trace: HeaderList,
+    now: DateTime<Utc>,
+) -> OutputRecord {
+    let mut headers = vec![
+        text(CONTENT_TYPE, "application/json"),
+        text(SCHEMA_VERSION, enricher_core::SCHEMA_VERSION.to_string()),
+    ];
+    headers.extend(trace);
+    headers.push(text(ENRICHED_AT, rfc3339(now)));
+    source_headers(input, &mut headers);
+    OutputRecord {
+        topic: topic.to_owned(),
+        key: Some(id.as_bytes().to_vec()),
+        payload: Some(json),
+        headers,
+        outcome: Outcome::Enriched { id: id.to_owned() },
+    }
+}
+
+/// The dead letter for `input`: its key, value and headers untouched, plus
+/// the reason and where it came from.
+pub fn dead_letter_record(
+    input: &InputMessage,
+    topic: &str,
+    kind: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> OutputRecord {
+    let mut headers = input.headers.clone();
+    headers.push(text(ERROR_KIND, kind));
+    headers.push(text(ERROR_MESSAGE, message));
+    source_headers(input, &mut headers);
+    headers.push(text(FAILED_AT, rfc3339(now)));
+    OutputRecord {
+        topic: topic.to_owned(),
+        key: input.key.clone(),
+        payload: input.payload.clone(),
+        headers,
+        outcome: Outcome::DeadLettered {
+            kind: kind.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> InputMessage {
+        InputMessage {
+            topic: "articles.raw".into(),
+            partition: 2,
+            offset: 41,
+            key: Some(b"k1".to_vec()),
+            payload: Some(b"{not json".to_vec()),
+            headers: vec![
+                ("traceparent".into(), Some(b"00-aa".to_vec())),
+                ("null-valued".into(), None),
+                ("dup".into(), Some(b"1".to_vec())),
+                ("dup".into(), Some(b"2".to_vec())),
+            ],
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn enriched_record_has_key_and_every_header() {
+        let trace = vec![text("traceparent", "00-x")];
+        let r = enriched_record(&input(), "out", "art-1", b"{}".to_vec(), trace, now());
+        assert_eq!(r.topic, "out");
+        assert_eq!(r.key.as_deref(), Some(&b"art-1"[..]));
+        assert_eq!(r.payload.as_deref(), Some(&b"{}"[..]));
+        let names: Vec<&str> = r.headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "content-type",
+                "schema-version",
+                "traceparent",
+                "enriched-at",
+                "source-topic",
+                "source-partition",
+                "source-offset"
+            ]
+        );
+        assert_eq!(r.header(CONTENT_TYPE), Some("application/json"));
+        assert_eq!(
+            r.header(SCHEMA_VERSION),
+            Some(enricher_core::SCHEMA_VERSION.to_string().as_str())
+        );
+        assert_eq!(r.header(ENRICHED_AT), Some("2026-01-02T03:04:05.678Z"));
+        assert_eq!(r.header(SOURCE_TOPIC), Some("articles.raw"));
+        assert_eq!(r.header(SOURCE_PARTITION), Some("2"));
+        assert_eq!(r.header(SOURCE_OFFSET), Some("41"));
+        assert_eq!(r.outcome, Outcome::Enriched { id: "art-1".into() });
+    }
+
+    #[test]
+    fn dead_letter_keeps_the_original_untouched_and_adds_the_reason() {
+        let i = input();
+        let r = dead_letter_record(&i, "dlq", "invalid_json", "bad: x", now());
+        assert_eq!(r.topic, "dlq");
+        assert_eq!(r.key, i.key);
+        assert_eq!(r.payload, i.payload);
+        assert_eq!(
+            &r.headers[..4],
+            &i.headers[..],
+            "original headers first, in order"
+        );
+        assert_eq!(r.header(ERROR_KIND), Some("invalid_json"));
+        assert_eq!(r.header(ERROR_MESSAGE), Some("bad: x"));
+        assert_eq!(r.header(SOURCE_OFFSET), Some("41"));
+        assert_eq!(r.header(FAILED_AT), Some("2026-01-02T03:04:05.678Z"));
+        assert_eq!(r.headers.len(), 4 + 6);
+    }
+
+    #[test]
+    fn tombstone_dead_letter_has_no_value() {
+        let mut i = input();
+        i.payload = None;
+        i.key = None;
+        let r = dead_letter_record(&i, "dlq", "missing_body", "no value", now());
+        assert_eq!(r.payload, None);
+        assert_eq!(r.key, None);
+    }
+
+    #[test]
+    fn kafka_headers_keep_order_duplicates_and_nulls() {
+        let i = input();
+        let r = dead_letter_record(&i, "dlq", "k", "m", now());
+        let h = r.kafka_headers();
+        assert_eq!(header_list(&h), r.headers);
+    }
+}

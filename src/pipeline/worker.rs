@@ -1,0 +1,818 @@
+//! The consumer-group worker: one task per assigned partition, ordered
+//! at-least-once offset storage, drain on revocation and shutdown.
+//!
+//! How it fits together:
+//!
+//! - A [`StreamConsumer`] subscribed to the input topics. Its main queue is
+//!   polled by a dedicated thread ("kafka-poll"): polling it serves the
+//!   rebalance callbacks, which block that thread while revoked partitions
+//!   drain, and must not block the tokio runtime.
+//! - On assignment, [`WorkerContext::pre_rebalance`] splits each partition
+//!   into its own queue (before librdkafka starts fetching it, so no message
+//!   lands in the main queue) and spawns a partition task on the runtime.
+//! - A partition task takes messages in order, runs decode + enrich +
+//!   serialize on the blocking pool with at most `worker.max_in_flight`
+//!   messages taken and not yet acknowledged, produces the results in input
+//!   order (idempotent producer: order holds per output partition), and
+//!   stores an offset once it and every lower one are acknowledged
+//!   ([`OffsetTracker`]). A failed produce is retried with backoff until it
+//!   succeeds or the partition is given up; the offset never moves past it.
+//! - librdkafka commits stored offsets every `worker.commit_interval_ms`;
+//!   the worker commits synchronously after draining revoked partitions and
+//!   at shutdown.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesOrdered, FuturesUnordered, StreamExt};
+use rdkafka::client::ClientContext;
+use rdkafka::config::{FromClientConfigAndContext, RDKafkaLogLevel};
+use rdkafka::consumer::stream_consumer::StreamPartitionQueue;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::topic_partition_list::TopicPartitionList;
+use rdkafka::Message;
+use tokio::sync::{mpsc, watch};
+use tracing::{debug, error, info, warn, Instrument};
+
+use super::kafka_config::{self, KafkaConfigError};
+use super::offsets::OffsetTracker;
+use super::output::{InputMessage, Outcome, OutputRecord};
+use super::process::{self, Destinations};
+use crate::config::Config;
+
+pub type WorkerConsumer = rdkafka::consumer::StreamConsumer<WorkerContext>;
+pub type WorkerProducer = FutureProducer<KafkaLogContext>;
+
+/// Why the worker could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Config(#[from] KafkaConfigError),
+    #[error("cannot subscribe to topics.input {topics:?}: {source}")]
+    Subscribe {
+        topics: Vec<String>,
+        #[source]
+        source: KafkaError,
+    },
+    #[error("cannot start the Kafka polling thread: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
+/// Counters of what the worker did, readable while it runs.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Messages taken from input partitions.
+    pub consumed: AtomicU64,
+    /// Enriched events acknowledged by the broker.
+    pub enriched: AtomicU64,
+    /// Dead letters acknowledged by the broker.
+    pub dead_lettered: AtomicU64,
+    /// Produce attempts that failed and were retried.
+    pub produce_retries: AtomicU64,
+    /// Partition assignments and revocations.
+    pub rebalances: AtomicU64,
+    /// Offsets left unacknowledged when a drain timed out.
+    pub abandoned: AtomicU64,
+}
+
+impl Stats {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// What a partition task needs to know.
+#[derive(Debug)]
+struct Settings {
+    limits: enricher_core::DecodeLimits,
+    to: Destinations,
+    max_in_flight: usize,
+    shutdown_timeout: Duration,
+    brokers: String,
+}
+
+/// A flag a partition task raises when it has finished, waited on from
+/// threads outside the runtime (the rebalance callback) with a timeout.
+#[derive(Default)]
+struct Done {
+    finished: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Done {
+    fn set(&self) {
+        *self.finished.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.cv.notify_all();
+    }
+
+    /// Waits until set or `deadline`; true when set.
+    fn wait_until(&self, deadline: Instant) -> bool {
+        let mut finished = self.finished.lock().unwrap_or_else(|e| e.into_inner());
+        while !*finished {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            finished = self
+                .cv
+                .wait_timeout(finished, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        true
+    }
+}
+
+/// Sets [`Done`] when dropped, so a task that panics still reports.
+struct DoneGuard(Arc<Done>);
+
+impl Drop for DoneGuard {
+    fn drop(&mut self) {
+        self.0.set();
+    }
+}
+
+struct PartitionHandle {
+    stop: watch::Sender<bool>,
+    done: Arc<Done>,
+    stray: mpsc::UnboundedSender<InputMessage>,
+}
+
+type PartitionKey = (String, i32);
+
+/// State shared by the consumer context (on the polling thread), the
+/// partition tasks and the shutdown path.
+struct Shared {
+    runtime: tokio::runtime::Handle,
+    consumer: OnceLock<Weak<WorkerConsumer>>,
+    producer: WorkerProducer,
+    settings: Arc<Settings>,
+    stats: Arc<Stats>,
+    partitions: Mutex<HashMap<PartitionKey, PartitionHandle>>,
+    closing: AtomicBool,
+}
+
+impl Shared {
+    fn partitions(&self) -> std::sync::MutexGuard<'_, HashMap<PartitionKey, PartitionHandle>> {
+        self.partitions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn start_partition(
+        self: &Arc<Self>,
+        consumer: &Arc<WorkerConsumer>,
+        topic: &str,
+        partition: i32,
+    ) {
+        if self.closing.load(Ordering::SeqCst) {
+            return;
+        }
+        let key = (topic.to_owned(), partition);
+        if self.partitions().contains_key(&key) {
+            return;
+        }
+        let Some(queue) = consumer.split_partition_queue(topic, partition) else {
+            error!(
+                topic,
+                partition, "cannot split the queue of an assigned partition"
+            );
+            return;
+        };
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let (stray_tx, stray_rx) = mpsc::unbounded_channel();
+        let done = Arc::new(Done::default());
+        let task = PartitionTask {
+            shared: self.clone(),
+            consumer: consumer.clone(),
+            topic: topic.to_owned(),
+            partition,
+            tracker: OffsetTracker::new(),
+        };
+        self.runtime
+            .spawn(task.run(queue, stop_rx, stray_rx, DoneGuard(done.clone())));
+        self.partitions().insert(
+            key,
+            PartitionHandle {
+                stop: stop_tx,
+                done,
+                stray: stray_tx,
+            },
+        );
+    }
+
+    /// Tells the tasks of `keys` (all when `None`) to stop taking messages
+    /// and waits until their in-flight outputs are acknowledged and offsets
+    /// stored, or until the shutdown timeout. Blocking: call it off the
+    /// runtime. Returns how many did not finish in time.
+    fn drain(&self, keys: Option<&[PartitionKey]>) -> usize {
+        let handles: Vec<(PartitionKey, PartitionHandle)> = {
+            let mut map = self.partitions();
+            match keys {
+                None => map.drain().collect(),
+                Some(keys) => keys
+                    .iter()
+                    .filter_map(|k| map.remove(k).map(|h| (k.clone(), h)))
+                    .collect(),
+            }
+        };
+        for (_, h) in &handles {
+            let _ = h.stop.send(true);
+        }
+        // The tasks give up at shutdown_timeout and log what they leave;
+        // wait a little longer so that their report comes first.
+        let deadline = Instant::now() + self.settings.shutdown_timeout + Duration::from_millis(500);
+        let mut late = 0;
+        for ((topic, partition), h) in &handles {
+            if !h.done.wait_until(deadline) {
+                late += 1;
+                warn!(topic, partition, "partition did not drain in time");
+            }
+        }
+        late
+    }
+
+    fn route_stray(&self, m: InputMessage) {
+        let key = (m.topic.clone(), m.partition);
+        match self.partitions().get(&key) {
+            Some(h) => {
+                let _ = h.stray.send(m);
+            }
+            None => warn!(
+                topic = %m.topic, partition = m.partition, offset = m.offset,
+                "message for a partition this worker does not own; it will be read again by its owner"
+            ),
+        }
+    }
+}
+
+fn log_librdkafka(level: RDKafkaLogLevel, fac: &str, message: &str) {
+    match level {
+        RDKafkaLogLevel::Emerg
+        | RDKafkaLogLevel::Alert
+        | RDKafkaLogLevel::Critical
+        | RDKafkaLogLevel::Error => error!(target: "librdkafka", fac, "{message}"),
+        RDKafkaLogLevel::Warning => warn!(target: "librdkafka", fac, "{message}"),
+        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+            info!(target: "librdkafka", fac, "{message}")
+        }
+        RDKafkaLogLevel::Debug => debug!(target: "librdkafka", fac, "{message}"),
+    }
+}
+
+fn log_client_error(brokers: &str, error: KafkaError, reason: &str) {
+    match error.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::AllBrokersDown) | Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+            warn!(
+                brokers,
+                "cannot reach the Kafka brokers ({reason}); retrying. Check that they run and that \
+                 kafka.brokers (ARTICLE_ENRICHER__KAFKA__BROKERS) lists reachable host:port pairs"
+            )
+        }
+        Some(RDKafkaErrorCode::Authentication) => error!(
+            brokers,
+            "Kafka authentication failed ({reason}); check the SASL/SSL settings in kafka.properties"
+        ),
+        _ => warn!(brokers, "Kafka client error: {error}: {reason}"),
+    }
+}
+
+/// The producer's context: librdkafka logs and errors through `tracing`.
+pub struct KafkaLogContext {
+    pub brokers: String,
+}
+
+impl ClientContext for KafkaLogContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        log_librdkafka(level, fac, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        log_client_error(&self.brokers, error, reason);
+    }
+}
+
+/// The consumer's context: partition tasks on assignment, drain and commit
+/// on revocation.
+pub struct WorkerContext {
+    shared: Arc<Shared>,
+}
+
+impl ClientContext for WorkerContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        log_librdkafka(level, fac, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        log_client_error(&self.shared.settings.brokers, error, reason);
+    }
+}
+
+fn describe(tpl: &TopicPartitionList) -> String {
+    tpl.elements()
+        .iter()
+        .map(|e| format!("{}/{}", e.topic(), e.partition()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Commits stored offsets synchronously; "nothing to commit" is fine.
+fn commit_stored(consumer: &impl Consumer<WorkerContext>, when: &str) {
+    match consumer.commit_consumer_state(CommitMode::Sync) {
+        Ok(()) => debug!("committed stored offsets {when}"),
+        Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+        Err(e) => {
+            warn!("cannot commit offsets {when}: {e}; they will be read again by the next owner")
+        }
+    }
+}
+
+impl ConsumerContext for WorkerContext {
+    fn pre_rebalance(&self, base: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        Stats::bump(&self.shared.stats.rebalances);
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                info!(partitions = %describe(tpl), "partitions assigned");
+                let Some(consumer) = self.shared.consumer.get().and_then(Weak::upgrade) else {
+                    return;
+                };
+                for e in tpl.elements() {
+                    self.shared
+                        .start_partition(&consumer, e.topic(), e.partition());
+                }
+            }
+            Rebalance::Revoke(tpl) => {
+                info!(partitions = %describe(tpl), "partitions revoked; draining in-flight work");
+                let keys: Vec<PartitionKey> = tpl
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_owned(), e.partition()))
+                    .collect();
+                self.shared.drain(Some(&keys));
+                commit_stored(base, "after revocation");
+            }
+            Rebalance::Error(e) => error!("rebalance failed: {e}"),
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
+        match result {
+            Ok(()) => debug!(offsets = ?offsets.to_topic_map(), "offsets committed"),
+            Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+            Err(e) => warn!("offset commit failed: {e}; retrying at the next interval"),
+        }
+    }
+}
+
+/// The work of one assigned partition.
+struct PartitionTask {
+    shared: Arc<Shared>,
+    consumer: Arc<WorkerConsumer>,
+    topic: String,
+    partition: i32,
+    tracker: OffsetTracker,
+}
+
+type Processing =
+    std::pin::Pin<Box<dyn Future<Output = (OutputRecord, tracing::Span, i64)> + Send>>;
+type Delivering = std::pin::Pin<Box<dyn Future<Output = (i64, Outcome)> + Send>>;
+
+impl PartitionTask {
+    async fn run(
+        mut self,
+        queue: StreamPartitionQueue<WorkerContext>,
+        mut stop: watch::Receiver<bool>,
+        mut stray: mpsc::UnboundedReceiver<InputMessage>,
+        _done: DoneGuard,
+    ) {
+        let settings = self.shared.settings.clone();
+        let mut processing: FuturesOrdered<Processing> = FuturesOrdered::new();
+        let mut delivering: FuturesUnordered<Delivering> = FuturesUnordered::new();
+        let mut in_flight = 0usize;
+        let mut deadline: Option<tokio::time::Instant> = None;
+        debug!(topic = %self.topic, partition = self.partition, "partition task started");
+        loop {
+            if deadline.is_some() && processing.is_empty() && delivering.is_empty() {
+                break;
+            }
+            let can_take = deadline.is_none() && in_flight < settings.max_in_flight;
+            tokio::select! {
+                biased;
+                _ = stop.changed(), if deadline.is_none() => {
+                    deadline = Some(tokio::time::Instant::now() + settings.shutdown_timeout);
+                }
+                Some((offset, outcome)) = delivering.next(), if !delivering.is_empty() => {
+                    in_flight -= 1;
+                    self.acknowledged(offset, &outcome);
+                }
+                Some((record, span, offset)) = processing.next(), if !processing.is_empty() => {
+                    let delivery = self.produce(record, span, offset).await;
+                    delivering.push(delivery);
+                }
+                Some(m) = stray.recv(), if can_take => {
+                    if let Some(p) = self.take(m) { processing.push_back(p); in_flight += 1; }
+                }
+                m = queue.recv(), if can_take => match m {
+                    Ok(m) => {
+                        if let Some(p) = self.take(InputMessage::from_kafka(&m)) {
+                            processing.push_back(p);
+                            in_flight += 1;
+                        }
+                    }
+                    Err(e) => warn!(topic = %self.topic, partition = self.partition, "consume error: {e}"),
+                },
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)), if deadline.is_some() => {
+                    let left = self.tracker.pending_offsets();
+                    self.shared.stats.abandoned.fetch_add(left.len() as u64, Ordering::Relaxed);
+                    warn!(
+                        topic = %self.topic, partition = self.partition, ?left,
+                        "shutdown timeout: giving up on these offsets; they were not committed and will be read again"
+                    );
+                    break;
+                }
+            }
+        }
+        drop(queue);
+        debug!(topic = %self.topic, partition = self.partition, "partition task stopped");
+    }
+
+    /// Takes a message for processing on the blocking pool.
+    fn take(&mut self, input: InputMessage) -> Option<Processing> {
+        if let Err(e) = self.tracker.begin(input.offset) {
+            debug!(topic = %self.topic, partition = self.partition, "skipping a message seen before: {e}");
+            return None;
+        }
+        Stats::bump(&self.shared.stats.consumed);
+        let settings = self.shared.settings.clone();
+        let offset = input.offset;
+        let input = Arc::new(input);
+        let span = process::process_span(&input);
+        let job = {
+            let input = input.clone();
+            let span = span.clone();
+            tokio::task::spawn_blocking(move || {
+                process::process(&input, &span, &settings.limits, &settings.to)
+            })
+        };
+        let settings = self.shared.settings.clone();
+        Some(Box::pin(async move {
+            let record = match job.await {
+                Ok(record) => record,
+                Err(e) => {
+                    // process() catches the core's panics; this is a panic of the shell.
+                    let what = if e.is_panic() {
+                        process::panic_message(e.into_panic().as_ref())
+                    } else {
+                        "the task was cancelled".to_owned()
+                    };
+                    error!(offset, "processing failed: {what}");
+                    super::output::dead_letter_record(
+                        &input,
+                        &settings.to.dead_letter,
+                        super::output::PANIC_KIND,
+                        &format!("processing panicked: {what}"),
+                        chrono::Utc::now(),
+                    )
+                }
+            };
+            (record, span, offset)
+        }))
+    }
+
+    /// Enqueues `record` in the producer (in input order) and returns the
+    /// future of its acknowledgement, which retries until it succeeds.
+    async fn produce(&self, record: OutputRecord, span: tracing::Span, offset: i64) -> Delivering {
+        let producer = self.shared.producer.clone();
+        let stats = self.shared.stats.clone();
+        let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
+        let first = enqueue(&producer, &record, &stats)
+            .instrument(produce_span.clone())
+            .await;
+        Box::pin(
+            async move {
+                let mut delivery = first;
+                let mut attempt = 0u32;
+                loop {
+                    let error = match delivery.await {
+                        Ok(Ok(_)) => return (offset, record.outcome),
+                        Ok(Err((e, _))) => e.to_string(),
+                        Err(_) => "the producer was closed".to_owned(),
+                    };
+                    attempt += 1;
+                    Stats::bump(&stats.produce_retries);
+                    let wait = backoff(attempt);
+                    warn!(
+                        offset, attempt, topic = %record.topic,
+                        "producing the output failed ({error}); retrying in {wait:?}, the input offset is not committed meanwhile"
+                    );
+                    tokio::time::sleep(wait).await;
+                    delivery = enqueue(&producer, &record, &stats).await;
+                }
+            }
+            .instrument(produce_span),
+        )
+    }
+
+    fn acknowledged(&mut self, offset: i64, outcome: &Outcome) {
+        match outcome {
+            Outcome::Enriched { .. } => Stats::bump(&self.shared.stats.enriched),
+            Outcome::DeadLettered { .. } => Stats::bump(&self.shared.stats.dead_lettered),
+        }
+        if let Err(e) = self.tracker.complete(offset) {
+            error!(topic = %self.topic, partition = self.partition, "offset bookkeeping: {e}");
+        }
+        if let Some(position) = self.tracker.take_position() {
+            if let Err(e) = self
+                .consumer
+                .store_offset(&self.topic, self.partition, position)
+            {
+                // The partition was taken away meanwhile: its next owner reads
+                // from the last commit, so nothing is lost.
+                warn!(topic = %self.topic, partition = self.partition, position, "cannot store offset: {e}");
+            }
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6)).min(5_000))
+}
+
+/// Puts `record` in the producer's queue, waiting while the queue is full.
+async fn enqueue(
+    producer: &WorkerProducer,
+    record: &OutputRecord,
+    stats: &Stats,
+) -> DeliveryFuture {
+    let mut attempt = 0u32;
+    loop {
+        let mut r: FutureRecord<'_, [u8], [u8]> =
+            FutureRecord::to(&record.topic).headers(record.kafka_headers());
+        if let Some(k) = &record.key {
+            r = r.key(k.as_slice());
+        }
+        if let Some(p) = &record.payload {
+            r = r.payload(p.as_slice());
+        }
+        match producer.send_result(r) {
+            Ok(delivery) => return delivery,
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err((e, _)) => {
+                attempt += 1;
+                Stats::bump(&stats.produce_retries);
+                let wait = backoff(attempt);
+                warn!(topic = %record.topic, "cannot enqueue the output ({e}); retrying in {wait:?}");
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+/// A running worker: [`Worker::start`] joins the group, [`Worker::shutdown`]
+/// drains, commits and leaves.
+pub struct Worker {
+    shared: Arc<Shared>,
+    consumer: Arc<WorkerConsumer>,
+    poll_stop: Arc<AtomicBool>,
+    poll_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Creates the clients, subscribes to `topics.input` and starts polling.
+    /// Must be called inside a tokio runtime.
+    pub fn start(config: &Config) -> Result<Self, WorkerError> {
+        let settings = Arc::new(Settings {
+            limits: config.decode_limits(),
+            to: Destinations {
+                output: config.topics.output.clone(),
+                dead_letter: config.topics.dead_letter.clone(),
+            },
+            max_in_flight: config.worker.max_in_flight,
+            shutdown_timeout: Duration::from_millis(config.worker.shutdown_timeout_ms),
+            brokers: config.kafka.brokers.clone(),
+        });
+        kafka_config::validate(config)?;
+        let producer: WorkerProducer = FutureProducer::from_config_and_context(
+            &kafka_config::producer_config(config)?,
+            KafkaLogContext {
+                brokers: settings.brokers.clone(),
+            },
+        )
+        .map_err(|e| KafkaConfigError::from_kafka("producer", e))?;
+        let shared = Arc::new(Shared {
+            runtime: tokio::runtime::Handle::current(),
+            consumer: OnceLock::new(),
+            producer,
+            settings,
+            stats: Arc::new(Stats::default()),
+            partitions: Mutex::new(HashMap::new()),
+            closing: AtomicBool::new(false),
+        });
+        let consumer: Arc<WorkerConsumer> = Arc::new(
+            WorkerConsumer::from_config_and_context(
+                &kafka_config::consumer_config(config)?,
+                WorkerContext {
+                    shared: shared.clone(),
+                },
+            )
+            .map_err(|e| KafkaConfigError::from_kafka("consumer", e))?,
+        );
+        let _ = shared.consumer.set(Arc::downgrade(&consumer));
+        let topics: Vec<&str> = config.topics.input.iter().map(String::as_str).collect();
+        consumer
+            .subscribe(&topics)
+            .map_err(|source| WorkerError::Subscribe {
+                topics: config.topics.input.clone(),
+                source,
+            })?;
+        let poll_stop = Arc::new(AtomicBool::new(false));
+        let poll_thread = std::thread::Builder::new()
+            .name("kafka-poll".into())
+            .spawn({
+                let consumer = consumer.clone();
+                let shared = shared.clone();
+                let stop = poll_stop.clone();
+                move || poll_main_queue(&consumer, &shared, &stop)
+            })
+            .map_err(WorkerError::Thread)?;
+        info!(
+            brokers = %config.kafka.brokers,
+            group = %config.kafka.group_id,
+            input = ?config.topics.input,
+            output = %config.topics.output,
+            dead_letter = %config.topics.dead_letter,
+            "worker started"
+        );
+        let worker = Self {
+            shared,
+            consumer,
+            poll_stop,
+            poll_thread: Some(poll_thread),
+        };
+        worker.check_topics(config);
+        Ok(worker)
+    }
+
+    /// Logs, in the background, whether the brokers answer and the topics
+    /// exist, naming the keys to change when not.
+    fn check_topics(&self, config: &Config) {
+        let consumer = self.consumer.clone();
+        let brokers = config.kafka.brokers.clone();
+        let mut needed: Vec<(String, &'static str)> = config
+            .topics
+            .input
+            .iter()
+            .map(|t| (t.clone(), "topics.input"))
+            .collect();
+        needed.push((config.topics.output.clone(), "topics.output"));
+        needed.push((config.topics.dead_letter.clone(), "topics.dead_letter"));
+        tokio::task::spawn_blocking(move || {
+            match consumer.fetch_metadata(None, Duration::from_secs(10)) {
+                Err(e) => warn!(
+                    %brokers,
+                    "no answer from the Kafka brokers within 10 s ({e}); the worker keeps retrying. \
+                     Check kafka.brokers (ARTICLE_ENRICHER__KAFKA__BROKERS)"
+                ),
+                Ok(md) => {
+                    for (topic, key) in needed {
+                        if !md
+                            .topics()
+                            .iter()
+                            .any(|t| t.name() == topic && t.error().is_none())
+                        {
+                            warn!(
+                                topic, key,
+                                "topic `{topic}` ({key}) does not exist on the brokers; create it (or fix {key}); \
+                                 until then its messages are not read or outputs are retried"
+                            );
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Counters of what the worker did so far.
+    pub fn stats(&self) -> Arc<Stats> {
+        self.shared.stats.clone()
+    }
+
+    /// Stops fetching, finishes in-flight messages, flushes the producer,
+    /// commits and leaves the group, all within `worker.shutdown_timeout_ms`
+    /// (what is left then is logged and will be read again).
+    pub async fn shutdown(mut self) -> Arc<Stats> {
+        let started = Instant::now();
+        let timeout = self.shared.settings.shutdown_timeout;
+        info!("shutting down: finishing in-flight messages");
+        self.shared.closing.store(true, Ordering::SeqCst);
+        let shared = self.shared.clone();
+        let consumer = self.consumer.clone();
+        let poll_stop = self.poll_stop.clone();
+        let poll_thread = self.poll_thread.take();
+        let stats = self.shared.stats.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let late = shared.drain(None);
+            let left = timeout
+                .saturating_sub(started.elapsed())
+                .max(Duration::from_millis(500));
+            if let Err(e) = shared.producer.flush(left) {
+                warn!("producer flush incomplete: {e}");
+            }
+            commit_stored(consumer.as_ref(), "at shutdown");
+            poll_stop.store(true, Ordering::SeqCst);
+            if let Some(t) = poll_thread {
+                let _ = t.join();
+            }
+            // Dropping the last handle closes the consumer: it leaves the
+            // group (the revocation drains nothing now and commits again).
+            drop(consumer);
+            late
+        })
+        .await;
+        drop(self);
+        let s = &stats;
+        info!(
+            consumed = Stats::get(&s.consumed),
+            enriched = Stats::get(&s.enriched),
+            dead_lettered = Stats::get(&s.dead_lettered),
+            produce_retries = Stats::get(&s.produce_retries),
+            abandoned = Stats::get(&s.abandoned),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            late_partitions = result.unwrap_or(0),
+            "worker stopped"
+        );
+        stats
+    }
+}
+
+/// Polls the main queue: serves rebalances (which may block this thread
+/// while partitions drain) and hands the rare message that arrives there
+/// (fetched before its partition was split) to its partition task.
+fn poll_main_queue(consumer: &WorkerConsumer, shared: &Shared, stop: &AtomicBool) {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            error!("cannot start the Kafka polling runtime: {e}");
+            return;
+        }
+    };
+    rt.block_on(async {
+        while !stop.load(Ordering::SeqCst) {
+            tokio::select! {
+                m = consumer.recv() => match m {
+                    Ok(m) => {
+                        debug!(topic = m.topic(), partition = m.partition(), offset = m.offset(), "message on the main queue");
+                        shared.route_stray(InputMessage::from_kafka(&m));
+                    }
+                    Err(e) => warn!("Kafka consumer error: {e}"),
+                },
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+        }
+    });
+}
+
+/// Runs the worker until `shutdown` completes, then shuts it down.
+pub async fn run(
+    config: &Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<Arc<Stats>, WorkerError> {
+    let worker = Worker::start(config)?;
+    shutdown.await;
+    Ok(worker.shutdown().await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_millis(200));
+        assert_eq!(backoff(2), Duration::from_millis(400));
+        assert_eq!(backoff(30), Duration::from_millis(5_000));
+    }
+
+    #[test]
+    fn done_wakes_waiters_and_times_out() {
+        let d = Arc::new(Done::default());
+        assert!(!d.wait_until(Instant::now() + Duration::from_millis(20)));
+        let d2 = d.clone();
+        let t = std::thread::spawn(move || d2.wait_until(Instant::now() + Duration::from_secs(10)));
+        std::thread::sleep(Duration::from_millis(20));
+        drop(DoneGuard(d.clone()));
+        assert!(t.join().unwrap());
+    }
+}
