@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scripts/ensure-build-deps.sh
 TANSU_BIN="$(scripts/ensure-tansu.sh)"
 export TANSU_BIN
 KAFKA_PYTHON="$(scripts/ensure-kafka-python.sh)"

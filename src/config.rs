@@ -53,6 +53,12 @@ pub struct KafkaConfig {
     pub group_id: String,
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// Passed to the consumer only, on top of `properties`.
+    #[serde(default)]
+    pub consumer_properties: BTreeMap<String, String>,
+    /// Passed to the producer only, on top of `properties`.
+    #[serde(default)]
+    pub producer_properties: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

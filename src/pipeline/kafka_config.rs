@@ -66,15 +66,19 @@ fn config_key_of(property: &str) -> String {
         "bootstrap.servers" => "kafka.brokers".to_owned(),
         "group.id" => "kafka.group_id".to_owned(),
         "auto.commit.interval.ms" => "worker.commit_interval_ms".to_owned(),
-        other => format!("kafka.properties.\"{other}\""),
+        other => format!("kafka.properties.\"{other}\" (or kafka.consumer_properties / kafka.producer_properties)"),
     }
 }
 
 fn base(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
-    if let Some((key, why)) = RESERVED
-        .iter()
-        .find(|(k, _)| config.kafka.properties.contains_key(*k))
-    {
+    let k = &config.kafka;
+    let all = || {
+        k.properties
+            .keys()
+            .chain(k.consumer_properties.keys())
+            .chain(k.producer_properties.keys())
+    };
+    if let Some((key, why)) = RESERVED.iter().find(|(r, _)| all().any(|k| k == r)) {
         return Err(KafkaConfigError::Reserved {
             key: (*key).to_owned(),
             why,
@@ -87,8 +91,12 @@ fn base(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
     Ok(c)
 }
 
-fn passthrough(c: &mut ClientConfig, config: &Config) {
-    for (k, v) in &config.kafka.properties {
+fn passthrough(
+    c: &mut ClientConfig,
+    config: &Config,
+    own: &std::collections::BTreeMap<String, String>,
+) {
+    for (k, v) in config.kafka.properties.iter().chain(own) {
         c.set(k, v);
     }
 }
@@ -107,7 +115,7 @@ pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
         // A new group reads what is already there: no article is skipped.
         .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false");
-    passthrough(&mut c, config);
+    passthrough(&mut c, config, &config.kafka.consumer_properties);
     c.set("enable.auto.offset.store", "false");
     Ok(c)
 }
@@ -122,7 +130,7 @@ pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
         .set("acks", "all")
         .set("partitioner", "murmur2_random")
         .set("linger.ms", "5");
-    passthrough(&mut c, config);
+    passthrough(&mut c, config, &config.kafka.producer_properties);
     Ok(c)
 }
 
@@ -143,6 +151,7 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
+        use figment::providers::Format;
         let mut c: Config = figment::Figment::from(figment::providers::Toml::string(
             crate::config::DEFAULT_TOML,
         ))
@@ -182,6 +191,20 @@ mod tests {
         assert_eq!(c.get("auto.offset.reset"), Some("latest"));
         let p = producer_config(&cfg).unwrap();
         assert_eq!(p.get("security.protocol"), Some("SASL_SSL"));
+
+        cfg.kafka
+            .consumer_properties
+            .insert("session.timeout.ms".into(), "6000".into());
+        cfg.kafka
+            .producer_properties
+            .insert("linger.ms".into(), "50".into());
+        let c = consumer_config(&cfg).unwrap();
+        let p = producer_config(&cfg).unwrap();
+        assert_eq!(c.get("session.timeout.ms"), Some("6000"));
+        assert_eq!(p.get("session.timeout.ms"), None);
+        assert_eq!(p.get("linger.ms"), Some("50"));
+        assert_eq!(c.get("linger.ms"), None);
+        validate(&cfg).unwrap();
     }
 
     #[test]

@@ -51,7 +51,36 @@ impl Injector for HeaderInjector<'_> {
 /// The remote parent context carried by `headers`, or an empty context when
 /// there is no valid `traceparent`.
 pub fn extract(headers: &HeaderList) -> opentelemetry::Context {
-    TraceContextPropagator::new().extract(&HeaderExtractor(headers))
+    let extractor = HeaderExtractor(headers);
+    match extractor.get(TRACEPARENT) {
+        Some(tp) if is_valid_traceparent(tp) => TraceContextPropagator::new().extract(&extractor),
+        _ => opentelemetry::Context::new(),
+    }
+}
+
+/// Strict W3C syntax of `traceparent` (the propagator alone accepts, e.g.,
+/// a short trace id): `version-traceid-parentid-flags`, lower-case hex of
+/// 2, 32, 16 and 2 digits, version not `ff`, ids not all zero; version
+/// `00` has exactly four fields, later versions may append more.
+pub fn is_valid_traceparent(tp: &str) -> bool {
+    let hex = |s: &str, n: usize| {
+        s.len() == n
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    let fields: Vec<&str> = tp.trim().split('-').collect();
+    if fields.len() < 4 {
+        return false;
+    }
+    let (version, trace, parent, flags) = (fields[0], fields[1], fields[2], fields[3]);
+    hex(version, 2)
+        && version != "ff"
+        && (version != "00" || fields.len() == 4)
+        && hex(trace, 32)
+        && trace.bytes().any(|b| b != b'0')
+        && hex(parent, 16)
+        && parent.bytes().any(|b| b != b'0')
+        && hex(flags, 2)
 }
 
 /// Makes the context in `headers` (if any) the parent of `span`.
@@ -106,7 +135,7 @@ mod tests {
     }
 
     fn value<'a>(h: &'a HeaderList, key: &str) -> Option<&'a str> {
-        HeaderExtractor(h).get(key)
+        crate::pipeline::output::header_value(h, key)
     }
 
     #[test]
@@ -115,6 +144,9 @@ mod tests {
             trace_id_of(INPUT).as_deref(),
             Some("4bf92f3577b34da6a3ce929d0e0e4736")
         );
+        assert!(is_valid_traceparent(
+            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future"
+        ));
         for bad in [
             "",
             "garbage",
@@ -123,7 +155,10 @@ mod tests {
             "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", // version ff
             "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",  // short
             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", // upper case
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", // 00 has 4 fields
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",  // short flags
         ] {
+            assert!(!is_valid_traceparent(bad), "{bad:?}");
             assert_eq!(trace_id_of(bad), None, "{bad:?}");
         }
     }
@@ -131,7 +166,7 @@ mod tests {
     #[test]
     fn header_names_are_case_insensitive_and_injection_replaces() {
         let h = headers(&[("TraceParent", INPUT)]);
-        assert_eq!(value(&h, "traceparent"), Some(INPUT));
+        assert_eq!(HeaderExtractor(&h).get("traceparent"), Some(INPUT));
         let mut out = headers(&[("traceparent", "old"), ("a", "b")]);
         HeaderInjector(&mut out).set("traceparent", "new".into());
         assert_eq!(out.len(), 2);

@@ -529,10 +529,17 @@ impl PartitionTask {
             error!(topic = %self.topic, partition = self.partition, "offset bookkeeping: {e}");
         }
         if let Some(position) = self.tracker.take_position() {
-            if let Err(e) = self
-                .consumer
-                .store_offset(&self.topic, self.partition, position)
-            {
+            // Not `store_offset`: librdkafka's rd_kafka_offset_store stores
+            // offset + 1. `store_offsets` stores the position as given.
+            let mut tpl = TopicPartitionList::new();
+            let stored = tpl
+                .add_partition_offset(
+                    &self.topic,
+                    self.partition,
+                    rdkafka::Offset::Offset(position),
+                )
+                .and_then(|()| self.consumer.store_offsets(&tpl));
+            if let Err(e) = stored {
                 // The partition was taken away meanwhile: its next owner reads
                 // from the last commit, so nothing is lost.
                 warn!(topic = %self.topic, partition = self.partition, position, "cannot store offset: {e}");

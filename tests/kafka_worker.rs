@@ -1,0 +1,398 @@
+//! The worker end to end against a real broker (Tansu, started per test on
+//! a free loopback port): the `article-enricher run` binary as a child
+//! process, real signals, exact counts.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use support::{
+    article, produce_slowly, report, Broker, Raw, Reader, TestProducer, Topics, WorkerProcess,
+};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn shared_seed() -> Option<Vec<u8>> {
+    let path = support::root().join("../shared/data/seed-article.txt");
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            report(&format!(
+                "NOTE: {} is absent; test 1 runs without the seed article",
+                path.display()
+            ));
+            None
+        }
+    }
+}
+
+fn trace_id(traceparent: &str) -> &str {
+    traceparent.split('-').nth(1).unwrap()
+}
+
+fn assert_traceparent(tp: &str) {
+    let parts: Vec<&str> = tp.split('-').collect();
+    assert_eq!(parts.len(), 4, "{tp}");
+    assert_eq!(parts[0], "00");
+    assert_eq!(parts[1].len(), 32);
+    assert_eq!(parts[2].len(), 16);
+    assert!(tp
+        .chars()
+        .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+    assert_ne!(parts[1], "0".repeat(32));
+}
+
+/// Test 1: good and bad events of every kind, exactly one output each.
+#[test]
+fn mixed_events_each_get_exactly_one_output() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "mixed", 2);
+    let mut worker = WorkerProcess::start(
+        &broker,
+        &topics,
+        "worker",
+        "[enrich]\nmax_payload_bytes = 20000\n",
+    );
+
+    // (input, expected: Ok(article id) or Err(error kind))
+    let mut cases: Vec<(Raw, Result<String, &str>)> = vec![
+        (
+            Raw::new(
+                "json-key",
+                r#"{"id":"json-1","title":"A title","text":"Hello there. \"We will win,\" said Anna Berg.","extra_field":7}"#,
+            ),
+            Ok("json-1".into()),
+        ),
+        (
+            Raw::new(
+                "json-body",
+                r#"{"id":"json-2","body":"The body field works too.","published_at":"2024-02-03"}"#,
+            ),
+            Ok("json-2".into()),
+        ),
+        (Raw::new("plain-1", article(1)), Ok("plain-1".into())),
+        (
+            Raw {
+                key: None,
+                payload: Some(article(2).into_bytes()),
+                ..Raw::default()
+            },
+            Ok(String::new()), // a hash id: checked separately
+        ),
+        (
+            Raw::new("bad-json", r#"{"id":"x","text":"cut"#),
+            Err("invalid_json"),
+        ),
+        (Raw::new("bad-array", "[1, 2, 3]"), Err("not_an_object")),
+        (
+            Raw::new("bad-nobody", r#"{"id":"nobody"}"#),
+            Err("missing_body"),
+        ),
+        (
+            Raw::new("bad-field", r#"{"id":"f","text":42}"#),
+            Err("invalid_field"),
+        ),
+        (
+            Raw::new("bad-utf8", b"caf\xe9 is not UTF-8".to_vec()),
+            Err("invalid_utf8"),
+        ),
+        (Raw::new("bad-large", "x".repeat(25_000)), Err("too_large")),
+        (
+            Raw {
+                key: Some(b"tombstone".to_vec()),
+                payload: None,
+                ..Raw::default()
+            },
+            Err("missing_body"),
+        ),
+    ];
+    let seed = shared_seed();
+    if let Some(seed) = &seed {
+        cases.push((Raw::new("seed", seed.clone()), Ok("seed".into())));
+    }
+    // Alternate partitions, so both partition tasks work; remember offsets.
+    let mut next = [0i64; 2];
+    let mut by_source = BTreeMap::new();
+    let producer = TestProducer::new(&broker);
+    for (i, (raw, expected)) in cases.iter_mut().enumerate() {
+        let p = (i % 2) as i32;
+        raw.partition = Some(p);
+        *raw = raw.clone().header("x-origin", &format!("case-{i}"));
+        producer.send(&topics.input, raw);
+        by_source.insert((p, next[p as usize]), (raw.clone(), expected.clone()));
+        next[p as usize] += 1;
+    }
+    producer.flush();
+
+    let n = cases.len();
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(
+        reader.read_until(WAIT, |seen| seen.len() >= n),
+        "{} of {n} outputs: {:#?}",
+        reader.seen.len(),
+        reader.seen
+    );
+    reader.linger(Duration::from_secs(1));
+    assert_eq!(reader.seen.len(), n, "exactly one output per input");
+    assert!(reader.per_source().values().all(|c| *c == 1));
+
+    let mut enriched = 0;
+    let mut dead = BTreeMap::<String, usize>::new();
+    for o in &reader.seen {
+        let (raw, expected) = &by_source[&o.source()];
+        assert_eq!(o.header("source-topic"), Some(topics.input.as_str()));
+        match expected {
+            Ok(id) => {
+                enriched += 1;
+                assert_eq!(o.topic, topics.output);
+                let v = o.json();
+                let actual_id = v["id"].as_str().unwrap();
+                if id.is_empty() {
+                    assert_eq!(actual_id.len() > 8, true, "a hash id: {actual_id}");
+                } else {
+                    assert_eq!(actual_id, id);
+                }
+                assert_eq!(o.key_str(), Some(actual_id), "keyed by article id");
+                assert_eq!(o.header("content-type"), Some("application/json"));
+                assert_eq!(o.header("schema-version"), Some("1"));
+                assert_eq!(v["schema_version"], 1);
+                assert_traceparent(o.header("traceparent").unwrap());
+                chrono_check(o.header("enriched-at").unwrap());
+                assert_eq!(
+                    o.header("x-origin"),
+                    None,
+                    "input headers stay on the input"
+                );
+                if id == "seed" {
+                    assert_eq!(v["published"], "2023-08-15");
+                    assert!(v["text"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("Ukraine is already"));
+                }
+                if id == "json-1" {
+                    assert_eq!(v["title"], "A title");
+                    assert_eq!(v["extra"]["extra_field"], 7);
+                }
+            }
+            Err(kind) => {
+                *dead.entry((*kind).to_owned()).or_default() += 1;
+                assert_eq!(o.topic, topics.dead_letter);
+                assert_eq!(o.header("error-kind"), Some(*kind));
+                assert!(!o.header("error-message").unwrap().is_empty());
+                chrono_check(o.header("failed-at").unwrap());
+                assert_eq!(o.key, raw.key, "original key");
+                assert_eq!(o.payload, raw.payload, "original value, untouched");
+                let x_origin = String::from_utf8(raw.headers[0].1.clone()).unwrap();
+                assert_eq!(
+                    o.header("x-origin"),
+                    Some(x_origin.as_str()),
+                    "original headers kept"
+                );
+            }
+        }
+    }
+    let good = 4 + usize::from(seed.is_some());
+    assert_eq!(enriched, good);
+    assert_eq!(
+        dead,
+        BTreeMap::from([
+            ("invalid_field".to_owned(), 1),
+            ("invalid_json".to_owned(), 1),
+            ("invalid_utf8".to_owned(), 1),
+            ("missing_body".to_owned(), 2),
+            ("not_an_object".to_owned(), 1),
+            ("too_large".to_owned(), 1),
+        ])
+    );
+    let status = worker.terminate(Duration::from_secs(15));
+    assert!(status.success(), "exit 0 on SIGTERM: {status:?}");
+}
+
+fn chrono_check(ts: &str) {
+    // RFC 3339 with a Z offset: 2026-01-02T03:04:05.678Z
+    assert!(
+        ts.len() >= 20 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T',
+        "{ts}"
+    );
+}
+
+/// Test 2: the output continues the input's trace.
+#[test]
+fn traceparent_continues_from_input_to_output() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "trace", 1);
+    let _worker = WorkerProcess::start(&broker, &topics, "worker", "");
+    let input_tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let producer = TestProducer::new(&broker);
+    producer.send(
+        &topics.input,
+        &Raw::new("traced", article(1)).header("traceparent", input_tp),
+    );
+    producer.send(&topics.input, &Raw::new("untraced", article(2)));
+    producer.flush();
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(reader.read_until(WAIT, |s| s.len() >= 2));
+    let by_key: BTreeMap<&str, &support::Out> = reader
+        .seen
+        .iter()
+        .map(|o| (o.key_str().unwrap(), o))
+        .collect();
+    let out_tp = by_key["traced"].header("traceparent").unwrap();
+    assert_traceparent(out_tp);
+    assert_eq!(trace_id(out_tp), trace_id(input_tp), "same trace");
+    assert_ne!(
+        &out_tp[36..52],
+        "00f067aa0ba902b7",
+        "this processing's span id"
+    );
+    let other = by_key["untraced"].header("traceparent").unwrap();
+    assert_traceparent(other);
+    assert_ne!(trace_id(other), trace_id(input_tp), "a new trace");
+}
+
+/// Every input `k-0`…`k-{n-1}` has an output; returns the duplicates.
+fn assert_none_missing(reader: &mut Reader, n: usize, timeout: Duration) -> usize {
+    let complete = |seen: &[support::Out]| {
+        seen.iter()
+            .filter_map(|o| o.key_str().map(str::to_owned))
+            .collect::<BTreeSet<_>>()
+            .len()
+            >= n
+    };
+    let ok = reader.read_until(timeout, complete);
+    reader.linger(Duration::from_secs(1));
+    let keys: BTreeSet<String> = reader
+        .seen
+        .iter()
+        .filter_map(|o| o.key_str().map(str::to_owned))
+        .collect();
+    let missing: Vec<String> = (0..n)
+        .map(|i| format!("k-{i}"))
+        .filter(|k| !keys.contains(k))
+        .collect();
+    assert!(ok && missing.is_empty(), "missing outputs: {missing:?}");
+    assert!(
+        reader.seen.iter().all(|o| o.header("error-kind").is_none()),
+        "no dead letters expected"
+    );
+    reader.seen.len() - n
+}
+
+/// Test 3: SIGTERM mid-stream, restart: none missing, and since the
+/// shutdown committed what it finished, none duplicated.
+#[test]
+fn sigterm_mid_stream_then_restart_loses_nothing() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "sigterm", 2);
+    let n = 80;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(25));
+    let mut first = WorkerProcess::start(&broker, &topics, "first", "");
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(reader.read_until(WAIT, |s| s.len() >= 15));
+    let started = Instant::now();
+    let status = first.terminate(Duration::from_secs(15));
+    assert!(status.success(), "exit 0 on SIGTERM: {status:?}");
+    report(&format!(
+        "sigterm: exited in {:?} after {} outputs",
+        started.elapsed(),
+        reader.seen.len()
+    ));
+    assert!(first.log().contains("worker stopped"), "{}", first.log());
+    let _second = WorkerProcess::start(&broker, &topics, "second", "");
+    producing.join().unwrap();
+    let duplicates = assert_none_missing(&mut reader, n, WAIT);
+    report(&format!("sigterm: {n} inputs, {duplicates} duplicates"));
+    assert_eq!(
+        duplicates, 0,
+        "a graceful stop commits exactly what it finished"
+    );
+}
+
+/// Test 4: kill -9 mid-stream, restart: none missing; duplicates counted.
+#[test]
+fn kill_9_mid_stream_then_restart_loses_nothing() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "kill9", 2);
+    let n = 80;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(25));
+    let mut first = WorkerProcess::start(&broker, &topics, "first", "");
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(reader.read_until(WAIT, |s| s.len() >= 15));
+    first.kill9();
+    let _second = WorkerProcess::start(&broker, &topics, "second", "");
+    producing.join().unwrap();
+    let duplicates = assert_none_missing(&mut reader, n, WAIT);
+    report(&format!(
+        "kill -9: {n} inputs, {duplicates} duplicates (allowed)"
+    ));
+}
+
+/// Test 5: two workers in one group; one is killed, the other takes over.
+#[test]
+fn the_survivor_of_a_group_takes_over_the_partitions() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "group", 4);
+    let a = WorkerProcess::start(&broker, &topics, "a", "");
+    a.wait_assigned(WAIT);
+    let mut b = WorkerProcess::start(&broker, &topics, "b", "");
+    b.wait_assigned(WAIT);
+    let n = 120;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(25));
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(reader.read_until(WAIT, |s| s.len() >= 30));
+    assert!(
+        b.log().contains("partitions assigned"),
+        "b held partitions before it was killed"
+    );
+    b.kill9();
+    producing.join().unwrap();
+    let duplicates = assert_none_missing(&mut reader, n, WAIT);
+    report(&format!(
+        "group takeover: {n} inputs, {duplicates} duplicates"
+    ));
+    // The survivor ended up with all four partitions.
+    let log = a.log();
+    let last = log
+        .lines()
+        .filter(|l| l.contains("partitions assigned"))
+        .last()
+        .unwrap()
+        .to_owned();
+    for p in 0..4 {
+        assert!(last.contains(&format!("{}/{p}", topics.input)), "{last}");
+    }
+}
+
+/// Test 6: the broker stops for a few seconds mid-stream and comes back on
+/// the same storage: the worker reconnects and nothing is lost.
+#[test]
+fn broker_restart_mid_stream_loses_nothing() {
+    let mut broker = Broker::start();
+    let topics = Topics::create(&broker, "restart", 2);
+    let worker = WorkerProcess::start(&broker, &topics, "worker", "");
+    let n = 40;
+    let producer = TestProducer::new(&broker);
+    for i in 0..n / 2 {
+        producer.send(&topics.input, &Raw::new(&format!("k-{i}"), article(i)));
+    }
+    producer.flush();
+    {
+        let mut reader = Reader::new(&broker, &topics);
+        assert!(reader.read_until(WAIT, |s| s.len() >= 5));
+    }
+    broker.stop();
+    std::thread::sleep(Duration::from_secs(3));
+    broker.restart();
+    for i in n / 2..n {
+        producer.send(&topics.input, &Raw::new(&format!("k-{i}"), article(i)));
+    }
+    producer.flush();
+    let mut reader = Reader::new(&broker, &topics);
+    let duplicates = assert_none_missing(&mut reader, n, Duration::from_secs(90));
+    report(&format!(
+        "broker restart: {n} inputs, {duplicates} duplicates"
+    ));
+    assert!(!worker.log().contains("panicked"), "{}", worker.log());
+}
