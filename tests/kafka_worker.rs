@@ -372,27 +372,22 @@ fn broker_restart_mid_stream_loses_nothing() {
     let mut broker = Broker::start();
     let topics = Topics::create(&broker, "restart", 2);
     let worker = WorkerProcess::start(&broker, &topics, "worker", "");
-    let n = 40;
-    let producer = TestProducer::new(&broker);
-    for i in 0..n / 2 {
-        producer.send(&topics.input, &Raw::new(&format!("k-{i}"), article(i)));
-    }
-    producer.flush();
+    let n = 60;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(50));
     {
         let mut reader = Reader::new(&broker, &topics);
-        assert!(reader.read_until(WAIT, |s| s.len() >= 5));
+        assert!(reader.read_until(WAIT, |s| s.len() >= 10));
     }
     broker.stop();
     std::thread::sleep(Duration::from_secs(3));
     broker.restart();
-    for i in n / 2..n {
-        producer.send(&topics.input, &Raw::new(&format!("k-{i}"), article(i)));
-    }
-    producer.flush();
+    producing.join().unwrap();
     let mut reader = Reader::new(&broker, &topics);
+    if std::env::var("DEBUG_RESTART").is_ok() {
+        reader.read_until(Duration::from_secs(20), |s| s.len() >= n);
+        report(&format!("seen {} ; broker log:\n{}\nworker log:\n{}", reader.seen.len(), broker.log(), worker.log()));
+    }
     let duplicates = assert_none_missing(&mut reader, n, Duration::from_secs(90));
-    report(&format!(
-        "broker restart: {n} inputs, {duplicates} duplicates"
-    ));
+    report(&format!("broker restart: {n} inputs, {duplicates} duplicates"));
     assert!(!worker.log().contains("panicked"), "{}", worker.log());
 }
