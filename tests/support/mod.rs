@@ -117,7 +117,10 @@ impl Broker {
             .arg("--cluster-id")
             .arg("article-enricher-test")
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("TEST_TANSU_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -307,6 +310,7 @@ group_id = "{group}"
 "session.timeout.ms" = "6000"
 "heartbeat.interval.ms" = "500"
 "max.poll.interval.ms" = "15000"
+{debug}
 [topics]
 input = ["{input}"]
 output = "{output}"
@@ -322,6 +326,9 @@ shutdown_timeout_ms = 8000
             input = topics.input,
             output = topics.output,
             dlq = topics.dead_letter,
+            debug = std::env::var("TEST_WORKER_RDKAFKA_DEBUG")
+                .map(|d| format!("\"debug\" = \"{d}\""))
+                .unwrap_or_default(),
         );
         std::fs::write(&config, toml).unwrap();
         let log_path = dir.join(format!("{name}.log"));
@@ -637,4 +644,32 @@ pub fn produce_slowly(
 /// Writes a report line that `cargo test -- --nocapture` shows.
 pub fn report(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Joins `group` for a moment with a consumer of `topic` and leaves again,
+/// which makes the group rebalance.
+///
+/// Tansu 0.6.0 works around: when a member misses its heartbeats, Tansu
+/// drops it and starts a rebalance, but the surviving member gets its old
+/// assignment back (the dead member's partitions stay unowned) until the
+/// membership changes again. A member that joins and leaves is such a
+/// change; the real Kafka coordinator needs no nudge.
+pub fn nudge_group(broker: &Broker, group: &str, topic: &str) {
+    let c: BaseConsumer = broker
+        .client_config()
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .set("session.timeout.ms", "6000")
+        .create()
+        .unwrap();
+    c.subscribe(&[topic]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let _ = c.poll(Duration::from_millis(100));
+        if c.assignment().map(|a| a.count() > 0).unwrap_or(false) {
+            break;
+        }
+    }
+    c.unsubscribe();
+    drop(c);
 }
