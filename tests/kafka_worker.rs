@@ -149,7 +149,7 @@ fn mixed_events_each_get_exactly_one_output() {
                 let v = o.json();
                 let actual_id = v["id"].as_str().unwrap();
                 if id.is_empty() {
-                    assert_eq!(actual_id.len() > 8, true, "a hash id: {actual_id}");
+                    assert!(actual_id.len() > 8, "a hash id: {actual_id}");
                 } else {
                     assert_eq!(actual_id, id);
                 }
@@ -364,8 +364,7 @@ fn the_survivor_of_a_group_takes_over_the_partitions() {
     let log = a.log();
     let last = log
         .lines()
-        .filter(|l| l.contains("partitions assigned"))
-        .last()
+        .rfind(|l| l.contains("partitions assigned"))
         .unwrap()
         .to_owned();
     for p in 0..4 {
