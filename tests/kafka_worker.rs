@@ -317,7 +317,15 @@ fn kill_9_mid_stream_then_restart_loses_nothing() {
     let topics = Topics::create(&broker, "kill9", 2);
     let n = 80;
     let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(25));
-    let mut first = WorkerProcess::start(&broker, &topics, "first", "");
+    // Commits only every 3 s, so that the kill leaves processed but
+    // uncommitted messages behind: they are processed again (duplicates).
+    let mut first = WorkerProcess::start_with_env(
+        &broker,
+        &topics,
+        "first",
+        "",
+        &[("ARTICLE_ENRICHER__WORKER__COMMIT_INTERVAL_MS", "3000")],
+    );
     let mut reader = Reader::new(&broker, &topics);
     assert!(reader.read_until(WAIT, |s| s.len() >= 15));
     first.kill9();

@@ -296,6 +296,17 @@ impl WorkerProcess {
     /// Starts `article-enricher run` with a config file for `topics`, plus
     /// `extra` TOML (sections not used by the base config).
     pub fn start(broker: &Broker, topics: &Topics, name: &str, extra: &str) -> Self {
+        Self::start_with_env(broker, topics, name, extra, &[])
+    }
+
+    /// As [`Self::start`], with `ARTICLE_ENRICHER__…` overrides in `env`.
+    pub fn start_with_env(
+        broker: &Broker,
+        topics: &Topics,
+        name: &str,
+        extra: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let dir = broker.dir.path();
         let config = dir.join(format!("{name}.toml"));
         let toml = format!(
@@ -346,6 +357,7 @@ shutdown_timeout_ms = 8000
                 std::env::var("TEST_WORKER_LOG").unwrap_or_else(|_| "info,librdkafka=warn".into()),
             )
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
