@@ -308,6 +308,24 @@ fn sigterm_mid_stream_then_restart_loses_nothing() {
         duplicates, 0,
         "a graceful stop commits exactly what it finished"
     );
+    assert_order_kept(&reader);
+}
+
+/// Within each output partition, the outputs of one input partition appear
+/// in input offset order (the worker keeps order within a partition and
+/// produces in order with an idempotent producer).
+fn assert_order_kept(reader: &Reader) {
+    let mut last: BTreeMap<(i32, i32), i64> = BTreeMap::new();
+    for o in &reader.seen {
+        let (src_partition, src_offset) = o.source();
+        if let Some(prev) = last.insert((o.partition, src_partition), src_offset) {
+            assert!(
+                src_offset > prev,
+                "output partition {} has input {src_partition}@{src_offset} after @{prev}",
+                o.partition
+            );
+        }
+    }
 }
 
 /// Test 4: kill -9 mid-stream, restart: none missing; duplicates counted.

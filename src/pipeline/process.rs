@@ -42,6 +42,17 @@ pub fn process(
     limits: &DecodeLimits,
     to: &Destinations,
 ) -> OutputRecord {
+    process_with(input, span, limits, to, enricher_core::enrich)
+}
+
+/// [`process`] with another enrichment function (tests give one that panics).
+pub fn process_with(
+    input: &InputMessage,
+    span: &tracing::Span,
+    limits: &DecodeLimits,
+    to: &Destinations,
+    enrich: impl Fn(&enricher_core::RawArticle) -> enricher_core::EnrichedArticle,
+) -> OutputRecord {
     let _entered = span.enter();
     let dead = |kind: &str, message: &str| {
         span.record("outcome", kind);
@@ -65,7 +76,7 @@ pub fn process(
     span.record("article_id", raw.id.as_str());
     let enriched = tracing::info_span!("enrich").in_scope(|| {
         std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let article = enricher_core::enrich(&raw);
+            let article = enrich(&raw);
             serde_json::to_vec(&article)
         }))
     });
@@ -160,6 +171,31 @@ mod tests {
             assert_eq!(r.key.as_deref(), Some(&b"key-7"[..]));
             assert_eq!(r.payload.as_deref(), payload);
         }
+    }
+
+    #[test]
+    fn a_panic_in_the_core_becomes_a_dead_letter() {
+        let m = msg(Some(b"A perfectly fine article."));
+        let r = process_with(
+            &m,
+            &process_span(&m),
+            &DecodeLimits::default(),
+            &to(),
+            |_| panic!("index out of bounds in quotes"),
+        );
+        assert_eq!(r.topic, "dlq");
+        assert_eq!(
+            r.outcome,
+            Outcome::DeadLettered {
+                kind: "panic".into()
+            }
+        );
+        assert_eq!(r.header(output::ERROR_KIND), Some("panic"));
+        assert!(r
+            .header(output::ERROR_MESSAGE)
+            .unwrap()
+            .contains("index out of bounds in quotes"));
+        assert_eq!(r.payload, m.payload, "the original value");
     }
 
     #[test]

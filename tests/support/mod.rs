@@ -508,6 +508,7 @@ impl TestProducer {
 #[derive(Debug, Clone)]
 pub struct Out {
     pub topic: String,
+    pub partition: i32,
     pub key: Option<Vec<u8>>,
     pub payload: Option<Vec<u8>>,
     pub headers: Vec<(String, Option<Vec<u8>>)>,
@@ -542,6 +543,7 @@ impl Out {
 fn out(m: &OwnedMessage) -> Out {
     Out {
         topic: m.topic().to_owned(),
+        partition: m.partition(),
         key: m.key().map(<[u8]>::to_vec),
         payload: m.payload().map(<[u8]>::to_vec),
         headers: m
