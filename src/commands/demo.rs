@@ -138,7 +138,9 @@ pub fn run(args: &DemoArgs, mut config: Config) -> anyhow::Result<()> {
             }
         }
         drop(stream);
+        drop(reader);
         worker.shutdown().await;
+        // Last: the clients above must not outlive their broker.
         drop(cluster);
         Ok(())
     })

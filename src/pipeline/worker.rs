@@ -159,6 +159,10 @@ struct Shared {
     stats: Arc<Stats>,
     partitions: Mutex<HashMap<PartitionKey, PartitionHandle>>,
     closing: AtomicBool,
+    /// Bounds the CPU-bound jobs running at once, over all partitions, to
+    /// the number of cores (the blocking pool itself would grow to hundreds
+    /// of threads).
+    cpu: Arc<tokio::sync::Semaphore>,
 }
 
 impl Shared {
@@ -457,9 +461,14 @@ impl PartitionTask {
         let job = {
             let input = input.clone();
             let span = span.clone();
-            tokio::task::spawn_blocking(move || {
-                process::process(&input, &span, &settings.limits, &settings.to)
-            })
+            let cpu = self.shared.cpu.clone();
+            async move {
+                let _permit = cpu.acquire_owned().await;
+                tokio::task::spawn_blocking(move || {
+                    process::process(&input, &span, &settings.limits, &settings.to)
+                })
+                .await
+            }
         };
         let settings = self.shared.settings.clone();
         Some(Box::pin(async move {
@@ -623,6 +632,9 @@ impl Worker {
             stats: Arc::new(Stats::default()),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
+            cpu: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
             WorkerConsumer::from_config_and_context(
@@ -716,16 +728,18 @@ impl Worker {
     /// Stops fetching, finishes in-flight messages, flushes the producer,
     /// commits and leaves the group, all within `worker.shutdown_timeout_ms`
     /// (what is left then is logged and will be read again).
-    pub async fn shutdown(mut self) -> Arc<Stats> {
+    pub async fn shutdown(self) -> Arc<Stats> {
         let started = Instant::now();
-        let timeout = self.shared.settings.shutdown_timeout;
+        let Worker {
+            shared,
+            consumer,
+            poll_stop,
+            poll_thread,
+        } = self;
+        let timeout = shared.settings.shutdown_timeout;
         info!("shutting down: finishing in-flight messages");
-        self.shared.closing.store(true, Ordering::SeqCst);
-        let shared = self.shared.clone();
-        let consumer = self.consumer.clone();
-        let poll_stop = self.poll_stop.clone();
-        let poll_thread = self.poll_thread.take();
-        let stats = self.shared.stats.clone();
+        shared.closing.store(true, Ordering::SeqCst);
+        let stats = shared.stats.clone();
         let result = tokio::task::spawn_blocking(move || {
             let late = shared.drain(None);
             let left = timeout
@@ -745,7 +759,6 @@ impl Worker {
             late
         })
         .await;
-        drop(self);
         let s = &stats;
         info!(
             consumed = Stats::get(&s.consumed),
