@@ -431,3 +431,46 @@ fn broker_restart_mid_stream_loses_nothing() {
     ));
     assert!(!worker.log().contains("panicked"), "{}", worker.log());
 }
+
+/// Test 7: an output that cannot be produced (its topic does not exist) is
+/// retried and never committed past. SIGTERM then gives up after
+/// `worker.shutdown_timeout_ms`, logs the offsets left, and exits 0 in
+/// time; once the topic exists, a new worker delivers every message.
+#[test]
+fn a_failing_output_is_never_committed_past() {
+    let broker = Broker::start();
+    let topics = Topics::named("stuck", 1);
+    broker.create_topics(&[(&topics.input, 1), (&topics.dead_letter, 1)]);
+    let env = [("ARTICLE_ENRICHER__WORKER__SHUTDOWN_TIMEOUT_MS", "2000")];
+    let mut first = WorkerProcess::start_with_env(&broker, &topics, "first", "", &env);
+    first.wait_assigned(WAIT);
+    let producer = TestProducer::new(&broker);
+    for i in 0..5 {
+        producer.send(&topics.input, &Raw::new(&format!("k-{i}"), article(i)));
+    }
+    producer.flush();
+    std::thread::sleep(Duration::from_secs(3));
+    let started = Instant::now();
+    let status = first.terminate(Duration::from_secs(15));
+    let took = started.elapsed();
+    assert!(
+        status.success(),
+        "exit 0 even when the timeout hits: {status:?}"
+    );
+    assert!(
+        took < Duration::from_millis(2600),
+        "stopped in {took:?}, shutdown_timeout_ms is 2000"
+    );
+    let log = first.log();
+    assert!(
+        log.contains("giving up on these offsets") && log.contains("left=[0, 1, 2, 3, 4]"),
+        "{log}"
+    );
+    report(&format!("stuck output: SIGTERM took {took:?}"));
+
+    broker.create_topics(&[(&topics.output, 2)]);
+    let _second = WorkerProcess::start(&broker, &topics, "second", "");
+    let mut reader = Reader::new(&broker, &topics);
+    let duplicates = assert_none_missing(&mut reader, 5, WAIT);
+    assert_eq!(duplicates, 0);
+}

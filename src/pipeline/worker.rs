@@ -97,6 +97,9 @@ struct Settings {
     to: Destinations,
     max_in_flight: usize,
     shutdown_timeout: Duration,
+    /// How long a partition task drains before giving up: the shutdown
+    /// timeout less a reserve for the flush, the commit and leaving.
+    drain_timeout: Duration,
     brokers: String,
 }
 
@@ -230,9 +233,9 @@ impl Shared {
         for (_, h) in &handles {
             let _ = h.stop.send(true);
         }
-        // The tasks give up at shutdown_timeout and log what they leave;
+        // The tasks give up at drain_timeout and log what they leave;
         // wait a little longer so that their report comes first.
-        let deadline = Instant::now() + self.settings.shutdown_timeout + Duration::from_millis(500);
+        let deadline = Instant::now() + self.settings.drain_timeout + Duration::from_millis(150);
         let mut late = 0;
         for ((topic, partition), h) in &handles {
             if !h.done.wait_until(deadline) {
@@ -410,7 +413,7 @@ impl PartitionTask {
             tokio::select! {
                 biased;
                 _ = stop.changed(), if deadline.is_none() => {
-                    deadline = Some(tokio::time::Instant::now() + settings.shutdown_timeout);
+                    deadline = Some(tokio::time::Instant::now() + settings.drain_timeout);
                 }
                 Some((offset, outcome)) = delivering.next(), if !delivering.is_empty() => {
                     in_flight -= 1;
@@ -557,6 +560,12 @@ impl PartitionTask {
     }
 }
 
+/// The drain part of a shutdown timeout: a fifth (at most 1 s) is kept for
+/// flushing, committing and leaving the group.
+fn drain_timeout(shutdown: Duration) -> Duration {
+    shutdown.saturating_sub((shutdown / 5).min(Duration::from_secs(1)))
+}
+
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6)).min(5_000))
 }
@@ -614,6 +623,7 @@ impl Worker {
             },
             max_in_flight: config.worker.max_in_flight,
             shutdown_timeout: Duration::from_millis(config.worker.shutdown_timeout_ms),
+            drain_timeout: drain_timeout(Duration::from_millis(config.worker.shutdown_timeout_ms)),
             brokers: config.kafka.brokers.clone(),
         });
         kafka_config::validate(config)?;
@@ -742,14 +752,16 @@ impl Worker {
         let stats = shared.stats.clone();
         let result = tokio::task::spawn_blocking(move || {
             let late = shared.drain(None);
+            // Nothing left to serve rebalances for: the polling thread
+            // stops while the producer flushes.
+            poll_stop.store(true, Ordering::SeqCst);
             let left = timeout
                 .saturating_sub(started.elapsed())
-                .max(Duration::from_millis(500));
+                .saturating_sub(Duration::from_millis(200));
             if let Err(e) = shared.producer.flush(left) {
                 warn!("producer flush incomplete: {e}");
             }
             commit_stored(consumer.as_ref(), "at shutdown");
-            poll_stop.store(true, Ordering::SeqCst);
             if let Some(t) = poll_thread {
                 let _ = t.join();
             }
@@ -798,7 +810,7 @@ fn poll_main_queue(consumer: &WorkerConsumer, shared: &Shared, stop: &AtomicBool
                     }
                     Err(e) => warn!("Kafka consumer error: {e}"),
                 },
-                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
             }
         }
     });
@@ -817,6 +829,19 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drain_leaves_a_reserve_for_flush_and_commit() {
+        assert_eq!(
+            drain_timeout(Duration::from_secs(30)),
+            Duration::from_secs(29)
+        );
+        assert_eq!(
+            drain_timeout(Duration::from_secs(2)),
+            Duration::from_millis(1600)
+        );
+        assert_eq!(drain_timeout(Duration::ZERO), Duration::ZERO);
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -268,14 +268,21 @@ pub struct Topics {
 }
 
 impl Topics {
-    pub fn create(broker: &Broker, test: &str, input_partitions: i32) -> Self {
-        let t = Self {
+    /// Unique names, no topics created.
+    pub fn named(test: &str, input_partitions: i32) -> Self {
+        Self {
             input: unique(&format!("{test}.raw")),
             output: unique(&format!("{test}.enriched")),
             dead_letter: unique(&format!("{test}.dlq")),
             group: unique(&format!("{test}.group")),
             input_partitions,
-        };
+        }
+    }
+
+    /// Unique names; creates the input (`input_partitions`), output (2
+    /// partitions) and dead-letter (1) topics.
+    pub fn create(broker: &Broker, test: &str, input_partitions: i32) -> Self {
+        let t = Self::named(test, input_partitions);
         broker.create_topics(&[
             (&t.input, input_partitions),
             (&t.output, 2),
