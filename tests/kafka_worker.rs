@@ -474,3 +474,33 @@ fn a_failing_output_is_never_committed_past() {
     let duplicates = assert_none_missing(&mut reader, 5, WAIT);
     assert_eq!(duplicates, 0);
 }
+
+/// Test 8: a second worker joins mid-stream. The first drains the
+/// partitions it gives up and commits before they move, so the handover
+/// loses nothing and duplicates nothing.
+#[test]
+fn scaling_out_mid_stream_hands_partitions_over_exactly() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "scaleout", 4);
+    let a = WorkerProcess::start(&broker, &topics, "a", "");
+    a.wait_assigned(WAIT);
+    let n = 100;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::from_millis(25));
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(reader.read_until(WAIT, |s| s.len() >= 20));
+    let b = WorkerProcess::start(&broker, &topics, "b", "");
+    b.wait_assigned(WAIT);
+    producing.join().unwrap();
+    let duplicates = assert_none_missing(&mut reader, n, WAIT);
+    report(&format!("scale-out: {n} inputs, {duplicates} duplicates"));
+    assert!(
+        a.log().contains("partitions revoked"),
+        "a gave partitions up: {}",
+        a.log()
+    );
+    assert_eq!(
+        duplicates, 0,
+        "revocation drains and commits before handing over"
+    );
+    assert_order_kept(&reader);
+}
