@@ -735,6 +735,14 @@ impl Worker {
         self.shared.stats.clone()
     }
 
+    /// The partitions this worker currently processes (topic, partition),
+    /// sorted: what a readiness check or a status page shows.
+    pub fn partitions(&self) -> Vec<(String, i32)> {
+        let mut p: Vec<(String, i32)> = self.shared.partitions().keys().cloned().collect();
+        p.sort();
+        p
+    }
+
     /// Stops fetching, finishes in-flight messages, flushes the producer,
     /// commits and leaves the group, all within `worker.shutdown_timeout_ms`
     /// (what is left then is logged and will be read again).
