@@ -40,6 +40,9 @@ pub const SAMPLES: [(&str, &str); 4] = [
     ),
 ];
 
+/// Partitions of the demo's input topic.
+const INPUT_PARTITIONS: i32 = 3;
+
 /// A trace context the demo puts on its first sample, to show it continue.
 const DEMO_TRACEPARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -83,7 +86,7 @@ pub fn run(args: &DemoArgs, mut config: Config) -> anyhow::Result<()> {
         let brokers = cluster.bootstrap_servers();
         let input = config.topics.input[0].clone();
         cluster
-            .create_topic(&input, 3, 1)
+            .create_topic(&input, INPUT_PARTITIONS, 1)
             .context("cannot create the input topic")?;
         cluster.create_topic(&config.topics.output, 3, 1)?;
         cluster.create_topic(&config.topics.dead_letter, 1, 1)?;
@@ -152,7 +155,11 @@ async fn produce(brokers: &str, topic: &str, articles: &[(String, Vec<u8>)]) -> 
         .create()
         .context("cannot create the demo producer")?;
     for (i, (key, payload)) in articles.iter().enumerate() {
-        let mut record = FutureRecord::to(topic).key(key).payload(payload);
+        // Spread over the partitions, so that they are processed in parallel.
+        let mut record = FutureRecord::to(topic)
+            .key(key)
+            .payload(payload)
+            .partition((i % INPUT_PARTITIONS as usize) as i32);
         if i == 0 {
             record = record.headers(OwnedHeaders::new().insert(Header {
                 key: "traceparent",
