@@ -765,7 +765,7 @@ impl Worker {
             poll_stop.store(true, Ordering::SeqCst);
             let left = timeout
                 .saturating_sub(started.elapsed())
-                .saturating_sub(Duration::from_millis(200));
+                .saturating_sub(Duration::from_millis(300));
             if let Err(e) = shared.producer.flush(left) {
                 warn!("producer flush incomplete: {e}");
             }
