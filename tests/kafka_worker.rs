@@ -378,10 +378,6 @@ fn the_survivor_of_a_group_takes_over_the_partitions() {
     std::thread::sleep(Duration::from_secs(7));
     support::nudge_group(&broker, &topics.group, &topics.input);
     producing.join().unwrap();
-    if std::env::var("DEBUG_GROUP").is_ok() {
-        reader.read_until(Duration::from_secs(30), |s| s.len() >= n);
-        report(&format!("broker log:\n{}", broker.log()));
-    }
     let duplicates = assert_none_missing(&mut reader, n, WAIT);
     report(&format!(
         "group takeover: {n} inputs, {duplicates} duplicates"
@@ -416,15 +412,6 @@ fn broker_restart_mid_stream_loses_nothing() {
     broker.restart();
     producing.join().unwrap();
     let mut reader = Reader::new(&broker, &topics);
-    if std::env::var("DEBUG_RESTART").is_ok() {
-        reader.read_until(Duration::from_secs(20), |s| s.len() >= n);
-        report(&format!(
-            "seen {} ; broker log:\n{}\nworker log:\n{}",
-            reader.seen.len(),
-            broker.log(),
-            worker.log()
-        ));
-    }
     let duplicates = assert_none_missing(&mut reader, n, Duration::from_secs(90));
     report(&format!(
         "broker restart: {n} inputs, {duplicates} duplicates"

@@ -440,7 +440,7 @@ impl PartitionTask {
                     self.shared.stats.abandoned.fetch_add(left.len() as u64, Ordering::Relaxed);
                     warn!(
                         topic = %self.topic, partition = self.partition, ?left,
-                        "shutdown timeout: giving up on these offsets; they were not committed and will be read again"
+                        "drain timed out (worker.shutdown_timeout_ms): giving up on these offsets; they were not committed and will be read again"
                     );
                     break;
                 }

@@ -7,7 +7,13 @@
 //! - topics are not auto-created: every test creates its own;
 //! - `memory://` storage reports stale high watermarks after bursts, so the
 //!   harness uses `sqlite://` and never relies on watermarks: it reads until
-//!   the expected messages have arrived.
+//!   the expected messages have arrived;
+//! - see [`Broker::stop`], `Broker::spawn` and [`nudge_group`] for the others.
+//!
+//! Debugging knobs (environment): `TEST_TANSU_LOG` (Tansu's `RUST_LOG`,
+//! default `warn`), `TEST_WORKER_LOG` (the worker's `RUST_LOG`),
+//! `TEST_WORKER_RDKAFKA_DEBUG` (librdkafka `debug` contexts, e.g. `cgrp`).
+//! A failing test prints the logs of its workers.
 
 #![allow(dead_code)]
 
