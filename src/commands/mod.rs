@@ -2,4 +2,5 @@
 
 pub mod demo;
 pub mod enrich;
+pub mod replay;
 pub mod run;

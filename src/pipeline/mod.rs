@@ -8,11 +8,13 @@
 //!   serialize, or dead letter);
 //! - [`output`]: the records and their headers (pure);
 //! - [`trace_context`]: W3C `traceparent` in and out;
-//! - [`kafka_config`]: librdkafka settings from the configuration.
+//! - [`kafka_config`]: librdkafka settings from the configuration;
+//! - [`replay`]: re-enrich a bounded range of an input topic (backfill).
 
 pub mod kafka_config;
 pub mod offsets;
 pub mod output;
 pub mod process;
+pub mod replay;
 pub mod trace_context;
 pub mod worker;

@@ -566,12 +566,12 @@ fn drain_timeout(shutdown: Duration) -> Duration {
     shutdown.saturating_sub((shutdown / 5).min(Duration::from_secs(1)))
 }
 
-fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6)).min(5_000))
 }
 
 /// Puts `record` in the producer's queue, waiting while the queue is full.
-async fn enqueue(
+pub(crate) async fn enqueue(
     producer: &WorkerProducer,
     record: &OutputRecord,
     stats: &Stats,
