@@ -298,6 +298,47 @@ impl Topics {
     }
 }
 
+/// Writes the config file of a test's `article-enricher` child
+/// (`DIR/NAME.toml`) for `topics`, plus `extra` TOML (sections not used by
+/// the base config); returns its path.
+pub fn write_config(broker: &Broker, topics: &Topics, name: &str, extra: &str) -> PathBuf {
+    let config = broker.dir.path().join(format!("{name}.toml"));
+    let toml = format!(
+        r#"
+[kafka]
+brokers = "{bootstrap}"
+group_id = "{group}"
+[kafka.properties]
+"broker.address.family" = "v4"
+"reconnect.backoff.max.ms" = "1000"
+[kafka.consumer_properties]
+"session.timeout.ms" = "6000"
+"heartbeat.interval.ms" = "500"
+"max.poll.interval.ms" = "15000"
+{debug}
+[topics]
+input = ["{input}"]
+output = "{output}"
+dead_letter = "{dlq}"
+[worker]
+max_in_flight = 8
+commit_interval_ms = 500
+shutdown_timeout_ms = 8000
+{extra}
+"#,
+        bootstrap = broker.bootstrap,
+        group = topics.group,
+        input = topics.input,
+        output = topics.output,
+        dlq = topics.dead_letter,
+        debug = std::env::var("TEST_WORKER_RDKAFKA_DEBUG")
+            .map(|d| format!("\"debug\" = \"{d}\""))
+            .unwrap_or_default(),
+    );
+    std::fs::write(&config, toml).unwrap();
+    config
+}
+
 /// The worker binary as a child process, killed on drop.
 pub struct WorkerProcess {
     child: Option<Child>,
@@ -320,41 +361,21 @@ impl WorkerProcess {
         extra: &str,
         env: &[(&str, &str)],
     ) -> Self {
+        Self::start_command(broker, topics, name, extra, env, &["run"])
+    }
+
+    /// Starts `article-enricher ARGS…` (any subcommand) with the config
+    /// file of [`write_config`].
+    pub fn start_command(
+        broker: &Broker,
+        topics: &Topics,
+        name: &str,
+        extra: &str,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Self {
         let dir = broker.dir.path();
-        let config = dir.join(format!("{name}.toml"));
-        let toml = format!(
-            r#"
-[kafka]
-brokers = "{bootstrap}"
-group_id = "{group}"
-[kafka.properties]
-"broker.address.family" = "v4"
-"reconnect.backoff.max.ms" = "1000"
-[kafka.consumer_properties]
-"session.timeout.ms" = "6000"
-"heartbeat.interval.ms" = "500"
-"max.poll.interval.ms" = "15000"
-{debug}
-[topics]
-input = ["{input}"]
-output = "{output}"
-dead_letter = "{dlq}"
-[worker]
-max_in_flight = 8
-commit_interval_ms = 500
-shutdown_timeout_ms = 8000
-{extra}
-"#,
-            bootstrap = broker.bootstrap,
-            group = topics.group,
-            input = topics.input,
-            output = topics.output,
-            dlq = topics.dead_letter,
-            debug = std::env::var("TEST_WORKER_RDKAFKA_DEBUG")
-                .map(|d| format!("\"debug\" = \"{d}\""))
-                .unwrap_or_default(),
-        );
-        std::fs::write(&config, toml).unwrap();
+        let config = write_config(broker, topics, name, extra);
         let log_path = dir.join(format!("{name}.log"));
         let log = File::options()
             .create(true)
@@ -364,7 +385,7 @@ shutdown_timeout_ms = 8000
         let child = Command::new(env!("CARGO_BIN_EXE_article-enricher"))
             .arg("--config")
             .arg(&config)
-            .arg("run")
+            .args(args)
             .env(
                 "RUST_LOG",
                 std::env::var("TEST_WORKER_LOG").unwrap_or_else(|_| "info,librdkafka=warn".into()),
@@ -415,6 +436,19 @@ shutdown_timeout_ms = 8000
         })
     }
 
+    /// Waits for the exit of a command that ends by itself.
+    pub fn wait(&mut self, timeout: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        wait_timeout(&mut child, timeout).unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!(
+                "{} did not exit within {timeout:?}: {}",
+                self.name,
+                self.log()
+            )
+        })
+    }
+
     /// SIGKILL: no chance to drain or commit.
     pub fn kill9(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -443,6 +477,9 @@ pub struct Raw {
     pub payload: Option<Vec<u8>>,
     pub headers: Vec<(String, Vec<u8>)>,
     pub partition: Option<i32>,
+    /// The message timestamp (ms since the epoch); the producer's clock
+    /// when `None`.
+    pub timestamp: Option<i64>,
 }
 
 impl Raw {
@@ -493,6 +530,9 @@ impl TestProducer {
         }
         if let Some(p) = raw.partition {
             r = r.partition(p);
+        }
+        if let Some(t) = raw.timestamp {
+            r = r.timestamp(t);
         }
         let mut r = r;
         loop {

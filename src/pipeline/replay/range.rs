@@ -254,7 +254,7 @@ pub trait Lookup {
     /// be written.
     fn watermarks(&self, topic: &str, partition: i32) -> Result<(i64, i64), RangeError>;
     /// The first offset whose timestamp is at or after `time`, or `None`
-    /// when every message is older.
+    /// (or the high watermark) when every message is older.
     fn offsets_for_time(
         &self,
         topic: &str,
@@ -513,10 +513,10 @@ fn by_time(
         .iter()
         .map(|&p| {
             let (low, high) = wm[&p];
-            (
-                p,
-                found.get(&p).copied().flatten().map(|o| o.clamp(low, high)),
-            )
+            // An offset at or past the high watermark (some brokers answer
+            // so instead of -1) also means that no message is that recent.
+            let o = found.get(&p).copied().flatten().filter(|o| *o < high);
+            (p, o.map(|o| o.max(low)))
         })
         .collect())
 }
@@ -629,7 +629,11 @@ mod tests {
                 .iter()
                 .map(|&p| {
                     let (low, ts) = &self.partitions[p as usize];
-                    (p, ts.iter().position(|t| *t >= ms).map(|i| low + i as i64))
+                    let found = ts.iter().position(|t| *t >= ms).map(|i| low + i as i64);
+                    // Partition 1 answers "none" with the high watermark,
+                    // as some brokers do.
+                    let none = (p == 1).then(|| low + ts.len() as i64);
+                    (p, found.or(none))
                 })
                 .collect())
         }
