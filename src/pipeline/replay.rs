@@ -3,7 +3,7 @@
 //!
 //! - [`range`]: START/END, parsed and resolved to offsets (pure, with the
 //!   brokers behind a trait; [`KafkaLookup`] is the Kafka side);
-//! - [`pace`]: `--max-rate`;
+//! - [`pace`]: the `--max-rate` pacer;
 //! - [`progress`]: the bar or the log lines.
 //!
 //! The consumer uses `assign`, never `subscribe`: it joins no group, so the
