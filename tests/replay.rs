@@ -227,7 +227,7 @@ fn an_interrupted_checkpoint_replay_resumes_without_skipping() {
         &broker,
         &rt,
         "first",
-        &[&args[..], &["--max-rate", "10"]].concat(),
+        &[&args[..], &["--max-rate", "10", "--progress-interval", "1"]].concat(),
     );
     let mut reader = Reader::new(&broker, &rt);
     assert!(
@@ -240,6 +240,7 @@ fn an_interrupted_checkpoint_replay_resumes_without_skipping() {
     assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{log}");
     assert!(log.contains("interrupted"), "{log}");
     assert!(log.contains("run the same command again"), "{log}");
+    assert!(log.contains("replay progress"), "progress lines off a terminal: {log}");
     let checkpoint = committed(
         &broker,
         "article-enricher-replay-resume-test",

@@ -331,6 +331,10 @@ struct Replay {
     stats: Arc<Stats>,
     states: BTreeMap<i32, PartitionState>,
     to: Destinations,
+    /// Bounds the CPU-bound jobs running at once to the number of cores,
+    /// as the worker does (the blocking pool would grow to one thread per
+    /// message in flight).
+    cpu: Arc<tokio::sync::Semaphore>,
 }
 
 /// Runs the replay of `plan` until every partition reaches its END or
@@ -426,6 +430,9 @@ impl Replay {
                 output: opts.output.clone(),
                 dead_letter: opts.dead_letter.clone(),
             },
+            cpu: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         })
     }
 
@@ -554,7 +561,12 @@ impl Replay {
             let input = input.clone();
             let span = span.clone();
             let to = to.clone();
-            tokio::task::spawn_blocking(move || process::process(&input, &span, &limits, &to))
+            let cpu = self.cpu.clone();
+            async move {
+                let _permit = cpu.acquire_owned().await;
+                tokio::task::spawn_blocking(move || process::process(&input, &span, &limits, &to))
+                    .await
+            }
         };
         Box::pin(async move {
             let mut record = match job.await {
