@@ -500,6 +500,7 @@ impl Replay {
             }
         }
         progress.finish();
+        debug!("replay loop done");
         deadline.is_some()
     }
 
@@ -702,6 +703,7 @@ impl Replay {
         if let Ok(Err(e)) = flushed {
             warn!("producer flush incomplete: {e}");
         }
+        debug!("producer flushed");
         let Some(group) = self.opts.checkpoint_group() else {
             return Ok(());
         };
