@@ -240,7 +240,10 @@ fn an_interrupted_checkpoint_replay_resumes_without_skipping() {
     assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{log}");
     assert!(log.contains("interrupted"), "{log}");
     assert!(log.contains("run the same command again"), "{log}");
-    assert!(log.contains("replay progress"), "progress lines off a terminal: {log}");
+    assert!(
+        log.contains("replay progress"),
+        "progress lines off a terminal: {log}"
+    );
     let checkpoint = committed(
         &broker,
         "article-enricher-replay-resume-test",
