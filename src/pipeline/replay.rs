@@ -100,8 +100,18 @@ pub enum ReplayError {
     },
 }
 
-/// The replay consumer logs through `tracing`, like the worker's clients.
-impl ConsumerContext for KafkaLogContext {}
+/// The replay consumer logs through `tracing`, like the worker's clients,
+/// and reports checkpoint commits that failed.
+impl ConsumerContext for KafkaLogContext {
+    fn commit_callback(&self, result: rdkafka::error::KafkaResult<()>, _: &TopicPartitionList) {
+        match result {
+            Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+            Err(e) => warn!(
+                "checkpoint commit failed: {e}; a later commit (at the latest the one at the end) covers it"
+            ),
+        }
+    }
+}
 
 type ReplayConsumer = StreamConsumer<KafkaLogContext>;
 
@@ -357,8 +367,11 @@ pub async fn execute(
         checkpoint = opts.checkpoint_group().as_deref().unwrap_or("none"),
         "replay started"
     );
-    let interrupted = replay.run(plan.total(), shutdown).await;
+    let signalled = replay.run(plan.total(), shutdown).await;
     replay.finish().await?;
+    // A signal that came while the last outputs were being acknowledged
+    // interrupted nothing.
+    let interrupted = signalled && !replay.states.values().all(PartitionState::finished);
     let s = &replay.stats;
     Ok(Summary {
         replay_id: opts.replay_id.clone(),
@@ -661,13 +674,16 @@ impl Replay {
         }
     }
 
-    /// The checkpoint positions that moved since the last commit.
-    fn checkpoint_positions(&self) -> TopicPartitionList {
+    /// The checkpoint positions: all of them, or those that moved since the
+    /// last commit.
+    fn checkpoint_positions(&self, only_moved: bool) -> TopicPartitionList {
         let mut tpl = TopicPartitionList::new();
         for (p, st) in &self.states {
-            if let Some(pos) = st.position().filter(|pos| Some(*pos) != st.committed) {
-                let _ = tpl.add_partition_offset(&self.opts.input, *p, Offset::Offset(pos));
+            let Some(pos) = st.position() else { continue };
+            if only_moved && Some(pos) == st.committed {
+                continue;
             }
+            let _ = tpl.add_partition_offset(&self.opts.input, *p, Offset::Offset(pos));
         }
         tpl
     }
@@ -685,7 +701,7 @@ impl Replay {
     /// fails is repeated by the next, which carries the same or higher
     /// positions.
     fn commit_async(&mut self) {
-        let tpl = self.checkpoint_positions();
+        let tpl = self.checkpoint_positions(true);
         if tpl.count() == 0 {
             return;
         }
@@ -707,7 +723,9 @@ impl Replay {
         let Some(group) = self.opts.checkpoint_group() else {
             return Ok(());
         };
-        let tpl = self.checkpoint_positions();
+        // All positions, not only those that moved: an earlier async commit
+        // may have failed without the loop knowing.
+        let tpl = self.checkpoint_positions(false);
         if tpl.count() == 0 {
             return Ok(());
         }
