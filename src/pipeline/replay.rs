@@ -415,7 +415,7 @@ impl Replay {
         let mut tpl = TopicPartitionList::new();
         let mut states = BTreeMap::new();
         for r in &plan.ranges {
-            let mut st = PartitionState {
+            let st = PartitionState {
                 start: r.start,
                 end: r.end,
                 tracker: OffsetTracker::new(),
@@ -423,11 +423,10 @@ impl Replay {
                 report: PartitionReport::default(),
                 committed: None,
             };
+            // Empty ranges are not assigned: there is nothing to wait for.
             if !r.is_empty() {
                 tpl.add_partition_offset(&plan.topic, r.partition, Offset::Offset(r.start))
                     .map_err(ReplayError::Assign)?;
-            } else {
-                st.report.complete = true;
             }
             states.insert(r.partition, st);
         }
