@@ -345,6 +345,9 @@ struct Replay {
     /// as the worker does (the blocking pool would grow to one thread per
     /// message in flight).
     cpu: Arc<tokio::sync::Semaphore>,
+    /// When SIGINT/SIGTERM came: the drain, flush and commit then share
+    /// `worker.shutdown_timeout_ms`, as in the worker.
+    stop_requested: Option<Instant>,
 }
 
 /// Runs the replay of `plan` until every partition reaches its END or
@@ -445,6 +448,7 @@ impl Replay {
             cpu: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
+            stop_requested: None,
         })
     }
 
@@ -480,7 +484,8 @@ impl Replay {
                 biased;
                 _ = &mut shutdown, if deadline.is_none() => {
                     info!("stopping the replay: finishing in-flight messages");
-                    deadline = Some(tokio::time::Instant::now() + shutdown_timeout);
+                    self.stop_requested = Some(Instant::now());
+                    deadline = Some(tokio::time::Instant::now() + worker::drain_timeout(shutdown_timeout));
                 }
                 Some((p, offset, outcome)) = delivering.next(), if !delivering.is_empty() => {
                     in_flight -= 1;
@@ -713,7 +718,14 @@ impl Replay {
     /// Flushes the producer, then commits the checkpoint synchronously.
     async fn finish(&mut self) -> Result<(), ReplayError> {
         let producer = self.producer.clone();
-        let timeout = Duration::from_millis(self.config.worker.shutdown_timeout_ms);
+        let shutdown_timeout = Duration::from_millis(self.config.worker.shutdown_timeout_ms);
+        // After a signal, keep 300 ms of the shutdown timeout for the commit.
+        let timeout = match self.stop_requested {
+            Some(at) => shutdown_timeout
+                .saturating_sub(at.elapsed())
+                .saturating_sub(Duration::from_millis(300)),
+            None => shutdown_timeout,
+        };
         let flushed = tokio::task::spawn_blocking(move || producer.flush(timeout)).await;
         if let Ok(Err(e)) = flushed {
             warn!("producer flush incomplete: {e}");

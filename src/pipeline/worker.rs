@@ -562,7 +562,7 @@ impl PartitionTask {
 
 /// The drain part of a shutdown timeout: a fifth (at most 1 s) is kept for
 /// flushing, committing and leaving the group.
-fn drain_timeout(shutdown: Duration) -> Duration {
+pub(crate) fn drain_timeout(shutdown: Duration) -> Duration {
     shutdown.saturating_sub((shutdown / 5).min(Duration::from_secs(1)))
 }
 
