@@ -11,7 +11,7 @@ fn bin() -> Command {
 fn demo_enriches_the_samples_and_dead_letters_the_broken_one() {
     let out = bin()
         .args(["demo", "--timeout-secs", "60"])
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "info")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -26,6 +26,9 @@ fn demo_enriches_the_samples_and_dead_letters_the_broken_one() {
         .filter(|l| l.starts_with("# dead letter"))
         .collect();
     assert_eq!(enriched.len(), 3, "{stdout}");
+    // Regression: a `log`-crate bridge once swallowed the first event after
+    // librdkafka checked its log level, and this line went missing.
+    assert!(stderr.contains("worker started"), "{stderr}");
     assert_eq!(dead.len(), 1, "{stdout}");
     assert!(dead[0].contains("key=sample-broken") && dead[0].contains("error-kind=invalid_json"));
     // The first sample carries a traceparent; its output continues the trace.
