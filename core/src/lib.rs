@@ -19,6 +19,7 @@ pub mod boilerplate;
 pub mod enriched;
 pub mod entities;
 pub mod event;
+pub mod gazetteer;
 pub mod metadata;
 pub mod people;
 pub mod quotes;

@@ -1,7 +1,19 @@
 //! Article metadata: publication date, title, dateline, language, counts
 //! and content hashes.
+//!
+//! The headline found at the top of the text (see [`title`]) is metadata,
+//! not body: counts and hashes leave it out whether or not the event also
+//! gives a `title`, so the same story hashes the same either way.
+
+mod dateline;
+mod dates;
+mod language;
+mod title;
 
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+pub use dateline::DatelineFound;
+pub use title::Headline;
 
 use crate::enriched::Dateline;
 use crate::event::RawArticle;
@@ -25,18 +37,27 @@ pub struct Metadata {
 }
 
 pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
-    let body_text: Vec<&str> = doc.body.iter().map(|p| &doc.text[p.clone()]).collect();
-    let word_count = body_text.iter().map(|p| text::word_count(p)).sum();
-    let sentence_count = doc
+    let headline = title::find(doc);
+    let skip = headline.as_ref().map_or(0, |h| h.paragraphs);
+    let body: Vec<_> = doc
         .body
+        .iter()
+        .filter(|p| !doc.paragraphs[..skip].contains(p))
+        .cloned()
+        .collect();
+    let lede = body.first().cloned();
+    let found_dateline = lede.clone().and_then(|p| dateline::parse(doc.text, p));
+    let body_text: Vec<&str> = body.iter().map(|p| &doc.text[p.clone()]).collect();
+    let word_count = body_text.iter().map(|p| text::word_count(p)).sum();
+    let sentence_count = body
         .iter()
         .map(|p| text::sentences(doc.text, p.clone()).len())
         .sum();
     Metadata {
-        title: raw.title.clone(),
-        published: published(raw),
-        dateline: None,
-        language: raw.language.clone(),
+        title: raw.title.clone().or(headline.map(|h| h.title)),
+        published: published(raw, found_dateline.as_ref(), lede.map(|p| &doc.text[p])),
+        dateline: found_dateline.map(|d| to_output(doc, d)),
+        language: language::of(raw.language.as_deref(), doc),
         word_count,
         sentence_count,
         reading_time_seconds: reading_time_seconds(word_count),
@@ -45,12 +66,41 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     }
 }
 
-/// The event's `published_at`, else the `date YYYY-MM-DD` prefix.
-fn published(raw: &RawArticle) -> Option<String> {
+/// The first dateline of the body (after the headline), for other stages.
+pub fn dateline_of(doc: &Doc) -> Option<DatelineFound> {
+    let skip = title::find(doc).map_or(0, |h| h.paragraphs);
+    let lede = doc
+        .body
+        .iter()
+        .find(|p| !doc.paragraphs[..skip].contains(p))?;
+    dateline::parse(doc.text, lede.clone())
+}
+
+fn to_output(doc: &Doc, d: DatelineFound) -> Dateline {
+    let span = doc.span(d.range);
+    Dateline {
+        place: d.place,
+        agency: d.agency,
+        start: span.start,
+        end: span.end,
+    }
+}
+
+/// The event's `published_at`, else the `date YYYY-MM-DD` prefix, else a
+/// full date in the dateline, else the first full date written in the
+/// first body paragraph. Never the clock.
+fn published(
+    raw: &RawArticle,
+    found: Option<&DatelineFound>,
+    lede: Option<&str>,
+) -> Option<String> {
     if let Some(p) = &raw.published_at {
         return Some(p.to_iso8601());
     }
-    raw.date_prefix.map(|d| d.format("%Y-%m-%d").to_string())
+    raw.date_prefix
+        .or_else(|| found.and_then(|d| d.date))
+        .or_else(|| lede.and_then(dates::first_full_date))
+        .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 pub fn reading_time_seconds(words: usize) -> u32 {

@@ -1,0 +1,108 @@
+//! Calendar dates written in prose: `Aug. 15, 2023`, `15 August 2023`,
+//! `2023-08-15`. Used for `published` when the event gives no date.
+
+use chrono::NaiveDate;
+
+/// The month of `word`: a full English name or an AP-style abbreviation,
+/// with or without its period (`Sept.`, `Aug`, `December`).
+pub fn month(word: &str) -> Option<u32> {
+    let w = word.strip_suffix('.').unwrap_or(word);
+    let m = match w {
+        "January" | "Jan" => 1,
+        "February" | "Feb" => 2,
+        "March" | "Mar" => 3,
+        "April" | "Apr" => 4,
+        "May" => 5,
+        "June" | "Jun" => 6,
+        "July" | "Jul" => 7,
+        "August" | "Aug" => 8,
+        "September" | "Sept" | "Sep" => 9,
+        "October" | "Oct" => 10,
+        "November" | "Nov" => 11,
+        "December" | "Dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// A day of the month, `1` to `31`, possibly followed by an ordinal
+/// suffix (`15th`).
+pub fn day(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let d: u32 = small_number(digits, 2)?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+/// A four-digit year in the range news text can plausibly be dated with.
+pub fn year(word: &str) -> Option<i32> {
+    let y: i32 = small_number(word, 4)?.try_into().ok()?;
+    (1900..=2100).contains(&y).then_some(y)
+}
+
+/// Parses 1 to `max_digits` ASCII digits, nothing else.
+fn small_number(s: &str, max_digits: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// The first full date (day, month and year) in `text`. Scans word by word
+/// with a window of three, so it is linear in the text.
+pub fn first_full_date(text: &str) -> Option<NaiveDate> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    (0..words.len()).find_map(|i| {
+        let w = |k: usize| words.get(i + k).copied().unwrap_or("");
+        iso_date(w(0))
+            .or_else(|| ymd(year(w(2))?, month(w(0))?, day(w(1))?))
+            .or_else(|| ymd(year(w(2))?, month(w(1))?, day(w(0))?))
+    })
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// `2023-08-15`, with trailing sentence punctuation allowed.
+fn iso_date(word: &str) -> Option<NaiveDate> {
+    let w = word.trim_end_matches(['.', ';', ':']);
+    if w.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(w, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Option<String> {
+        first_full_date(s).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn finds_the_usual_written_forms() {
+        assert_eq!(
+            date("On Aug. 15, 2023, the council met."),
+            Some("2023-08-15".into())
+        );
+        assert_eq!(
+            date("Tuesday, 3 March 2020 — rain"),
+            Some("2020-03-03".into())
+        );
+        assert_eq!(date("filed 2019-12-31."), Some("2019-12-31".into()));
+        assert_eq!(date("Sept. 1st 2001"), Some("2001-09-01".into()));
+    }
+
+    #[test]
+    fn rejects_incomplete_or_impossible_dates() {
+        assert_eq!(date("Since October, prices rose."), None);
+        assert_eq!(date("on Nov. 19 the vote"), None);
+        assert_eq!(date("Feb. 30, 2021"), None);
+        assert_eq!(date("May 5, 20233"), None);
+        assert_eq!(date("May I say 12 2020 things"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Language of the article as an ISO 639-1 code.
+//!
+//! The event's `language` wins; otherwise `whatlang` (trigram profiles,
+//! no model download) guesses from the body. whatlang's cost grows with
+//! its input and a language is clear long before the end of an article, so
+//! it sees only the first [`SAMPLE_BYTES`] bytes of the body: that bounds
+//! the time per article whatever its length. A guess whatlang itself
+//! marks as unreliable gives `null`, never a wrong code.
+
+use crate::Doc;
+
+/// How much of the body (in bytes, cut at a character boundary) the
+/// detector reads.
+pub const SAMPLE_BYTES: usize = 2_000;
+
+/// The language of `doc`: the event's own code (normalized) when it has
+/// one, else a reliable detection, else `None`.
+pub fn of(event_language: Option<&str>, doc: &Doc) -> Option<String> {
+    match event_language {
+        Some(given) if !given.trim().is_empty() => Some(normalize(given)),
+        _ => detect(doc).map(str::to_owned),
+    }
+}
+
+/// Normalizes an event's language tag to ISO 639-1 where it can: `en-US`
+/// → `en`, `ukr` → `uk`, `EN` → `en`. Unknown codes pass lowercased.
+pub fn normalize(tag: &str) -> String {
+    let primary = tag
+        .trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match primary.len() {
+        3 => iso639_1(&primary).map_or(primary, str::to_owned),
+        _ => primary,
+    }
+}
+
+/// Detects the language of the start of the body; `None` when whatlang is
+/// not confident.
+pub fn detect(doc: &Doc) -> Option<&'static str> {
+    let sample = body_sample(doc, SAMPLE_BYTES);
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    iso639_1(info.lang().code())
+}
+
+/// The body paragraphs joined by newlines, cut at `limit` bytes on a
+/// character boundary.
+fn body_sample(doc: &Doc, limit: usize) -> String {
+    let mut sample = String::with_capacity(limit + 4);
+    for p in &doc.body {
+        if sample.len() >= limit {
+            break;
+        }
+        let para = &doc.text[p.clone()];
+        let room = limit - sample.len();
+        sample.push_str(prefix_at_char_boundary(para, room));
+        sample.push('\n');
+    }
+    sample
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a
+/// character boundary.
+fn prefix_at_char_boundary(s: &str, max: usize) -> &str {
+    if max >= s.len() {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// ISO 639-3 (whatlang's codes) → ISO 639-1, for every language whatlang
+/// knows that has a two-letter code.
+fn iso639_1(code: &str) -> Option<&'static str> {
+    let two = match code {
+        "afr" => "af",
+        "aka" => "ak",
+        "amh" => "am",
+        "ara" => "ar",
+        "aze" => "az",
+        "bel" => "be",
+        "ben" => "bn",
+        "bul" => "bg",
+        "cat" => "ca",
+        "ces" => "cs",
+        "cmn" | "zho" => "zh",
+        "cym" => "cy",
+        "dan" => "da",
+        "deu" => "de",
+        "ell" => "el",
+        "eng" => "en",
+        "epo" => "eo",
+        "est" => "et",
+        "fin" => "fi",
+        "fra" => "fr",
+        "guj" => "gu",
+        "heb" => "he",
+        "hin" => "hi",
+        "hrv" => "hr",
+        "hun" => "hu",
+        "hye" => "hy",
+        "ind" => "id",
+        "ita" => "it",
+        "jav" => "jv",
+        "jpn" => "ja",
+        "kan" => "kn",
+        "kat" => "ka",
+        "khm" => "km",
+        "kor" => "ko",
+        "lat" => "la",
+        "lav" => "lv",
+        "lit" => "lt",
+        "mal" => "ml",
+        "mar" => "mr",
+        "mkd" => "mk",
+        "mya" => "my",
+        "nep" => "ne",
+        "nld" => "nl",
+        "nob" | "nor" => "nb",
+        "ori" => "or",
+        "pan" => "pa",
+        "pes" | "fas" => "fa",
+        "pol" => "pl",
+        "por" => "pt",
+        "ron" => "ro",
+        "rus" => "ru",
+        "sin" => "si",
+        "slk" => "sk",
+        "slv" => "sl",
+        "sna" => "sn",
+        "spa" => "es",
+        "srp" => "sr",
+        "swe" => "sv",
+        "tam" => "ta",
+        "tel" => "te",
+        "tgl" => "tl",
+        "tha" => "th",
+        "tuk" => "tk",
+        "tur" => "tr",
+        "ukr" => "uk",
+        "urd" => "ur",
+        "uzb" => "uz",
+        "vie" => "vi",
+        "yid" => "yi",
+        "zul" => "zu",
+        _ => return None,
+    };
+    Some(two)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(text: &str) -> Option<String> {
+        of(None, &Doc::new(text))
+    }
+
+    #[test]
+    fn event_language_wins_and_is_normalized() {
+        let doc = Doc::new("Це українська мова, і вона звучить дуже гарно.");
+        assert_eq!(of(Some("en-US"), &doc), Some("en".into()));
+        assert_eq!(of(Some("UKR"), &doc), Some("uk".into()));
+        assert_eq!(of(Some("  "), &doc), Some("uk".into()));
+    }
+
+    #[test]
+    fn detects_common_languages() {
+        assert_eq!(
+            lang("The minister said on Tuesday that the government would present a new budget to parliament next week."),
+            Some("en".into())
+        );
+        assert_eq!(
+            lang("Міністр заявив у вівторок, що уряд наступного тижня представить парламенту новий бюджет."),
+            Some("uk".into())
+        );
+        assert_eq!(
+            lang("Le ministre a déclaré mardi que le gouvernement présenterait un nouveau budget au parlement la semaine prochaine."),
+            Some("fr".into())
+        );
+    }
+
+    #[test]
+    fn unreliable_or_empty_text_gives_none() {
+        assert_eq!(lang(""), None);
+        assert_eq!(lang("🙂🙂🙂 123 !!!"), None);
+        assert_eq!(lang("OK"), None);
+    }
+
+    #[test]
+    fn sample_is_cut_on_a_character_boundary() {
+        let t = "ї".repeat(3_000);
+        let doc = Doc::new(&t);
+        let s = body_sample(&doc, 1_001);
+        assert!(s.len() <= 1_002);
+        assert!(s.ends_with('\n'));
+    }
+}
