@@ -78,6 +78,24 @@ pub fn word_count(text: &str) -> usize {
         .count()
 }
 
+/// True for Headline Case text: at least three words of four letters or
+/// more, and three quarters of them capitalized. Title-case headlines
+/// capitalize every such word; prose capitalizes only names.
+pub fn is_headline_case(text: &str) -> bool {
+    let (mut long, mut capitalized) = (0usize, 0usize);
+    for word in text.split_whitespace() {
+        let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if word.chars().take_while(|c| c.is_alphabetic()).count() < 4 {
+            continue;
+        }
+        long += 1;
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            capitalized += 1;
+        }
+    }
+    long >= 3 && capitalized * 4 >= long * 3
+}
+
 /// Abbreviations after which a period does not end a sentence (lowercase,
 /// without the final period).
 const ABBREVIATIONS: &[&str] = &[
@@ -197,6 +215,15 @@ mod tests {
     #[test]
     fn words_skip_punctuation() {
         assert_eq!(word_count("“Hello, world” — he said ."), 4);
+    }
+
+    #[test]
+    fn headline_case() {
+        assert!(is_headline_case("Republicans Finally Confirmed A Judge"));
+        assert!(is_headline_case("“Bad Angels Of Our Nature,” Says Senator"));
+        assert!(!is_headline_case("Ukraine is already increasing military production"));
+        assert!(!is_headline_case("Kyiv Says No"));
+        assert!(!is_headline_case(""));
     }
 
     #[test]

@@ -109,6 +109,24 @@ fn place_and_date(s: &str, has_agency: bool) -> Option<(String, Option<NaiveDate
     Some((place, date))
 }
 
+/// Capitalized labels that open headlines and ledes the way a city opens
+/// a dateline: `EXCLUSIVE – Roger Stone: …`.
+const NOT_PLACES: &[&str] = &[
+    "ANALYSIS",
+    "BREAKING",
+    "COMMENTARY",
+    "EDITORIAL",
+    "EXCLUSIVE",
+    "LIVE",
+    "OPINION",
+    "PHOTOS",
+    "REVIEW",
+    "UPDATE",
+    "UPDATED",
+    "VIDEO",
+    "WATCH",
+];
+
 /// Letters, spaces and `.-'’` only, at most five words, with at least two
 /// letters; all in capitals unless `lenient` (then only capitalized).
 fn is_city(s: &str, lenient: bool) -> bool {
@@ -120,6 +138,7 @@ fn is_city(s: &str, lenient: bool) -> bool {
     let capitalized = s.chars().next().is_some_and(char::is_uppercase);
     allowed
         && letters >= 2
+        && !NOT_PLACES.contains(&s.to_uppercase().as_str())
         && s.split_whitespace().count() <= 5
         && (shouting || (lenient && capitalized))
 }
@@ -209,6 +228,7 @@ mod tests {
         assert_eq!(dl("NATO-led forces moved."), None);
         assert_eq!(dl("A well-known story"), None);
         assert_eq!(dl("Lviv — sirens."), None);
+        assert_eq!(dl("EXCLUSIVE – Senator speaks"), None);
         assert_eq!(dl(""), None);
         assert_eq!(dl("—"), None);
         assert_eq!(dl("🇺🇦 (AP) — x"), None);

@@ -4,10 +4,13 @@
 //! followed by a blank line (`polnear-train.jsonl` does this, adding a
 //! final period, and puts a deck on the next line after `; `). A lede
 //! paragraph looks the same on the page, so the first line counts as a
-//! headline only when its shape says so: short, one sentence, not a
-//! dateline, and, if it ends with a period, at most [`MAX_WORDS_WITH_PERIOD`]
-//! words without a reporting verb. When in doubt there is no title: the
-//! issue forbids inventing one.
+//! headline only when its shape says so: short, not a dateline, and, if it
+//! ends with a period, at most [`MAX_WORDS_WITH_PERIOD`] words without a
+//! reporting verb. Headlines of two or three sentences (`Game over. Will
+//! he quit?`) are common, but so are two-sentence ledes, so more than one
+//! sentence needs more evidence: very short, Headline Case, a deck, or a
+//! dateline opening the next paragraph. When in doubt there is no title:
+//! the issue forbids inventing one.
 
 use std::ops::Range;
 
@@ -20,6 +23,8 @@ const MAX_WORDS: usize = 25;
 /// this: ledes that end with a period run longer.
 const MAX_WORDS_WITH_PERIOD: usize = 22;
 const MAX_BYTES: usize = 300;
+/// A first line of several sentences this short is a headline anyway.
+const MAX_WORDS_MULTI_SENTENCE: usize = 18;
 
 /// The headline found at the top of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +50,16 @@ pub fn find(doc: &Doc) -> Option<Headline> {
         }
         _ => return None,
     };
-    if !looks_like_headline(doc.text, first.start..first.start + headline.len()) {
+    let range = first.start..first.start + headline.len();
+    if !looks_like_headline(doc.text, range.clone()) {
+        return None;
+    }
+    let sentences = text::sentences(doc.text, range).len();
+    let vouched = paragraphs == 2
+        || text::is_headline_case(headline)
+        || text::word_count(headline) <= MAX_WORDS_MULTI_SENTENCE
+        || dateline::parse(doc.text, second).is_some();
+    if sentences > 3 || (sentences > 1 && !vouched) {
         return None;
     }
     Some(Headline {
@@ -67,16 +81,16 @@ fn blank_line_between(text: &str, from: usize, to: usize) -> bool {
         .is_some_and(|gap| gap.bytes().filter(|&b| b == b'\n').count() >= 2)
 }
 
-/// The shape of a headline: 2 to [`MAX_WORDS`] words, one sentence, no
-/// dateline, not ending like a clause (`,` `:`), and, when it ends with a
-/// period, short and without `said`.
+/// The shape of a headline: 2 to [`MAX_WORDS`] words, no dateline, not
+/// ending like a clause (`,` `:`), and, when it ends with a period, short
+/// and without `said`.
 fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
     let line = &text[range.clone()];
     let words = text::word_count(line);
     if !(2..=MAX_WORDS).contains(&words) || line.len() > MAX_BYTES {
         return false;
     }
-    if dateline::parse(text, range.clone()).is_some() || text::sentences(text, range).len() > 1 {
+    if dateline::parse(text, range).is_some() {
         return false;
     }
     let last = line
@@ -134,6 +148,17 @@ mod tests {
     }
 
     #[test]
+    fn headlines_of_several_sentences() {
+        assert_eq!(
+            title("Game over. Will the senator quit?\n\nHe did not.").as_deref(),
+            Some("Game over. Will the senator quit?")
+        );
+        let dated = "Court Hears Case on Water Rights Between Two Neighboring States \
+                     Today. Ruling Expected by the End of Summer\n\nPHOENIX (AP) — The court met.";
+        assert!(title(dated).is_some());
+    }
+
+    #[test]
     fn a_headline_with_its_deck() {
         let t = "Rates rise again; \nBanks warn of a slow winter.\n\nThe bank said.";
         assert_eq!(
@@ -153,10 +178,9 @@ mod tests {
         assert_eq!(title("Officials said the vote was close.\n\nMore."), None);
         assert_eq!(title("WASHINGTON (AP) — Lawmakers met.\n\nMore."), None);
         assert_eq!(title("ABSTRACT.\n\nMore."), None);
-        assert_eq!(
-            title("First sentence here. Second one here.\n\nMore."),
-            None
-        );
+        let two = "The council met on Monday to vote on the budget for next year. \
+                   It approved the plan by seven votes to two after a long debate.\n\nMore.";
+        assert_eq!(title(two), None);
         assert_eq!(
             title("Council approves new budget\nThe council voted."),
             None
