@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use crate::enriched::{Boilerplate as BoilerplateSpan, BoilerplateKind, RelatedHeadline};
-use crate::Doc;
+use crate::{text, Doc};
 
 /// What [`detect`] found, in byte ranges.
 #[derive(Debug, Default)]
@@ -54,59 +54,350 @@ impl Found {
     }
 }
 
-/// Lines that are an ad placeholder on their own.
+/// Lines that are an ad placeholder on their own (compared after
+/// [`normalize`]).
 const ADVERTISEMENT_LINES: &[&str] = &[
+    "ad",
     "advertisement",
-    "story continues below advertisement",
+    "advertisements",
     "article continues below advertisement",
     "continue reading below",
+    "continue reading the main story",
+    "skip advertisement",
+    "sponsored content",
+    "story continues below",
+    "story continues below advertisement",
 ];
 
-/// Lines that open a block of related headlines.
-const RELATED_HEADERS: &[&str] = &["read more:", "related:", "see also:", "read also:", "more:"];
+/// Headers of a block (or a line) of related headlines, after
+/// [`normalize`]. `more` and `related` alone are also common words, so
+/// they count only when written with their colon.
+const RELATED_HEADERS: &[&str] = &[
+    "also read",
+    "more",
+    "more on this story",
+    "more stories",
+    "most read",
+    "read also",
+    "read more",
+    "recommended",
+    "recommended stories",
+    "related",
+    "related articles",
+    "related content",
+    "related coverage",
+    "related news",
+    "related stories",
+    "see also",
+    "top stories",
+    "you may also like",
+];
+const HEADERS_NEEDING_COLON: &[&str] = &["more", "related", "recommended"];
 
-/// Marks boilerplate paragraphs.
+/// Lines that credit a photo or the story alone: `(Reuters)`, `Getty`.
+const CREDIT_LINES: &[&str] = &[
+    "afp",
+    "afp via getty images",
+    "ap",
+    "ap photo",
+    "epa",
+    "getty",
+    "getty images",
+    "reuters",
+    "shutterstock",
+];
+/// Openings of credit lines (`Photo by …`, `Reporting by …`).
+const CREDIT_OPENINGS: &[&str] = &[
+    "additional reporting by ",
+    "(c) ",
+    "compiled by ",
+    "copyright ",
+    "credit:",
+    "editing by ",
+    "image by ",
+    "image credit",
+    "photo by ",
+    "photo courtesy",
+    "photo credit",
+    "photograph by ",
+    "reporting by ",
+    "writing by ",
+    "©",
+];
+/// Openings of photo captions (`FILE - In this …` is AP's).
+const CAPTION_OPENINGS: &[&str] = &[
+    "caption:",
+    "file - ",
+    "file – ",
+    "file photo:",
+    "file photo -",
+    "image:",
+    "photo:",
+    "photos:",
+    "pictured:",
+];
+/// Openings of calls to action.
+const PROMO_OPENINGS: &[&str] = &[
+    "click here",
+    "download our ",
+    "download the ",
+    "follow @",
+    "follow us ",
+    "get the app",
+    "join us on ",
+    "like us on ",
+    "share this",
+    "sign up ",
+    "subscribe for ",
+    "subscribe to ",
+];
+
+/// Credit, caption and promo lines are short: a longer paragraph is prose
+/// even if it opens the same way, and prose must stay in the body.
+const MAX_MARKER_WORDS: usize = 40;
+const MAX_CAPTION_WORDS: usize = 80;
+/// Related headlines are single short lines.
+const MAX_HEADLINE_WORDS: usize = 25;
+const MAX_HEADLINE_BYTES: usize = 300;
+
+/// Marks boilerplate paragraphs. Each rule looks at one line (a related
+/// block also at the lines after its header), so the pass is linear.
 pub fn detect(doc: &Doc) -> Found {
     let mut found = Found::default();
     let paras = &doc.paragraphs;
     let mut i = 0;
     while i < paras.len() {
-        let line = doc.text[paras[i].clone()].trim();
-        let lower = line.to_lowercase();
-        if ADVERTISEMENT_LINES.contains(&lower.as_str()) {
-            found
-                .spans
-                .push((BoilerplateKind::Advertisement, paras[i].clone()));
-        } else if RELATED_HEADERS.contains(&lower.as_str()) {
-            let end = related_block_end(doc, i + 1);
-            found.related.extend(paras[i + 1..end].iter().cloned());
-            let last = paras[end - 1].end;
-            found
-                .spans
-                .push((BoilerplateKind::Related, paras[i].start..last));
-            i = end;
+        let line = &doc.text[paras[i].clone()];
+        if let Some(inline) = related_header(line) {
+            i = mark_related(doc, i, inline, &mut found);
             continue;
+        }
+        if let Some(kind) = classify_line(line) {
+            found.spans.push((kind, paras[i].clone()));
         }
         i += 1;
     }
     found
 }
 
+/// Marks the related block whose header is paragraph `header` and returns
+/// the index of the first paragraph after it. `inline` is the headline
+/// written on the header line itself (`Read more: Title`), as a range
+/// relative to that line.
+fn mark_related(
+    doc: &Doc,
+    header: usize,
+    inline: Option<Range<usize>>,
+    found: &mut Found,
+) -> usize {
+    let paras = &doc.paragraphs;
+    let start = paras[header].start;
+    if let Some(r) = inline {
+        found.related.push(start + r.start..start + r.end);
+        found
+            .spans
+            .push((BoilerplateKind::Related, paras[header].clone()));
+        return header + 1;
+    }
+    let end = related_block_end(doc, header + 1);
+    found.related.extend(paras[header + 1..end].iter().cloned());
+    found
+        .spans
+        .push((BoilerplateKind::Related, start..paras[end - 1].end));
+    end
+}
+
+/// Lowercase, white space collapsed, and anything but letters and digits
+/// trimmed from both ends: `“Related:”` → `related`.
+fn normalize(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words
+        .join(" ")
+        .to_lowercase()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_owned()
+}
+
+/// If `line` opens a related block: `Some(None)` for a header alone,
+/// `Some(Some(range))` for a header followed by one headline on the same
+/// line (`Read more: Title`, the range being the title's).
+fn related_header(line: &str) -> Option<Option<Range<usize>>> {
+    let norm = normalize(line);
+    let has_colon = line.contains(':');
+    let known = |h: &str| {
+        RELATED_HEADERS.contains(&h) && (has_colon || !HEADERS_NEEDING_COLON.contains(&h))
+    };
+    if known(&norm) {
+        return Some(None);
+    }
+    let colon = line.find(':')?;
+    if !known(&normalize(&line[..colon])) {
+        return None;
+    }
+    let rest = text::trim_range(line, colon + 1..line.len());
+    looks_like_related_headline(&line[rest.clone()]).then_some(Some(rest))
+}
+
 /// The index after the last headline of a related block starting at
-/// paragraph `first`: headlines are short lines that do not end like a
-/// sentence of prose.
+/// paragraph `first`.
 fn related_block_end(doc: &Doc, first: usize) -> usize {
     let mut end = first;
     while let Some(p) = doc.paragraphs.get(end) {
-        if !looks_like_headline(&doc.text[p.clone()]) {
+        if !looks_like_related_headline(&doc.text[p.clone()]) {
             break;
         }
         end += 1;
     }
-    end.max(first)
+    end
 }
 
-fn looks_like_headline(line: &str) -> bool {
+/// A related headline: one short line that does not read like a sentence
+/// of prose (no final period, unless in Headline Case as some crawlers
+/// add one).
+fn looks_like_related_headline(line: &str) -> bool {
     let words = line.split_whitespace().count();
-    (2..=25).contains(&words) && !line.ends_with('.')
+    (2..=MAX_HEADLINE_WORDS).contains(&words)
+        && line.len() <= MAX_HEADLINE_BYTES
+        && (!line.ends_with('.') || text::is_headline_case(line))
+}
+
+/// The kind of a single boilerplate line, if it is one.
+fn classify_line(line: &str) -> Option<BoilerplateKind> {
+    let norm = normalize(line);
+    let words = norm.split(' ').count();
+    if ADVERTISEMENT_LINES.contains(&norm.as_str()) {
+        Some(BoilerplateKind::Advertisement)
+    } else if words <= MAX_MARKER_WORDS && is_credit(line, &norm) {
+        Some(BoilerplateKind::Credit)
+    } else if words <= MAX_CAPTION_WORDS && is_caption(line) {
+        Some(BoilerplateKind::Caption)
+    } else if words <= MAX_MARKER_WORDS && is_promo(&norm) {
+        Some(BoilerplateKind::Promo)
+    } else {
+        None
+    }
+}
+
+fn is_credit(line: &str, norm: &str) -> bool {
+    let lower = line.trim_start().to_lowercase();
+    CREDIT_LINES.contains(&norm)
+        || CREDIT_OPENINGS.iter().any(|o| lower.starts_with(o))
+        || norm.ends_with("contributed to this report")
+}
+
+/// A caption opens like one (`Photo: …`) or ends with a photo credit in
+/// parentheses (`… (AP Photo/Jane Doe)`).
+fn is_caption(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    if CAPTION_OPENINGS.iter().any(|o| lower.starts_with(o)) {
+        return true;
+    }
+    let Some(inner) = lower.strip_suffix(')').and_then(|l| l.rsplit_once('(')) else {
+        return false;
+    };
+    let credit = inner.1;
+    ["ap photo", "photo", "reuters", "getty", "afp", "epa"]
+        .iter()
+        .any(|a| credit.starts_with(a))
+        && (credit.contains('/') || credit.contains("photo") || credit.contains("images"))
+}
+
+fn is_promo(norm: &str) -> bool {
+    let social = [" on twitter", " on facebook", " on instagram", " on x"];
+    PROMO_OPENINGS.iter().any(|o| norm.starts_with(o))
+        || (norm.starts_with("follow ") && social.iter().any(|s| norm.contains(s)))
+        || norm.contains("like the page")
+        || norm.contains("like our page")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<(BoilerplateKind, String)> {
+        let doc = Doc::new(t);
+        detect(&doc)
+            .spans
+            .into_iter()
+            .map(|(k, r)| (k, t[r].to_owned()))
+            .collect()
+    }
+
+    fn related(t: &str) -> Vec<String> {
+        let doc = Doc::new(t);
+        detect(&doc)
+            .related
+            .into_iter()
+            .map(|r| t[r].to_owned())
+            .collect()
+    }
+
+    use BoilerplateKind::*;
+
+    #[test]
+    fn advertisement_placeholders() {
+        let t = "Body one.\n\nADVERTISEMENT\n\nStory continues below advertisement\n\nBody two.";
+        assert_eq!(
+            kinds(t),
+            vec![
+                (Advertisement, "ADVERTISEMENT".into()),
+                (Advertisement, "Story continues below advertisement".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn related_blocks_stop_at_prose() {
+        let t = "Body.\n\nRead more:\n\nCity opens a new bridge\n\nTeam wins the cup\n\n\
+                 The mayor said the bridge would open on Friday after years of delay.";
+        assert_eq!(
+            related(t),
+            vec!["City opens a new bridge", "Team wins the cup"]
+        );
+        assert_eq!(
+            kinds(t),
+            vec![(
+                Related,
+                "Read more:\n\nCity opens a new bridge\n\nTeam wins the cup".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn inline_related_lines_and_quoted_headers() {
+        let t = "Body.\n\nSee also: Parliament passes the budget\n\n\"Related:\"\n\nFarmers Protest New Rules.";
+        assert_eq!(
+            related(t),
+            vec!["Parliament passes the budget", "Farmers Protest New Rules."]
+        );
+    }
+
+    #[test]
+    fn captions_credits_and_promos() {
+        let t = "Photo: Firefighters at the scene.\n\nThe mayor visited. (AP Photo/Jane Doe)\n\n\
+                 (Reuters)\n\nGetty.\n\nReporting by Jane Doe; Editing by John Roe\n\n\
+                 Follow Jane Doe on Twitter @janedoe.\n\nSign up for our newsletter\n\n\
+                 AP writer John Roe contributed to this report.";
+        assert_eq!(
+            kinds(t).into_iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            vec![Caption, Caption, Credit, Credit, Credit, Promo, Promo, Credit]
+        );
+    }
+
+    #[test]
+    fn prose_that_opens_like_boilerplate_stays_body() {
+        let t = "Related: the two cases were handled by the same judge, who said she saw no conflict in hearing both of them during the same week, lawyers said.\n\n\
+                 More than 200 people came.\n\n\
+                 Follow the money, she said.\n\n\
+                 Advertisement revenue fell by a third, the company said.\n\n\
+                 Read more: the report, released on Monday, runs to 400 pages and covers every agency in the state, and its authors said it took two years to write.";
+        assert_eq!(kinds(t), vec![]);
+    }
+
+    #[test]
+    fn odd_lines_do_not_panic() {
+        let t = ":\n\nRead more:\n\n( )\n\n)\n\n🙂 (AP Photo/🙂)\n\n\u{202E}Related:\u{0}";
+        let _ = kinds(t);
+        let _ = related(t);
+    }
 }

@@ -221,7 +221,9 @@ mod tests {
     fn headline_case() {
         assert!(is_headline_case("Republicans Finally Confirmed A Judge"));
         assert!(is_headline_case("“Bad Angels Of Our Nature,” Says Senator"));
-        assert!(!is_headline_case("Ukraine is already increasing military production"));
+        assert!(!is_headline_case(
+            "Ukraine is already increasing military production"
+        ));
         assert!(!is_headline_case("Kyiv Says No"));
         assert!(!is_headline_case(""));
     }
