@@ -1,10 +1,34 @@
 //! Named entities: people with their roles, organizations and places.
+//!
+//! People come from [`people::find`], the one notion of a person shared
+//! with the quote speakers. Organizations and places come from two
+//! sources, both over body paragraphs only:
+//!
+//! - the [`gazetteer`]: known names and aliases (`U.N.` → `United
+//!   Nations`, `Kiev` → `Kyiv`), kept only when the name stands alone: a
+//!   known name glued to other capitalized words is part of a larger name
+//!   (`George Washington`, `Jordan Peterson`, `National Security Council`);
+//! - [`org_names`]: organizations by their head noun (`Defense Ministry`).
+//!
+//! Demonyms are not place mentions (`Ukrainian` does not add a mention of
+//! Ukraine; see [`gazetteer`]). A dateline's city (`KYIV, Ukraine (AP) —`)
+//! is a place mention even though it is in capitals. Paragraphs in capitals
+//! are skipped, and Headline Case paragraphs get no head-noun names, so
+//! headline case does not make entities; a name covered by a person's
+//! mention (`Jordan` in `Jim Jordan`) is the person's.
+//!
+//! Each list holds one entry per canonical name, sorted by mention count
+//! (most first) then name, mentions in text order.
 
+mod org_names;
+
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::enriched::{Entities, Organization, Person, Place};
+use crate::gazetteer::{self, Class, Hit};
 use crate::people::{self, PersonFound};
-use crate::Doc;
+use crate::{metadata, text, Doc};
 
 /// An organization or place found in the body, in byte ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +85,412 @@ impl Found {
 }
 
 pub fn extract(doc: &Doc) -> Found {
+    let people = people::find(doc);
+    let mut person_spans: Vec<Range<usize>> = people
+        .iter()
+        .flat_map(|p| p.mentions.iter().cloned())
+        .collect();
+    person_spans.sort_by_key(|r| r.start);
+    let mut organizations = Tally::default();
+    let mut places = Tally::default();
+    for para in &doc.body {
+        let p = &doc.text[para.clone()];
+        if is_shouting(p) {
+            continue;
+        }
+        let orgs = if text::is_headline_case(p) {
+            Vec::new()
+        } else {
+            org_names::find(doc.text, para.clone())
+        };
+        for hit in gazetteer::find(doc.text, para.clone()) {
+            let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
+            if inside_org || !stands_alone(doc.text, para, &hit) {
+                continue;
+            }
+            let tally = match hit.entry.class {
+                Class::Place => &mut places,
+                Class::Organization => &mut organizations,
+                Class::Demonym => continue,
+            };
+            tally.add(hit.entry.name, Some(hit.entry.kind), hit.range());
+        }
+        for org in orgs {
+            organizations.add(&org.name, org.kind, org.range);
+        }
+    }
+    if let Some((name, range)) = dateline_city(doc) {
+        places.add(name, Some("city"), range);
+    }
+    organizations.drop_covered(&person_spans);
+    places.drop_covered(&person_spans);
     Found {
-        people: people::find(doc),
-        ..Found::default()
+        people,
+        organizations: organizations.into_sorted(),
+        places: places.into_sorted(),
+    }
+}
+
+/// Mentions by canonical name, in a map ordered by name so the output
+/// never depends on hash order.
+#[derive(Default)]
+struct Tally {
+    by_name: BTreeMap<String, (Option<String>, Vec<Range<usize>>)>,
+}
+
+impl Tally {
+    /// Records a mention; the first kind seen for a name stays (gazetteer
+    /// hits come first in each paragraph, so their kinds win).
+    fn add(&mut self, name: &str, kind: Option<&str>, range: Range<usize>) {
+        let entry = self
+            .by_name
+            .entry(name.to_owned())
+            .or_insert_with(|| (kind.map(str::to_owned), Vec::new()));
+        if entry.0.is_none() {
+            entry.0 = kind.map(str::to_owned);
+        }
+        entry.1.push(range);
+    }
+
+    /// Removes mentions that lie inside a person's mention.
+    fn drop_covered(&mut self, person_spans: &[Range<usize>]) {
+        for (_, mentions) in self.by_name.values_mut() {
+            mentions.retain(|m| !person_spans.iter().any(|p| contains(p, m)));
+        }
+    }
+
+    fn into_sorted(self) -> Vec<NamedFound> {
+        let mut out: Vec<NamedFound> = self
+            .by_name
+            .into_iter()
+            .filter(|(_, (_, m))| !m.is_empty())
+            .map(|(name, (kind, mut mentions))| {
+                mentions.sort_by_key(|r| (r.start, r.end));
+                mentions.dedup();
+                NamedFound {
+                    name,
+                    kind: kind.filter(|k| !k.is_empty()),
+                    mentions,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.mentions
+                .len()
+                .cmp(&a.mentions.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        out
+    }
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// A paragraph in capitals (`BREAKING NEWS FROM KYIV`): names cannot be
+/// told from words there.
+fn is_shouting(p: &str) -> bool {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in p.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    letters >= 12 && upper * 10 >= letters * 8
+}
+
+/// Capitalized words that may precede a known name without being part of
+/// it: sentence openers, prepositions, directions.
+const MAY_PRECEDE: &[&str] = &[
+    "A",
+    "About",
+    "According",
+    "Across",
+    "After",
+    "Against",
+    "All",
+    "Along",
+    "Also",
+    "Among",
+    "An",
+    "And",
+    "Around",
+    "As",
+    "At",
+    "Before",
+    "Beyond",
+    "Both",
+    "But",
+    "By",
+    "Central",
+    "Eastern",
+    "Even",
+    "For",
+    "From",
+    "Greater",
+    "If",
+    "In",
+    "Inside",
+    "Into",
+    "Like",
+    "Meanwhile",
+    "Near",
+    "North",
+    "Northern",
+    "Of",
+    "On",
+    "Only",
+    "Or",
+    "Outside",
+    "Over",
+    "Since",
+    "So",
+    "South",
+    "Southern",
+    "The",
+    "Then",
+    "Through",
+    "To",
+    "Toward",
+    "Towards",
+    "Under",
+    "Unlike",
+    "Until",
+    "Upstate",
+    "Via",
+    "West",
+    "Western",
+    "When",
+    "Where",
+    "While",
+    "With",
+    "Within",
+    "Without",
+    "East",
+    "Downtown",
+];
+
+/// Capitalized words that may follow a known name without being part of
+/// it: titles of the people it governs and party labels (days and months
+/// too, see [`is_day_or_month`]).
+const MAY_FOLLOW: &[&str] = &[
+    "Attorney",
+    "Chairman",
+    "Democrat",
+    "Democratic",
+    "Democrats",
+    "Director",
+    "Foreign",
+    "Gov",
+    "Gov.",
+    "Governor",
+    "Leader",
+    "Majority",
+    "Mayor",
+    "Minister",
+    "Minority",
+    "Prime",
+    "President",
+    "Rep",
+    "Rep.",
+    "Republican",
+    "Republicans",
+    "Secretary",
+    "Sen",
+    "Sen.",
+    "Senator",
+    "Speaker",
+    "Spokesman",
+    "Spokeswoman",
+];
+
+const DAYS_AND_MONTHS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn is_day_or_month(word: &str) -> bool {
+    DAYS_AND_MONTHS.contains(&word)
+}
+
+/// True when a gazetteer hit is not glued to other capitalized words in
+/// its paragraph (only spaces between), other than the harmless ones.
+fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
+    let before = &text[para.start..hit.start];
+    let after = &text[hit.end..para.end];
+    let prev = adjacent_word(before.strip_suffix(' '), true);
+    let next = adjacent_word(after.strip_prefix(' '), false);
+    let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // Before the name, a word ending in a period closes a sentence unless
+    // it is a short title (`Mr.`, `Sen.`): `… Monday. Texas` is not glued.
+    let prev_glued = prev.is_some_and(|w| {
+        capitalized(w) && !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4)
+    });
+    let next_glued =
+        next.is_some_and(|w| capitalized(w) && !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
+    !prev_glued && !next_glued
+}
+
+/// The word right before (`from_end`) or after a single space, if that
+/// space is there. A word cut off by punctuation on the name's side
+/// (`Boston,` before `Mass.`) is not adjacent; a final period is kept so
+/// `Gov.` and `Mr.` stay whole.
+fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
+    let s = s?;
+    let word = if from_end {
+        s.rsplit(char::is_whitespace).next()?
+    } else {
+        s.split(char::is_whitespace).next()?
+    };
+    let word = if from_end {
+        word
+    } else {
+        word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '"', '’', '\''])
+    };
+    let clean = |c: char| c.is_alphanumeric() || c == '.';
+    (!word.is_empty() && word.chars().all(|c| clean(c) || c == '-')).then_some(word)
+}
+
+/// The city of the body's dateline as a place mention: `KYIV` → `Kyiv`.
+fn dateline_city(doc: &Doc) -> Option<(&'static str, Range<usize>)> {
+    let found = metadata::dateline_of(doc)?;
+    let city = found.place.split(',').next()?.trim();
+    let entry = gazetteer::lookup(&title_case(city))?;
+    (entry.class == Class::Place).then(|| {
+        (
+            entry.name,
+            found.range.start..found.range.start + city.len(),
+        )
+    })
+}
+
+/// `NEW YORK` → `New York`, `ST. LOUIS` → `St. Louis`.
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut at_word_start = true;
+    for c in s.chars() {
+        if at_word_start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        at_word_start = c == ' ' || c == '-';
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(
+        t: &str,
+    ) -> (
+        Vec<(String, Option<String>, usize)>,
+        Vec<(String, Option<String>, usize)>,
+    ) {
+        let f = extract(&Doc::new(t));
+        let flat = |v: Vec<NamedFound>| {
+            v.into_iter()
+                .map(|n| (n.name, n.kind, n.mentions.len()))
+                .collect::<Vec<_>>()
+        };
+        (flat(f.organizations), flat(f.places))
+    }
+
+    fn names(v: &[(String, Option<String>, usize)]) -> Vec<&str> {
+        v.iter().map(|(n, _, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn places_merge_aliases_and_skip_demonyms() {
+        let (_, places) = found(
+            "Kiev and Kyiv are one city in Ukraine. Ukrainian troops left Kharkiv for the U.S. and Boston, Mass.",
+        );
+        assert_eq!(
+            places,
+            vec![
+                ("Kyiv".into(), Some("city".into()), 2),
+                ("Boston".into(), Some("city".into()), 1),
+                ("Kharkiv".into(), Some("city".into()), 1),
+                ("Massachusetts".into(), Some("state".into()), 1),
+                ("Ukraine".into(), Some("country".into()), 1),
+                ("United States".into(), Some("country".into()), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn organizations_from_gazetteer_and_head_nouns() {
+        let (orgs, _) = found(
+            "State news agency Ukrinform reported, citing the Defense Ministry. The U.N. and the United Nations agreed, AP said.",
+        );
+        assert_eq!(
+            orgs,
+            vec![
+                ("United Nations".into(), Some("international".into()), 2),
+                ("Associated Press".into(), Some("media".into()), 1),
+                ("Defense Ministry".into(), Some("government".into()), 1),
+                ("Ukrinform".into(), Some("media".into()), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_inside_larger_names_are_not_places() {
+        let (orgs, places) = found(
+            "George Washington was a name mentioned by the guide, who said that Jordan Peterson \
+             had spoken near the National Security Council in Washington. Texas Gov. Jane Roe \
+             agreed with him on that and said so again later.",
+        );
+        assert_eq!(names(&places), vec!["Texas", "Washington"]);
+        assert_eq!(names(&orgs), vec!["National Security Council"]);
+    }
+
+    #[test]
+    fn headline_case_and_capitals_do_not_make_organizations() {
+        let (orgs, places) = found(
+            "Advertisement Board Says Party Committee Will Meet Soon\n\nBREAKING NEWS FROM THE UNITED NATIONS IN KYIV TODAY",
+        );
+        assert!(orgs.is_empty(), "{orgs:?}");
+        assert!(places.is_empty(), "{places:?}");
+    }
+
+    #[test]
+    fn dateline_city_is_a_place() {
+        let (_, places) = found("KYIV, Ukraine (AP) — Sirens sounded.");
+        assert_eq!(names(&places), vec!["Kyiv", "Ukraine"]);
+    }
+
+    #[test]
+    fn odd_text_does_not_panic() {
+        for t in [
+            "",
+            "\n\n",
+            "🙂 Kyiv 🙂",
+            "Kyiv\u{0}Ukraine",
+            "\u{202E}Ukraine ‏Kyiv",
+            "U.S.",
+            "Ministry of",
+        ] {
+            let _ = found(t);
+        }
     }
 }

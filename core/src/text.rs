@@ -78,12 +78,16 @@ pub fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// True for Headline Case text: at least three words of four letters or
-/// more, and three quarters of them capitalized. Title-case headlines
-/// capitalize every such word; prose capitalizes only names.
+/// True for Headline Case text: at most 30 words, at least three of them
+/// of four letters or more, and three quarters of those capitalized.
+/// Title-case headlines capitalize every such word; prose capitalizes only
+/// names, and a long paragraph is prose even when dense with names.
 pub fn is_headline_case(text: &str) -> bool {
     let (mut long, mut capitalized) = (0usize, 0usize);
-    for word in text.split_whitespace() {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i >= 30 {
+            return false;
+        }
         let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
         if word.chars().take_while(|c| c.is_alphabetic()).count() < 4 {
             continue;

@@ -1,0 +1,369 @@
+//! Organization names that no gazetteer lists, found by their head noun:
+//! `Defense Ministry`, `Ministry of Defense`, `State Board of Elections`,
+//! `Republican Jewish Coalition`, `Fox Business Network`.
+//!
+//! A paragraph is cut into runs of capitalized words (joined by `of`,
+//! `for`, `on`, `the`, `&`); a run that holds a head noun (Ministry,
+//! Agency, Party, Committee, University, Inc …) yields one name: the words
+//! before the head, the head, and an `of …` complement, stopping at a role
+//! (`Department of Homeland Security Secretary Jeh Johnson` →
+//! `Department of Homeland Security`). Leading function words (`The`,
+//! `After`, sentence-initial capitals) are dropped, and a head alone
+//! (`Council voted`) is not a name. The scan is linear in the paragraph.
+
+use std::ops::Range;
+
+/// An organization name found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgName {
+    pub range: Range<usize>,
+    /// The name with white space normalized.
+    pub name: String,
+    pub kind: Option<&'static str>,
+}
+
+/// Head nouns of organization names and the kind they imply.
+const HEADS: &[(&str, Option<&str>)] = &[
+    ("Administration", Some("government")),
+    ("Agency", Some("government")),
+    ("Alliance", None),
+    ("Army", Some("military")),
+    ("Association", Some("ngo")),
+    ("Authority", Some("government")),
+    ("Bank", Some("company")),
+    ("Board", None),
+    ("Brigade", Some("military")),
+    ("Bureau", Some("government")),
+    ("Caucus", Some("political_party")),
+    ("Center", None),
+    ("Centre", None),
+    ("Coalition", None),
+    ("College", Some("education")),
+    ("Commission", Some("government")),
+    ("Committee", None),
+    ("Company", Some("company")),
+    ("Corp.", Some("company")),
+    ("Corporation", Some("company")),
+    ("Council", None),
+    ("Court", Some("government")),
+    ("Department", Some("government")),
+    ("Federation", None),
+    ("Forces", Some("military")),
+    ("Foundation", Some("ngo")),
+    ("Fund", None),
+    ("Group", None),
+    ("Inc.", Some("company")),
+    ("Institute", None),
+    ("Institution", None),
+    ("LLC", Some("company")),
+    ("Ltd.", Some("company")),
+    ("Ministry", Some("government")),
+    ("Navy", Some("military")),
+    ("Network", Some("media")),
+    ("News", Some("media")),
+    ("Office", Some("government")),
+    ("Organization", None),
+    ("Organisation", None),
+    ("Parliament", Some("government")),
+    ("Party", Some("political_party")),
+    ("Police", Some("government")),
+    ("Service", Some("government")),
+    ("Times", Some("media")),
+    ("Union", None),
+    ("University", Some("education")),
+];
+
+/// Words that may join capitalized words inside a name.
+const CONNECTORS: &[&str] = &["of", "for", "on", "the", "&"];
+
+/// Capitalized words that open sentences or qualify a name without being
+/// part of it; dropped from the front of a run.
+const LEADING_NOISE: &[&str] = &[
+    "A",
+    "About",
+    "According",
+    "After",
+    "Also",
+    "An",
+    "And",
+    "As",
+    "At",
+    "Before",
+    "Both",
+    "But",
+    "By",
+    "During",
+    "Each",
+    "Even",
+    "Every",
+    "Former",
+    "From",
+    "However",
+    "If",
+    "In",
+    "Its",
+    "His",
+    "Her",
+    "Many",
+    "Meanwhile",
+    "Now",
+    "On",
+    "Or",
+    "Our",
+    "Several",
+    "Since",
+    "Some",
+    "Than",
+    "That",
+    "The",
+    "Their",
+    "Then",
+    "These",
+    "This",
+    "Those",
+    "Under",
+    "When",
+    "While",
+    "With",
+    "Yesterday",
+    "Today",
+];
+
+/// Roles that end an `of …` complement: what follows is a person.
+const ROLES: &[&str] = &[
+    "Adviser",
+    "Advisor",
+    "Ambassador",
+    "Chair",
+    "Chairman",
+    "Chairwoman",
+    "Chief",
+    "Commissioner",
+    "Director",
+    "Governor",
+    "Head",
+    "Leader",
+    "Member",
+    "Minister",
+    "Official",
+    "President",
+    "Secretary",
+    "Spokesman",
+    "Spokesperson",
+    "Spokeswoman",
+    "Spokesmen",
+];
+
+#[derive(Debug)]
+struct Token<'a> {
+    range: Range<usize>,
+    text: &'a str,
+    /// Punctuation before the word: it cannot continue a name.
+    breaks_before: bool,
+    /// Punctuation or a possessive after the word: a name ends here.
+    breaks_after: bool,
+}
+
+impl Token<'_> {
+    fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// The organization names in `text[para]`.
+pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
+    let tokens = tokenize(text, para);
+    runs(&tokens)
+        .into_iter()
+        .filter_map(|run| name_in_run(text, &tokens[run]))
+        .collect()
+}
+
+/// Words with their surrounding punctuation peeled off.
+fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let Some(p) = text.get(para.clone()) else {
+        return out;
+    };
+    let mut offset = 0;
+    for raw in p.split_whitespace() {
+        let at = offset + p[offset..].find(raw).unwrap_or(0);
+        offset = at + raw.len();
+        let lead = raw.len()
+            - raw
+                .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '&')
+                .len();
+        let (core_len, breaks_after) = core_length(&raw[lead..]);
+        if core_len == 0 {
+            continue;
+        }
+        let start = para.start + at + lead;
+        out.push(Token {
+            range: start..start + core_len,
+            text: &text[start..start + core_len],
+            breaks_before: lead > 0,
+            breaks_after,
+        });
+    }
+    out
+}
+
+/// The length of a word without trailing punctuation or possessive, and
+/// whether anything was cut. A period stays on abbreviations (`Inc.`,
+/// `U.S.`).
+fn core_length(word: &str) -> (usize, bool) {
+    let mut core = word.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '&');
+    for possessive in ["'s", "’s", "'", "’"] {
+        if let Some(c) = core.strip_suffix(possessive) {
+            core = c;
+            break;
+        }
+    }
+    if let Some(stem) = core.strip_suffix('.') {
+        let abbreviation = stem.contains('.') || HEADS.iter().any(|(h, _)| *h == core);
+        if !abbreviation {
+            core = stem.trim_end_matches('.');
+        }
+    }
+    (core.len(), core.len() < word.len())
+}
+
+/// Index ranges of runs: capitalized tokens joined by connectors.
+fn runs(tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last_cap = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        let joinable = i > 0 && !tokens[i - 1].breaks_after && !t.breaks_before;
+        if t.is_capitalized() {
+            match start {
+                Some(_) if joinable => {}
+                Some(s) => {
+                    out.push(s..last_cap + 1);
+                    start = Some(i);
+                }
+                None => start = Some(i),
+            }
+            last_cap = i;
+        } else if let Some(s) = start {
+            if !(joinable && CONNECTORS.contains(&t.text)) {
+                out.push(s..last_cap + 1);
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..last_cap + 1);
+    }
+    out
+}
+
+fn head_kind(word: &str) -> Option<Option<&'static str>> {
+    HEADS.iter().find(|(h, _)| *h == word).map(|(_, k)| *k)
+}
+
+/// The organization name in one run, if the run has a head noun.
+fn name_in_run(text: &str, run: &[Token]) -> Option<OrgName> {
+    let first = run
+        .iter()
+        .position(|t| !LEADING_NOISE.contains(&t.text) && t.is_capitalized())?;
+    let run = &run[first..];
+    let h = run.iter().position(|t| head_kind(t.text).is_some())?;
+    let kind = head_kind(run[h].text)?;
+    let mut last = h;
+    while run
+        .get(last + 1)
+        .is_some_and(|t| head_kind(t.text).is_some())
+    {
+        last += 1;
+    }
+    let abbreviated = run[last].text.ends_with('.') || run[last].text == "LLC";
+    let complement = run
+        .get(last + 1)
+        .is_some_and(|t| ["of", "for", "on"].contains(&t.text));
+    if complement && !abbreviated {
+        let end = run[last + 1..]
+            .iter()
+            .position(|t| ROLES.contains(&t.text) || super::is_day_or_month(t.text))
+            .map_or(run.len(), |k| last + 1 + k);
+        last = (last + 1..end)
+            .rev()
+            .find(|&k| run[k].is_capitalized())
+            .unwrap_or(last);
+    }
+    let words = &run[..=last];
+    if words.iter().filter(|t| t.is_capitalized()).count() < 2 {
+        return None;
+    }
+    let range = words[0].range.start..words[last].range.end;
+    let name = text[range.clone()]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(OrgName { range, name, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(t: &str) -> Vec<(String, Option<&'static str>)> {
+        find(t, 0..t.len())
+            .into_iter()
+            .map(|o| (o.name, o.kind))
+            .collect()
+    }
+
+    #[test]
+    fn head_nouns_before_and_after() {
+        assert_eq!(
+            names("The Defense Ministry and the Ministry of Foreign Affairs disagreed."),
+            vec![
+                ("Defense Ministry".into(), Some("government")),
+                ("Ministry of Foreign Affairs".into(), Some("government"))
+            ]
+        );
+        assert_eq!(
+            names("She is executive director of the State Board of Elections in Ohio."),
+            vec![("State Board of Elections".into(), None)]
+        );
+    }
+
+    #[test]
+    fn roles_possessives_and_punctuation_end_names() {
+        assert_eq!(
+            names("Department of Homeland Security Secretary Jane Roe spoke."),
+            vec![("Department of Homeland Security".into(), Some("government"))]
+        );
+        assert_eq!(
+            names("The mayor's Parks Department, said Acme Widgets Inc. on Monday."),
+            vec![
+                ("Parks Department".into(), Some("government")),
+                ("Acme Widgets Inc.".into(), Some("company"))
+            ]
+        );
+    }
+
+    #[test]
+    fn lone_heads_and_sentence_openers_are_not_names() {
+        assert_eq!(
+            names("Council members voted. After Party talks ended, Board met."),
+            vec![]
+        );
+        assert_eq!(names("Since October, the country has grown."), vec![]);
+    }
+
+    #[test]
+    fn odd_text_does_not_panic() {
+        for t in [
+            "",
+            "&",
+            "Ministry of",
+            "🙂 Ministry 🙂",
+            "Ministry of ’s",
+            "\u{202E}Bank Bank",
+        ] {
+            let _ = names(t);
+        }
+    }
+}
