@@ -159,6 +159,11 @@ const MAX_CAPTION_WORDS: usize = 80;
 /// Related headlines are single short lines.
 const MAX_HEADLINE_WORDS: usize = 25;
 const MAX_HEADLINE_BYTES: usize = 300;
+/// No rule marks a line longer than this (80 words of captions at most),
+/// so longer paragraphs skip the rules without being lowercased.
+const MAX_LINE_BYTES: usize = 800;
+/// The longest related header (`“More on this story”` with quotes).
+const MAX_HEADER_BYTES: usize = 40;
 
 /// Marks boilerplate paragraphs. Each rule looks at one line (a related
 /// block also at the lines after its header), so the pass is linear.
@@ -167,12 +172,17 @@ pub fn detect(doc: &Doc) -> Found {
     let paras = &doc.paragraphs;
     let mut i = 0;
     while i < paras.len() {
-        let line = &doc.text[paras[i].clone()];
-        if let Some(inline) = related_header(line) {
+        let text = &doc.text[paras[i].clone()];
+        if text.len() > MAX_LINE_BYTES || text.split_whitespace().count() > MAX_CAPTION_WORDS {
+            i += 1;
+            continue;
+        }
+        let line = Line::new(text);
+        if let Some(inline) = related_header(&line) {
             i = mark_related(doc, i, inline, &mut found);
             continue;
         }
-        if let Some(kind) = classify_line(line) {
+        if let Some(kind) = classify_line(&line) {
             found.spans.push((kind, paras[i].clone()));
         }
         i += 1;
@@ -207,6 +217,30 @@ fn mark_related(
     end
 }
 
+/// A short line, lowercased and normalized once for all the rules.
+struct Line<'a> {
+    text: &'a str,
+    /// Trimmed and lowercased.
+    lower: String,
+    /// See [`normalize`].
+    norm: String,
+    words: usize,
+}
+
+impl<'a> Line<'a> {
+    fn new(text: &'a str) -> Self {
+        let lower = text.trim().to_lowercase();
+        let norm = normalize(&lower);
+        let words = norm.split(' ').count();
+        Self {
+            text,
+            lower,
+            norm,
+            words,
+        }
+    }
+}
+
 /// Lowercase, white space collapsed, and anything but letters and digits
 /// trimmed from both ends: `“Related:”` → `related`.
 fn normalize(line: &str) -> String {
@@ -221,16 +255,16 @@ fn normalize(line: &str) -> String {
 /// If `line` opens a related block: `Some(None)` for a header alone,
 /// `Some(Some(range))` for a header followed by one headline on the same
 /// line (`Read more: Title`, the range being the title's).
-fn related_header(line: &str) -> Option<Option<Range<usize>>> {
-    let norm = normalize(line);
-    let has_colon = line.contains(':');
+fn related_header(line: &Line) -> Option<Option<Range<usize>>> {
+    let has_colon = line.text.contains(':');
     let known = |h: &str| {
         RELATED_HEADERS.contains(&h) && (has_colon || !HEADERS_NEEDING_COLON.contains(&h))
     };
-    if known(&norm) {
+    if known(&line.norm) {
         return Some(None);
     }
-    let colon = line.find(':')?;
+    let line = line.text;
+    let colon = line.find(':').filter(|&c| c <= MAX_HEADER_BYTES)?;
     if !known(&normalize(&line[..colon])) {
         return None;
     }
@@ -262,24 +296,22 @@ fn looks_like_related_headline(line: &str) -> bool {
 }
 
 /// The kind of a single boilerplate line, if it is one.
-fn classify_line(line: &str) -> Option<BoilerplateKind> {
-    let norm = normalize(line);
-    let words = norm.split(' ').count();
-    if ADVERTISEMENT_LINES.contains(&norm.as_str()) {
+fn classify_line(line: &Line) -> Option<BoilerplateKind> {
+    let (norm, words) = (line.norm.as_str(), line.words);
+    if ADVERTISEMENT_LINES.contains(&norm) {
         Some(BoilerplateKind::Advertisement)
-    } else if words <= MAX_MARKER_WORDS && is_credit(line, &norm) {
+    } else if words <= MAX_MARKER_WORDS && is_credit(&line.lower, norm) {
         Some(BoilerplateKind::Credit)
-    } else if words <= MAX_CAPTION_WORDS && is_caption(line) {
+    } else if words <= MAX_CAPTION_WORDS && is_caption(&line.lower) {
         Some(BoilerplateKind::Caption)
-    } else if words <= MAX_MARKER_WORDS && is_promo(&norm) {
+    } else if words <= MAX_MARKER_WORDS && is_promo(norm) {
         Some(BoilerplateKind::Promo)
     } else {
         None
     }
 }
 
-fn is_credit(line: &str, norm: &str) -> bool {
-    let lower = line.trim_start().to_lowercase();
+fn is_credit(lower: &str, norm: &str) -> bool {
     CREDIT_LINES.contains(&norm)
         || CREDIT_OPENINGS.iter().any(|o| lower.starts_with(o))
         || norm.ends_with("contributed to this report")
@@ -287,8 +319,7 @@ fn is_credit(line: &str, norm: &str) -> bool {
 
 /// A caption opens like one (`Photo: …`) or ends with a photo credit in
 /// parentheses (`… (AP Photo/Jane Doe)`).
-fn is_caption(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
+fn is_caption(lower: &str) -> bool {
     if CAPTION_OPENINGS.iter().any(|o| lower.starts_with(o)) {
         return true;
     }

@@ -7,10 +7,9 @@
 
 mod dateline;
 mod dates;
+mod fingerprint;
 mod language;
 mod title;
-
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 pub use dateline::DatelineFound;
 pub use title::Headline;
@@ -48,7 +47,7 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     let lede = body.first().cloned();
     let found_dateline = lede.clone().and_then(|p| dateline::parse(doc.text, p));
     let body_text: Vec<&str> = body.iter().map(|p| &doc.text[p.clone()]).collect();
-    let word_count = body_text.iter().map(|p| text::word_count(p)).sum();
+    let print = fingerprint::of(&body_text);
     let sentence_count = body
         .iter()
         .map(|p| text::sentences(doc.text, p.clone()).len())
@@ -58,11 +57,11 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
         published: published(raw, found_dateline.as_ref(), lede.map(|p| &doc.text[p])),
         dateline: found_dateline.map(|d| to_output(doc, d)),
         language: language::of(raw.language.as_deref(), doc),
-        word_count,
+        word_count: print.words,
         sentence_count,
-        reading_time_seconds: reading_time_seconds(word_count),
-        content_hash: content_hash(&body_text),
-        simhash: format!("{:016x}", simhash(&body_text)),
+        reading_time_seconds: reading_time_seconds(print.words),
+        content_hash: print.content_hash,
+        simhash: format!("{:016x}", print.simhash),
     }
 }
 
@@ -107,53 +106,6 @@ pub fn reading_time_seconds(words: usize) -> u32 {
     u32::try_from((words * 60).div_ceil(WORDS_PER_MINUTE)).unwrap_or(u32::MAX)
 }
 
-/// Hash of the body with case, punctuation and white space folded away, so
-/// that a wire story reposted with other line breaks or curly quotes hashes
-/// the same.
-pub fn content_hash(paragraphs: &[&str]) -> String {
-    let mut normalized = String::new();
-    for word in paragraphs.iter().flat_map(|p| p.split_whitespace()) {
-        let before = normalized.len();
-        normalized.extend(
-            word.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
-        if normalized.len() > before {
-            normalized.push(' ');
-        }
-    }
-    format!("xxh3-{:032x}", xxh3_128(normalized.as_bytes()))
-}
-
-/// 64-bit SimHash over word trigrams (Charikar 2002): near-duplicate texts
-/// differ in few bits.
-pub fn simhash(paragraphs: &[&str]) -> u64 {
-    let words: Vec<String> = paragraphs
-        .iter()
-        .flat_map(|p| p.split_whitespace())
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut weights = [0i64; 64];
-    for shingle in words.windows(3.min(words.len().max(1))) {
-        let h = xxh3_64(shingle.join(" ").as_bytes());
-        for (bit, w) in weights.iter_mut().enumerate() {
-            *w += if h >> bit & 1 == 1 { 1 } else { -1 };
-        }
-    }
-    weights
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| **w > 0)
-        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,26 +115,5 @@ mod tests {
         assert_eq!(reading_time_seconds(0), 0);
         assert_eq!(reading_time_seconds(230), 60);
         assert_eq!(reading_time_seconds(231), 61);
-    }
-
-    #[test]
-    fn content_hash_ignores_layout_and_punctuation() {
-        assert_eq!(
-            content_hash(&["“Hello,” World"]),
-            content_hash(&["\"hello\"", "world"])
-        );
-        assert_ne!(
-            content_hash(&["hello world"]),
-            content_hash(&["hello there"])
-        );
-    }
-
-    #[test]
-    fn simhash_near_duplicates_are_close() {
-        let a = "the quick brown fox jumps over the lazy dog near the river bank today";
-        let b = "the quick brown fox jumps over the lazy dog near the river bank tonight";
-        let c = "completely different words about parliament budget votes in another country";
-        let d = |x: u64, y: u64| (x ^ y).count_ones();
-        assert!(d(simhash(&[a]), simhash(&[b])) < d(simhash(&[a]), simhash(&[c])));
     }
 }

@@ -185,10 +185,9 @@ fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
     let Some(p) = text.get(para.clone()) else {
         return out;
     };
-    let mut offset = 0;
     for raw in p.split_whitespace() {
-        let at = offset + p[offset..].find(raw).unwrap_or(0);
-        offset = at + raw.len();
+        // `raw` is a slice of `p`: its offset is the pointer difference.
+        let at = raw.as_ptr() as usize - p.as_ptr() as usize;
         let lead = raw.len()
             - raw
                 .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '&')
