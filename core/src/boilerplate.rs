@@ -173,7 +173,7 @@ pub fn detect(doc: &Doc) -> Found {
     let mut i = 0;
     while i < paras.len() {
         let text = &doc.text[paras[i].clone()];
-        if text.len() > MAX_LINE_BYTES || text.split_whitespace().count() > MAX_CAPTION_WORDS {
+        if !could_be_boilerplate(text) {
             i += 1;
             continue;
         }
@@ -217,12 +217,38 @@ fn mark_related(
     end
 }
 
+/// A cheap test that every line a rule marks passes, so that the common
+/// case, a paragraph of prose, is dismissed without lowercasing it: short
+/// lines, lines that open like a marker or a related header, and lines that
+/// end like a caption or a contribution note.
+fn could_be_boilerplate(text: &str) -> bool {
+    let t = text.trim();
+    if t.len() > MAX_LINE_BYTES {
+        return false;
+    }
+    if t.split_whitespace().nth(6).is_none() {
+        return true;
+    }
+    let head: String = t.chars().take(40).flat_map(char::to_lowercase).collect();
+    let bare = head.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let opens = |list: &[&str], h: &str| list.iter().any(|o| h.starts_with(o));
+    opens(CREDIT_OPENINGS, &head)
+        || opens(CAPTION_OPENINGS, &head)
+        || opens(PROMO_OPENINGS, bare)
+        || opens(RELATED_HEADERS, bare)
+        || bare.starts_with("follow ")
+        || t.ends_with(')')
+        || t.trim_end_matches(|c: char| !c.is_alphanumeric())
+            .ends_with("this report")
+        || (t.len() <= 200 && (t.contains("the page") || t.contains("our page")))
+}
+
 /// A short line, lowercased and normalized once for all the rules.
 struct Line<'a> {
     text: &'a str,
     /// Trimmed and lowercased.
     lower: String,
-    /// See [`normalize`].
+    /// [`normalize`]d.
     norm: String,
     words: usize,
 }
@@ -244,12 +270,15 @@ impl<'a> Line<'a> {
 /// Lowercase, white space collapsed, and anything but letters and digits
 /// trimmed from both ends: `“Related:”` → `related`.
 fn normalize(line: &str) -> String {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words
-        .join(" ")
-        .to_lowercase()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_owned()
+    let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut out = String::with_capacity(trimmed.len());
+    for (i, word) in trimmed.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// If `line` opens a related block: `Some(None)` for a header alone,

@@ -189,12 +189,13 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 }
 
 /// A paragraph in capitals (`BREAKING NEWS FROM KYIV`): names cannot be
-/// told from words there.
+/// told from words there. Counts ASCII letters only, a byte loop: the
+/// gazetteer's names are Latin-script too.
 fn is_shouting(p: &str) -> bool {
     let (mut letters, mut upper) = (0usize, 0usize);
-    for c in p.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        upper += usize::from(c.is_uppercase());
+    for b in p.bytes() {
+        letters += usize::from(b.is_ascii_alphabetic());
+        upper += usize::from(b.is_ascii_uppercase());
     }
     letters >= 12 && upper * 10 >= letters * 8
 }

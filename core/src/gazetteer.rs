@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What a gazetteer name denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,8 +174,10 @@ impl Gazetteer {
             };
             b.add(entry, &names(&row, 2));
         }
+        // A DFA: a few MB of memory, once, for the fastest scan.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.patterns)
             .expect("the gazetteer patterns are a valid automaton");
         Self {

@@ -78,16 +78,16 @@ pub fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// True for Headline Case text: at most 30 words, at least three of them
+/// True for Headline Case text: at most 300 bytes, at least three words
 /// of four letters or more, and three quarters of those capitalized.
 /// Title-case headlines capitalize every such word; prose capitalizes only
 /// names, and a long paragraph is prose even when dense with names.
 pub fn is_headline_case(text: &str) -> bool {
+    if text.len() > 300 {
+        return false;
+    }
     let (mut long, mut capitalized) = (0usize, 0usize);
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i >= 30 {
-            return false;
-        }
+    for word in text.split_whitespace() {
         let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
         if word.chars().take_while(|c| c.is_alphabetic()).count() < 4 {
             continue;
@@ -123,23 +123,21 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = para.start;
-    let mut i = para.start;
-    while i < para.end {
-        let b = bytes[i];
-        if matches!(b, b'.' | b'!' | b'?') {
-            let mut end = i + 1;
-            end = skip_closers(text, end, para.end);
-            if end < para.end && is_sentence_break(text, start, i, end, para.end) {
-                let range = trim_range(text, start..end);
-                if !range.is_empty() {
-                    out.push(range);
-                }
-                start = end;
-                i = end;
-                continue;
+    let mut from = para.start;
+    // memchr jumps from one candidate mark to the next.
+    while let Some(k) = memchr::memchr3(b'.', b'!', b'?', &bytes[from..para.end]) {
+        let i = from + k;
+        let end = skip_closers(text, i + 1, para.end);
+        if end < para.end && is_sentence_break(text, start, i, end, para.end) {
+            let range = trim_range(text, start..end);
+            if !range.is_empty() {
+                out.push(range);
             }
+            start = end;
+            from = end;
+        } else {
+            from = i + 1;
         }
-        i += 1;
     }
     let range = trim_range(text, start..para.end);
     if !range.is_empty() {

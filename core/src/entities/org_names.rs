@@ -12,6 +12,9 @@
 //! (`Council voted`) is not a name. The scan is linear in the paragraph.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 /// An organization name found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +173,19 @@ impl Token<'_> {
     }
 }
 
+/// Finds any head noun, so that paragraphs without one (most of them)
+/// skip tokenization.
+static ANY_HEAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(HEADS.iter().map(|(h, _)| h.trim_end_matches('.')))
+        .expect("head nouns are a valid automaton")
+});
+
 /// The organization names in `text[para]`.
 pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
+    let has_head = text.get(para.clone()).is_some_and(|p| ANY_HEAD.is_match(p));
+    if !has_head {
+        return Vec::new();
+    }
     let tokens = tokenize(text, para);
     runs(&tokens)
         .into_iter()

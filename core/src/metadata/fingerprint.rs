@@ -19,8 +19,8 @@ pub struct Fingerprint {
 }
 
 pub fn of(paragraphs: &[&str]) -> Fingerprint {
-    let mut normalized = String::new();
-    let mut word = String::new();
+    let mut normalized = Vec::new();
+    let mut word = Vec::new();
     let mut simhash = SimHash::default();
     let mut words = 0;
     for w in paragraphs.iter().flat_map(|p| p.split_whitespace()) {
@@ -29,41 +29,67 @@ pub fn of(paragraphs: &[&str]) -> Fingerprint {
             continue;
         }
         words += 1;
-        normalized.push_str(&word);
-        normalized.push(' ');
+        normalized.extend_from_slice(&word);
+        normalized.push(b' ');
         simhash.add_word(&word);
     }
     Fingerprint {
         words,
-        content_hash: format!("xxh3-{:032x}", xxh3_128(normalized.as_bytes())),
+        content_hash: format!("xxh3-{:032x}", xxh3_128(&normalized)),
         simhash: simhash.finish(),
     }
 }
 
-/// Writes `word` into `out` lowercased with everything but letters and
-/// digits dropped; ASCII words (most of them) take a fast path.
-fn fold_word(word: &str, out: &mut String) {
+/// Writes `word` into `out` as UTF-8, lowercased, with everything but
+/// letters and digits dropped; ASCII words (most of them) take a byte
+/// path.
+fn fold_word(word: &str, out: &mut Vec<u8>) {
     out.clear();
     if word.is_ascii() {
         out.extend(
             word.bytes()
                 .filter(u8::is_ascii_alphanumeric)
-                .map(|b| char::from(b.to_ascii_lowercase())),
+                .map(|b| b.to_ascii_lowercase()),
         );
     } else {
-        out.extend(
-            word.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
+        let mut buf = [0u8; 4];
+        for c in word
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+        {
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
     }
 }
 
+/// `SPREAD[b]` has bit `i` of `b` in the lowest bit of byte lane `i`, so
+/// adding it to a `u64` counts eight bits at once in eight 8-bit lanes.
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            table[b] |= (((b >> i) & 1) as u64) << (8 * i);
+            i += 1;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Lanes of [`SimHash::lanes`] hold at most 255: flush before that.
+const FLUSH_EVERY: u32 = 255;
+
 /// SimHash state: the last three word hashes and per-bit counts of the
-/// trigram hashes seen so far.
+/// trigram hashes seen so far (8-bit lanes, flushed into `ones`).
 struct SimHash {
     window: [u64; 3],
     seen: usize,
+    /// `lanes[k]` counts bits `8k..8k+8`, one byte lane per bit.
+    lanes: [u64; 8],
+    pending: u32,
     ones: [u32; 64],
     shingles: u32,
 }
@@ -73,6 +99,8 @@ impl Default for SimHash {
         Self {
             window: [0; 3],
             seen: 0,
+            lanes: [0; 8],
+            pending: 0,
             ones: [0; 64],
             shingles: 0,
         }
@@ -80,8 +108,8 @@ impl Default for SimHash {
 }
 
 impl SimHash {
-    fn add_word(&mut self, word: &str) {
-        self.window = [self.window[1], self.window[2], xxh3_64(word.as_bytes())];
+    fn add_word(&mut self, word: &[u8]) {
+        self.window = [self.window[1], self.window[2], xxh3_64(word)];
         self.seen += 1;
         if self.seen >= 3 {
             self.count(mix(&self.window));
@@ -89,11 +117,24 @@ impl SimHash {
     }
 
     fn count(&mut self, h: u64) {
-        // A loop the compiler vectorizes.
-        for (bit, n) in self.ones.iter_mut().enumerate() {
-            *n += u32::from((h >> bit) & 1 == 1);
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[((h >> (8 * k)) & 0xff) as usize];
         }
         self.shingles += 1;
+        self.pending += 1;
+        if self.pending == FLUSH_EVERY {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            for i in 0..8 {
+                self.ones[8 * k + i] += ((*lane >> (8 * i)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
     }
 
     fn finish(mut self) -> u64 {
@@ -101,6 +142,7 @@ impl SimHash {
             // Fewer words than a trigram: hash what there is.
             self.count(mix(&self.window));
         }
+        self.flush();
         let half = self.shingles;
         self.ones
             .iter()
@@ -151,6 +193,21 @@ mod tests {
         assert_eq!(of(&["", "  "]).simhash, 0);
         assert_ne!(of(&["one two"]).simhash, 0);
         assert_eq!(of(&["One, two!"]).simhash, of(&["one two"]).simhash);
+    }
+
+    #[test]
+    fn simhash_lanes_count_like_a_plain_loop() {
+        let mut s = SimHash::default();
+        let mut plain = [0u32; 64];
+        for n in 0..1_000u64 {
+            let h = mix(&[n, n * 7, n * 13]);
+            s.count(h);
+            for (bit, c) in plain.iter_mut().enumerate() {
+                *c += u32::from((h >> bit) & 1 == 1);
+            }
+        }
+        s.flush();
+        assert_eq!(s.ones, plain);
     }
 
     #[test]

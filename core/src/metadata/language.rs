@@ -44,12 +44,6 @@ pub fn normalize(tag: &str) -> String {
     }
 }
 
-/// English function words, the most frequent words of English prose.
-const ENGLISH_FUNCTION_WORDS: &[&str] = &[
-    "a", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he",
-    "his", "in", "is", "it", "not", "of", "on", "said", "that", "the", "their", "they", "this",
-    "to", "was", "were", "which", "who", "will", "with",
-];
 /// Words needed in the sample before the English check says anything.
 const MIN_WORDS_FOR_ENGLISH: usize = 20;
 
@@ -68,23 +62,66 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 }
 
 /// At least [`MIN_WORDS_FOR_ENGLISH`] words, a fifth of them English
-/// function words.
+/// function words. A byte loop: words are runs of ASCII letters and
+/// non-ASCII bytes, so a non-English word never matches.
 fn is_clearly_english(sample: &str) -> bool {
     let (mut words, mut function) = (0usize, 0usize);
-    for word in sample.split(|c: char| !c.is_alphabetic()) {
+    let is_word_byte = |b: &u8| b.is_ascii_alphabetic() || !b.is_ascii();
+    for word in sample.as_bytes().split(|b| !is_word_byte(b)) {
         if word.is_empty() {
             continue;
         }
         words += 1;
-        if word.len() <= 5
-            && ENGLISH_FUNCTION_WORDS
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(word))
-        {
-            function += 1;
-        }
+        function += usize::from(is_english_function_word(word));
     }
     words >= MIN_WORDS_FOR_ENGLISH && function * 5 >= words
+}
+
+/// The most frequent words of English prose, any case.
+fn is_english_function_word(word: &[u8]) -> bool {
+    if word.len() > 5 {
+        return false;
+    }
+    let mut lower = [0u8; 5];
+    for (l, b) in lower.iter_mut().zip(word) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..word.len()],
+        b"a" | b"and"
+            | b"are"
+            | b"as"
+            | b"at"
+            | b"be"
+            | b"but"
+            | b"by"
+            | b"for"
+            | b"from"
+            | b"had"
+            | b"has"
+            | b"have"
+            | b"he"
+            | b"his"
+            | b"in"
+            | b"is"
+            | b"it"
+            | b"not"
+            | b"of"
+            | b"on"
+            | b"said"
+            | b"that"
+            | b"the"
+            | b"their"
+            | b"they"
+            | b"this"
+            | b"to"
+            | b"was"
+            | b"were"
+            | b"which"
+            | b"who"
+            | b"will"
+            | b"with"
+    )
 }
 
 /// The body paragraphs joined by newlines, cut at `limit` bytes on a
