@@ -28,7 +28,7 @@ use std::ops::Range;
 use crate::enriched::{Entities, Organization, Person, Place};
 use crate::gazetteer::{self, Class, Hit};
 use crate::people::{self, PersonFound};
-use crate::{metadata, text, Doc};
+use crate::{metadata, Doc};
 
 /// An organization or place found in the body, in byte ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,11 +98,7 @@ pub fn extract(doc: &Doc) -> Found {
         if is_shouting(p) {
             continue;
         }
-        let orgs = if text::is_headline_case(p) {
-            Vec::new()
-        } else {
-            org_names::find(doc.text, para.clone())
-        };
+        let orgs = org_names::find(doc.text, para.clone());
         for hit in gazetteer::find(doc.text, para.clone()) {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
             if inside_org || !stands_alone(doc.text, para, &hit) {

@@ -14,7 +14,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use crate::text::is_headline_case;
 
 /// An organization name found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,13 +178,18 @@ impl Token<'_> {
 /// Finds any head noun, so that paragraphs without one (most of them)
 /// skip tokenization.
 static ANY_HEAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(HEADS.iter().map(|(h, _)| h.trim_end_matches('.')))
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(HEADS.iter().map(|(h, _)| h.trim_end_matches('.')))
         .expect("head nouns are a valid automaton")
 });
 
-/// The organization names in `text[para]`.
+/// The organization names in `text[para]`; none in a Headline Case
+/// paragraph, where every word is capitalized.
 pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
-    let has_head = text.get(para.clone()).is_some_and(|p| ANY_HEAD.is_match(p));
+    let has_head = text
+        .get(para.clone())
+        .is_some_and(|p| ANY_HEAD.is_match(p) && !is_headline_case(p));
     if !has_head {
         return Vec::new();
     }

@@ -2,7 +2,7 @@
 //! and the SimHash: each word is folded (lowercase, letters and digits
 //! only) once and feeds all three, with no allocation per word.
 
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// What the body's words give.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,18 +20,17 @@ pub struct Fingerprint {
 
 pub fn of(paragraphs: &[&str]) -> Fingerprint {
     let mut normalized = Vec::new();
-    let mut word = Vec::new();
     let mut simhash = SimHash::default();
     let mut words = 0;
     for w in paragraphs.iter().flat_map(|p| p.split_whitespace()) {
-        fold_word(w, &mut word);
-        if word.is_empty() {
+        let start = normalized.len();
+        fold_word(w, &mut normalized);
+        if normalized.len() == start {
             continue;
         }
         words += 1;
-        normalized.extend_from_slice(&word);
+        simhash.add_word(word_hash(&normalized[start..]));
         normalized.push(b' ');
-        simhash.add_word(&word);
     }
     Fingerprint {
         words,
@@ -40,11 +39,10 @@ pub fn of(paragraphs: &[&str]) -> Fingerprint {
     }
 }
 
-/// Writes `word` into `out` as UTF-8, lowercased, with everything but
+/// Appends `word` to `out` as UTF-8, lowercased, with everything but
 /// letters and digits dropped; ASCII words (most of them) take a byte
 /// path.
 fn fold_word(word: &str, out: &mut Vec<u8>) {
-    out.clear();
     if word.is_ascii() {
         out.extend(
             word.bytes()
@@ -61,6 +59,14 @@ fn fold_word(word: &str, out: &mut Vec<u8>) {
             out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
     }
+}
+
+/// A fast multiplicative hash of a folded word (FxHash's step); the
+/// trigram [`mix`] avalanches the result, so it need not be strong.
+fn word_hash(word: &[u8]) -> u64 {
+    word.iter().fold(0u64, |h, &b| {
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    })
 }
 
 /// `SPREAD[b]` has bit `i` of `b` in the lowest bit of byte lane `i`, so
@@ -108,8 +114,8 @@ impl Default for SimHash {
 }
 
 impl SimHash {
-    fn add_word(&mut self, word: &[u8]) {
-        self.window = [self.window[1], self.window[2], xxh3_64(word)];
+    fn add_word(&mut self, hash: u64) {
+        self.window = [self.window[1], self.window[2], hash];
         self.seen += 1;
         if self.seen >= 3 {
             self.count(mix(&self.window));

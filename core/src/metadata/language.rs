@@ -46,12 +46,14 @@ pub fn normalize(tag: &str) -> String {
 
 /// Words needed in the sample before the English check says anything.
 const MIN_WORDS_FOR_ENGLISH: usize = 20;
+/// The English check reads this much of the sample (about 100 words).
+const ENGLISH_SAMPLE_BYTES: usize = 600;
 
 /// Detects the language of the start of the body; `None` when whatlang is
 /// not confident.
 pub fn detect(doc: &Doc) -> Option<&'static str> {
     let sample = body_sample(doc, SAMPLE_BYTES);
-    if is_clearly_english(&sample) {
+    if is_clearly_english(prefix_at_char_boundary(&sample, ENGLISH_SAMPLE_BYTES)) {
         return Some("en");
     }
     let info = whatlang::detect(&sample)?;
