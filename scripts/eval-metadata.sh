@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Title accuracy on ../shared/data/polnear-train.jsonl: every event's
-# `title` field is removed before enrichment, so the title must come from
-# the text; the headline before any `;` deck is compared with the gold
-# one, ignoring case, spaces and punctuation.
+# Title figures on ../shared/data/polnear-train.jsonl (or the file given):
 #
-# Usage: scripts/eval-metadata.sh [GOLD.jsonl]   (from the repository root)
+# - accuracy: every event's `title` field is removed before enrichment, so
+#   the title must come from the text; the headline before any `;` deck is
+#   compared with the gold one, ignoring case, spaces and punctuation;
+# - false titles: the headline line (and its deck) is also cut from the
+#   text, so the article starts with its lede; every title found then is
+#   wrong. Polnear ends every paragraph with a period, headlines included,
+#   which makes one-sentence ledes look like headlines: this counts them.
+#
+# Usage: scripts/eval-metadata.sh [GOLD.jsonl]   (from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gold="${1:-../shared/data/polnear-train.jsonl}"
@@ -13,13 +18,17 @@ if [[ ! -f "$gold" ]]; then
     exit 0
 fi
 cargo build --release --quiet
+enrich=target/release/article-enricher
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
+
+python3 scripts/strip_titles.py < "$gold" | "$enrich" enrich > "$out"
+python3 scripts/score_titles.py "$gold" "$out"
+
+python3 scripts/strip_titles.py --headline-too < "$gold" | "$enrich" enrich > "$out"
 python3 -c '
 import json, sys
-for line in sys.stdin:
-    event = json.loads(line)
-    event.pop("title", None)
-    print(json.dumps(event, ensure_ascii=False))
-' < "$gold" | target/release/article-enricher enrich > "$out"
-python3 scripts/score_titles.py "$gold" "$out"
+events = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+wrong = sum(1 for e in events if e.get("title") is not None)
+print(f"false titles with the headline cut from the text: {wrong}/{len(events)} = {wrong / max(len(events), 1):.4f}")
+' "$out"

@@ -5,8 +5,9 @@
 //! final period, and puts a deck on the next line after `; `). A lede
 //! paragraph looks the same on the page, so the first line counts as a
 //! headline only when its shape says so: short, not a dateline, and, if it
-//! ends with a period, at most [`MAX_WORDS_WITH_PERIOD`] words without a
-//! reporting verb. Headlines of two or three sentences (`Game over. Will
+//! ends with a period, at most [`MAX_WORDS_WITH_PERIOD`] words and none of
+//! the marks of a lede: a reporting verb (`said`), a day of the week
+//! (`on Tuesday`), `according to`. Headlines of two or three sentences (`Game over. Will
 //! he quit?`) are common, but so are two-sentence ledes, so more than one
 //! sentence needs more evidence: very short, Headline Case, a deck, or a
 //! dateline opening the next paragraph. When in doubt there is no title:
@@ -20,8 +21,8 @@ use crate::{text, Doc};
 /// Headlines are rarely longer than this (polnear's longest has 22).
 const MAX_WORDS: usize = 25;
 /// A first line ending with a period is a headline only when shorter than
-/// this: ledes that end with a period run longer.
-const MAX_WORDS_WITH_PERIOD: usize = 22;
+/// this (or in Headline Case): ledes that end with a period run longer.
+const MAX_WORDS_WITH_PERIOD: usize = 18;
 const MAX_BYTES: usize = 300;
 /// A first line of several sentences this short is a headline anyway.
 const MAX_WORDS_MULTI_SENTENCE: usize = 18;
@@ -99,15 +100,36 @@ fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
         .next_back();
     match last {
         Some(',' | ':' | '-' | '—') | None => false,
-        Some('.') => words <= MAX_WORDS_WITH_PERIOD && !has_reporting_verb(line),
+        Some('.') => {
+            (words <= MAX_WORDS_WITH_PERIOD || text::is_headline_case(line))
+                && !reads_like_a_lede(line)
+        }
         Some(_) => true,
     }
 }
 
-/// `said` marks reported speech, the stuff of ledes; headlines say `says`.
-fn has_reporting_verb(line: &str) -> bool {
-    line.split(|c: char| !c.is_alphabetic())
-        .any(|w| w == "said" || w == "told")
+/// Ledes report (`said`, `told`, `according to`; headlines say `says`)
+/// and date the news (`on Tuesday`; headlines rarely do, except for
+/// `Super Tuesday` and possessives like `Monday’s Morning Email`).
+fn reads_like_a_lede(line: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, raw)| {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let day = DAYS.contains(&w)
+            && !raw.contains(['’', '\''])
+            && (i == 0 || !words[i - 1].ends_with("Super"));
+        let according = w == "according" && words.get(i + 1) == Some(&"to");
+        day || according || w == "said" || w == "told"
+    })
 }
 
 /// Drops a final period unless it closes an abbreviation (`U.S.`).
@@ -176,6 +198,9 @@ mod tests {
                     schools, roads and parks by four percent over last year, officials said.\n\nMore.";
         assert_eq!(title(lede), None);
         assert_eq!(title("Officials said the vote was close.\n\nMore."), None);
+        assert_eq!(title("The council met on Tuesday to vote.\n\nMore."), None);
+        assert_eq!(title("Prices rose, according to a survey.\n\nMore."), None);
+        assert!(title("Candidates rally before Super Tuesday.\n\nMore.").is_some());
         assert_eq!(title("WASHINGTON (AP) — Lawmakers met.\n\nMore."), None);
         assert_eq!(title("ABSTRACT.\n\nMore."), None);
         let two = "The council met on Monday to vote on the budget for next year. \
