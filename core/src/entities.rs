@@ -99,7 +99,14 @@ pub fn extract(doc: &Doc) -> Found {
             continue;
         }
         let orgs = org_names::find(doc.text, para.clone());
-        for hit in gazetteer::find(doc.text, para.clone()) {
+        let hits = gazetteer::find(doc.text, para.clone());
+        // A head-noun name that the gazetteer knows as it stands (`West
+        // Bank`, `U.N. Security Council`) is the gazetteer's.
+        let orgs: Vec<_> = orgs
+            .into_iter()
+            .filter(|o| !hits.iter().any(|h| h.range() == o.range))
+            .collect();
+        for hit in hits {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
             if inside_org || !stands_alone(doc.text, para, &hit) {
                 continue;

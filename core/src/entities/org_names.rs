@@ -39,7 +39,6 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("Board", None),
     ("Brigade", Some("military")),
     ("Bureau", Some("government")),
-    ("Caucus", Some("political_party")),
     ("Center", None),
     ("Centre", None),
     ("Coalition", None),
@@ -64,7 +63,7 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("Ltd.", Some("company")),
     ("Ministry", Some("government")),
     ("Navy", Some("military")),
-    ("Network", Some("media")),
+    ("Network", None),
     ("News", Some("media")),
     ("Office", Some("government")),
     ("Organization", None),
@@ -79,7 +78,7 @@ const HEADS: &[(&str, Option<&str>)] = &[
 ];
 
 /// Words that may join capitalized words inside a name.
-const CONNECTORS: &[&str] = &["of", "for", "on", "the", "&"];
+const CONNECTORS: &[&str] = &["of", "for", "on", "the", "and", "&"];
 
 /// Capitalized words that open sentences or qualify a name without being
 /// part of it; dropped from the front of a run.
@@ -196,7 +195,7 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
     let tokens = tokenize(text, para);
     runs(&tokens)
         .into_iter()
-        .filter_map(|run| name_in_run(text, &tokens[run]))
+        .flat_map(|run| names_in_run(text, &tokens[run]))
         .collect()
 }
 
@@ -282,14 +281,48 @@ fn head_kind(word: &str) -> Option<Option<&'static str>> {
     HEADS.iter().find(|(h, _)| *h == word).map(|(_, k)| *k)
 }
 
-/// The organization name in one run, if the run has a head noun.
-fn name_in_run(text: &str, run: &[Token]) -> Option<OrgName> {
-    let first = run
-        .iter()
-        .position(|t| !LEADING_NOISE.contains(&t.text) && t.is_capitalized())?;
-    let run = &run[first..];
-    let h = run.iter().position(|t| head_kind(t.text).is_some())?;
-    let kind = head_kind(run[h].text)?;
+/// The organization names in one run: one per head noun that has a
+/// capitalized word with it.
+fn names_in_run(text: &str, run: &[Token]) -> Vec<OrgName> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = run[from..].iter().position(|t| head_kind(t.text).is_some()) {
+        let h = from + k;
+        let (first, last) = (name_start(run, from, h), name_end(run, h));
+        from = last + 1;
+        let words = &run[first..=last];
+        if words.iter().filter(|t| t.is_capitalized()).count() < 2 {
+            continue;
+        }
+        let range = words[0].range.start..words[words.len() - 1].range.end;
+        let name = text[range.clone()]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let kind = head_kind(run[h].text).flatten();
+        out.push(OrgName { range, name, kind });
+    }
+    out
+}
+
+/// The first word of the name whose head is `run[h]`: back over
+/// capitalized words and `and` (`Ways and Means Committee`), not before
+/// `from`, then forward past leading noise and joining words.
+fn name_start(run: &[Token], from: usize, h: usize) -> usize {
+    let mut start = h;
+    while start > from && (run[start - 1].is_capitalized() || run[start - 1].text == "and") {
+        start -= 1;
+    }
+    while start < h && (is_noise(run[start].text) || !run[start].is_capitalized()) {
+        start += 1;
+    }
+    start
+}
+
+/// The last word of the name whose head is `run[h]`: further heads
+/// (`Party Committee`), then an `of`/`for`/`on` complement up to a role or
+/// a date (`Department of Homeland Security Secretary …`).
+fn name_end(run: &[Token], h: usize) -> usize {
     let mut last = h;
     while run
         .get(last + 1)
@@ -301,26 +334,21 @@ fn name_in_run(text: &str, run: &[Token]) -> Option<OrgName> {
     let complement = run
         .get(last + 1)
         .is_some_and(|t| ["of", "for", "on"].contains(&t.text));
-    if complement && !abbreviated {
-        let end = run[last + 1..]
-            .iter()
-            .position(|t| ROLES.contains(&t.text) || super::is_day_or_month(t.text))
-            .map_or(run.len(), |k| last + 1 + k);
-        last = (last + 1..end)
-            .rev()
-            .find(|&k| run[k].is_capitalized())
-            .unwrap_or(last);
+    if !complement || abbreviated {
+        return last;
     }
-    let words = &run[..=last];
-    if words.iter().filter(|t| t.is_capitalized()).count() < 2 {
-        return None;
-    }
-    let range = words[0].range.start..words[last].range.end;
-    let name = text[range.clone()]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    Some(OrgName { range, name, kind })
+    let stop = run[last + 1..]
+        .iter()
+        .position(|t| ROLES.contains(&t.text) || super::is_day_or_month(t.text))
+        .map_or(run.len(), |k| last + 1 + k);
+    (last + 1..stop)
+        .rev()
+        .find(|&k| run[k].is_capitalized())
+        .unwrap_or(last)
+}
+
+fn is_noise(word: &str) -> bool {
+    LEADING_NOISE.contains(&word) || super::is_day_or_month(word)
 }
 
 #[cfg(test)]
@@ -360,6 +388,25 @@ mod tests {
             vec![
                 ("Parks Department".into(), Some("government")),
                 ("Acme Widgets Inc.".into(), Some("company"))
+            ]
+        );
+    }
+
+    #[test]
+    fn joined_names_and_several_per_run() {
+        assert_eq!(
+            names("Posner of the Federal Court of Appeals spoke to the Ways and Means Committee."),
+            vec![
+                ("Federal Court of Appeals".into(), Some("government")),
+                ("Ways and Means Committee".into(), None)
+            ]
+        );
+        assert_eq!(
+            names("Both the Defense Ministry and Foreign Ministry and the Office of Management and Budget agreed."),
+            vec![
+                ("Defense Ministry".into(), Some("government")),
+                ("Foreign Ministry".into(), Some("government")),
+                ("Office of Management and Budget".into(), Some("government"))
             ]
         );
     }
