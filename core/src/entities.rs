@@ -404,12 +404,10 @@ fn title_case(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn found(
-        t: &str,
-    ) -> (
-        Vec<(String, Option<String>, usize)>,
-        Vec<(String, Option<String>, usize)>,
-    ) {
+    /// Name, kind and mention count of each entity.
+    type Flat = Vec<(String, Option<String>, usize)>;
+
+    fn found(t: &str) -> (Flat, Flat) {
         let f = extract(&Doc::new(t));
         let flat = |v: Vec<NamedFound>| {
             v.into_iter()
