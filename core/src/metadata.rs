@@ -11,8 +11,10 @@ mod fingerprint;
 mod language;
 mod title;
 
+use std::ops::Range;
+
 pub use dateline::DatelineFound;
-pub use title::Headline;
+use title::Headline;
 
 use crate::enriched::Dateline;
 use crate::event::RawArticle;
@@ -37,13 +39,7 @@ pub struct Metadata {
 
 pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     let headline = title::find(doc);
-    let skip = headline.as_ref().map_or(0, |h| h.paragraphs);
-    let body: Vec<_> = doc
-        .body
-        .iter()
-        .filter(|p| !doc.paragraphs[..skip].contains(p))
-        .cloned()
-        .collect();
+    let body = body_after(doc, headline.as_ref());
     let lede = body.first().cloned();
     let found_dateline = lede.clone().and_then(|p| dateline::parse(doc.text, p));
     let body_text: Vec<&str> = body.iter().map(|p| &doc.text[p.clone()]).collect();
@@ -67,12 +63,21 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
 
 /// The first dateline of the body (after the headline), for other stages.
 pub fn dateline_of(doc: &Doc) -> Option<DatelineFound> {
-    let skip = title::find(doc).map_or(0, |h| h.paragraphs);
-    let lede = doc
-        .body
+    let lede = body_after(doc, title::find(doc).as_ref())
+        .into_iter()
+        .next()?;
+    dateline::parse(doc.text, lede)
+}
+
+/// The body paragraphs without the headline's.
+fn body_after(doc: &Doc, headline: Option<&Headline>) -> Vec<Range<usize>> {
+    let skip = headline.map_or(0, |h| h.paragraphs);
+    let headline_paragraphs: Vec<_> = doc.paragraphs.iter().take(skip).collect();
+    doc.body
         .iter()
-        .find(|p| !doc.paragraphs[..skip].contains(p))?;
-    dateline::parse(doc.text, lede.clone())
+        .filter(|p| !headline_paragraphs.contains(p))
+        .cloned()
+        .collect()
 }
 
 fn to_output(doc: &Doc, d: DatelineFound) -> Dateline {
@@ -109,6 +114,54 @@ pub fn reading_time_seconds(words: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn meta(raw: RawArticle) -> Metadata {
+        extract(&raw, &Doc::new(&raw.text))
+    }
+
+    fn article(text: &str) -> RawArticle {
+        RawArticle {
+            text: text.into(),
+            ..RawArticle::default()
+        }
+    }
+
+    #[test]
+    fn published_prefers_the_event_then_prefix_then_dateline_then_lede() {
+        let text = "BERLIN, May 2, 2021 (AP) — On June 1, 2020, it rained.";
+        assert_eq!(meta(article(text)).published.as_deref(), Some("2021-05-02"));
+        let lede =
+            "Voters met on June 1, 2020, in the hall, officials said.\n\nLater on July 4, 2020.";
+        assert_eq!(meta(article(lede)).published.as_deref(), Some("2020-06-01"));
+        let mut with_prefix = article(text);
+        with_prefix.date_prefix = chrono::NaiveDate::from_ymd_opt(2023, 8, 15);
+        assert_eq!(
+            meta(with_prefix.clone()).published.as_deref(),
+            Some("2023-08-15")
+        );
+        with_prefix.published_at = crate::event::PublishedAt::parse("2024-01-02T03:04:05Z");
+        assert_eq!(
+            meta(with_prefix).published.as_deref(),
+            Some("2024-01-02T03:04:05Z")
+        );
+        assert_eq!(meta(article("No date here at all.")).published, None);
+    }
+
+    #[test]
+    fn headline_is_not_counted_as_body() {
+        let m = meta(article(
+            "Council backs budget\n\nThe council voted. It passed.",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Council backs budget"));
+        assert_eq!((m.word_count, m.sentence_count), (5, 2));
+        let given = RawArticle {
+            title: Some("From the event".into()),
+            ..article("Council backs budget\n\nThe council voted. It passed.")
+        };
+        let g = meta(given);
+        assert_eq!(g.title.as_deref(), Some("From the event"));
+        assert_eq!(g.content_hash, m.content_hash);
+    }
 
     #[test]
     fn reading_time_rounds_up() {

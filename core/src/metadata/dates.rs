@@ -33,9 +33,11 @@ pub fn day(word: &str) -> Option<u32> {
     (1..=31).contains(&d).then_some(d)
 }
 
-/// A four-digit year in the range news text can plausibly be dated with.
+/// A four-digit year in the range news text can plausibly be dated with,
+/// possibly closing a sentence (`2020.`).
 pub fn year(word: &str) -> Option<i32> {
-    let y: i32 = small_number(word, 4)?.try_into().ok()?;
+    let digits = word.trim_end_matches(['.', ';', ':', '!', '?']);
+    let y: i32 = small_number(digits, 4)?.try_into().ok()?;
     (1900..=2100).contains(&y).then_some(y)
 }
 
@@ -95,6 +97,7 @@ mod tests {
         );
         assert_eq!(date("filed 2019-12-31."), Some("2019-12-31".into()));
         assert_eq!(date("Sept. 1st 2001"), Some("2001-09-01".into()));
+        assert_eq!(date("It ended on July 4, 2020."), Some("2020-07-04".into()));
     }
 
     #[test]
