@@ -145,10 +145,13 @@ impl Tally {
     /// Records a mention; the first kind seen for a name stays (gazetteer
     /// hits come first in each paragraph, so their kinds win).
     fn add(&mut self, name: &str, kind: Option<&str>, range: Range<usize>) {
-        let entry = self
-            .by_name
-            .entry(name.to_owned())
-            .or_insert_with(|| (kind.map(str::to_owned), Vec::new()));
+        // Look up before inserting: most mentions are of names seen before,
+        // and the key need not be allocated for them.
+        let Some(entry) = self.by_name.get_mut(name) else {
+            let kind = kind.map(str::to_owned);
+            self.by_name.insert(name.to_owned(), (kind, vec![range]));
+            return;
+        };
         if entry.0.is_none() {
             entry.0 = kind.map(str::to_owned);
         }

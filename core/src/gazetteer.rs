@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 /// What a gazetteer name denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ const REGIONS: &str = include_str!("../data/regions.tsv");
 const ORGANIZATIONS: &str = include_str!("../data/organizations.tsv");
 
 struct Gazetteer {
-    automaton: AhoCorasick,
+    words: WordMatcher,
     /// For every automaton pattern, the index of its entry.
     pattern_entry: Vec<usize>,
     entries: Vec<Entry>,
@@ -174,14 +174,8 @@ impl Gazetteer {
             };
             b.add(entry, &names(&row, 2));
         }
-        // A DFA: a few MB of memory, once, for the fastest scan.
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&b.patterns)
-            .expect("the gazetteer patterns are a valid automaton");
         Self {
-            automaton,
+            words: WordMatcher::new(&b.patterns),
             pattern_entry: b.pattern_entry,
             entries: b.entries,
             by_name: b.by_name,
@@ -190,22 +184,113 @@ impl Gazetteer {
     }
 }
 
-/// Every gazetteer name in `text[range]`, leftmost-longest, on word
+/// Every gazetteer name in `text[range]`, longest first, on word
 /// boundaries, in text order. Linear in the length of the range.
 pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
     let g = &*GAZETTEER;
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
-    g.automaton
+    g.words
         .find_iter(slice)
-        .filter(|m| is_word_bounded(slice, m.start(), m.end()))
-        .map(|m| Hit {
-            start: range.start + m.start(),
-            end: range.start + m.end(),
-            entry: &g.entries[g.pattern_entry[m.pattern().as_usize()]],
+        .map(|(pattern, m)| Hit {
+            start: range.start + m.start,
+            end: range.start + m.end,
+            entry: &g.entries[g.pattern_entry[pattern]],
         })
         .collect()
+}
+
+/// Finds whole words (or runs of words) from a list, the longest at each
+/// word start.
+///
+/// A plain Aho-Corasick scan feeds every byte of the text through the
+/// automaton. Names start only at word starts, with few possible first
+/// two bytes (`Ky`, `Wa`, `U.` …), so this looks at each byte once in a
+/// bit table and runs an anchored search (a DFA walk that dies within a
+/// few bytes) only where a name can start: several times faster on news
+/// text. Patterns need at least two bytes.
+pub(crate) struct WordMatcher {
+    automaton: AhoCorasick,
+    /// Bit `b0 << 8 | b1`: some pattern begins with bytes `b0 b1`.
+    can_start: Vec<u64>,
+}
+
+impl WordMatcher {
+    pub(crate) fn new<P: AsRef<str>>(patterns: &[P]) -> Self {
+        let mut can_start = vec![0u64; 65_536 / 64];
+        for p in patterns {
+            if let [b0, b1, ..] = p.as_ref().as_bytes() {
+                let bit = usize::from(*b0) << 8 | usize::from(*b1);
+                can_start[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        // A DFA: a few MB of memory, once, for the fastest walk.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
+            .build(patterns.iter().map(AsRef::as_ref))
+            .expect("word lists are valid automata");
+        Self {
+            automaton,
+            can_start,
+        }
+    }
+
+    /// (pattern index, byte range) of every match in `s` that starts and
+    /// ends on a word boundary, in text order, without overlaps.
+    pub(crate) fn find_iter<'a>(
+        &'a self,
+        s: &'a str,
+    ) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i + 1 < bytes.len() {
+                let at = i;
+                i += 1;
+                // A pattern's first byte is never a UTF-8 continuation byte,
+                // so `at` is a character boundary here.
+                if !self.can_start(bytes[at], bytes[at + 1]) || !starts_word(s, at) {
+                    continue;
+                }
+                let input = Input::new(s).range(at..).anchored(Anchored::Yes);
+                let Ok(Some(m)) = self.automaton.try_find(input) else {
+                    continue;
+                };
+                if !glued(s[m.end()..].chars().next()) {
+                    i = m.end();
+                    return Some((m.pattern().as_usize(), m.start()..m.end()));
+                }
+            }
+            None
+        })
+    }
+
+    fn can_start(&self, b0: u8, b1: u8) -> bool {
+        let bit = usize::from(b0) << 8 | usize::from(b1);
+        self.can_start[bit / 64] >> (bit % 64) & 1 == 1
+    }
+
+    /// True when `s` holds at least one match.
+    pub(crate) fn is_match(&self, s: &str) -> bool {
+        self.find_iter(s).next().is_some()
+    }
+}
+
+/// `at` is not preceded by a letter or digit (`Iran` in `Iranian` is not
+/// a match; a name that ends with a period, `Calif.`, is bounded by it).
+fn starts_word(s: &str, at: usize) -> bool {
+    match at.checked_sub(1).map(|p| s.as_bytes()[p]) {
+        None => true,
+        Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+        Some(_) => !glued(s[..at].chars().next_back()),
+    }
+}
+
+fn glued(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphanumeric)
 }
 
 /// The entry whose name or alias is exactly `name`, demonyms excluded.
@@ -217,16 +302,6 @@ pub fn lookup(name: &str) -> Option<&'static Entry> {
 /// The country of a demonym: `Ukrainian` → `Ukraine`.
 pub fn demonym_country(word: &str) -> Option<&'static str> {
     GAZETTEER.demonyms.get(word).copied()
-}
-
-/// True when `slice[start..end]` is not glued to a letter or digit on
-/// either side (`Iran` in `Iranian` is not a match). A name that ends with
-/// a period (`Calif.`) is bounded by it.
-fn is_word_bounded(slice: &str, start: usize, end: usize) -> bool {
-    let before = slice[..start].chars().next_back();
-    let after = slice[end..].chars().next();
-    let glued = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    !glued(before) && !glued(after)
 }
 
 #[cfg(test)]

@@ -14,8 +14,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-
+use crate::gazetteer::WordMatcher;
 use crate::text::is_headline_case;
 
 /// An organization name found in the text.
@@ -176,11 +175,9 @@ impl Token<'_> {
 
 /// Finds any head noun, so that paragraphs without one (most of them)
 /// skip tokenization.
-static ANY_HEAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(HEADS.iter().map(|(h, _)| h.trim_end_matches('.')))
-        .expect("head nouns are a valid automaton")
+static ANY_HEAD: LazyLock<WordMatcher> = LazyLock::new(|| {
+    let heads: Vec<&str> = HEADS.iter().map(|(h, _)| h.trim_end_matches('.')).collect();
+    WordMatcher::new(&heads)
 });
 
 /// The organization names in `text[para]`; none in a Headline Case
