@@ -19,54 +19,81 @@ pub struct Fingerprint {
 }
 
 pub fn of(paragraphs: &[&str]) -> Fingerprint {
-    let mut normalized = Vec::new();
-    let mut simhash = SimHash::default();
-    let mut words = 0;
-    for w in paragraphs.iter().flat_map(|p| p.split_whitespace()) {
-        let start = normalized.len();
-        fold_word(w, &mut normalized);
-        if normalized.len() == start {
-            continue;
-        }
-        words += 1;
-        simhash.add_word(word_hash(&normalized[start..]));
-        normalized.push(b' ');
+    let mut folder = Folder::default();
+    for p in paragraphs {
+        folder.paragraph(p);
     }
     Fingerprint {
-        words,
-        content_hash: format!("xxh3-{:032x}", xxh3_128(&normalized)),
-        simhash: simhash.finish(),
+        words: folder.words,
+        content_hash: format!("xxh3-{:032x}", xxh3_128(&folder.normalized)),
+        simhash: folder.simhash.finish(),
     }
 }
 
-/// Appends `word` to `out` as UTF-8, lowercased, with everything but
-/// letters and digits dropped; ASCII words (most of them) take a byte
-/// path.
-fn fold_word(word: &str, out: &mut Vec<u8>) {
-    if word.is_ascii() {
-        out.extend(
-            word.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase()),
-        );
-    } else {
-        let mut buf = [0u8; 4];
-        for c in word
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-        {
-            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+/// Folds words (lowercase, letters and digits only; words split on
+/// Unicode white space as `split_whitespace` does) into the normalized
+/// text, the word count and the SimHash, in one byte loop: ASCII bytes
+/// are handled as bytes, other characters decoded one by one.
+#[derive(Default)]
+struct Folder {
+    normalized: Vec<u8>,
+    words: usize,
+    simhash: SimHash,
+    /// Start in `normalized` of the word being folded.
+    word_start: usize,
+    word_hash: u64,
+}
+
+impl Folder {
+    fn paragraph(&mut self, p: &str) {
+        let bytes = p.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                i += 1;
+                if b.is_ascii_alphanumeric() {
+                    self.push(b.to_ascii_lowercase());
+                } else if char::from(b).is_whitespace() {
+                    self.end_word();
+                }
+                continue;
+            }
+            let Some(c) = p[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                self.end_word();
+            } else if c.is_alphanumeric() {
+                let mut buf = [0u8; 4];
+                for lower in c.to_lowercase() {
+                    for &byte in lower.encode_utf8(&mut buf).as_bytes() {
+                        self.push(byte);
+                    }
+                }
+            }
         }
+        self.end_word();
     }
-}
 
-/// A fast multiplicative hash of a folded word (FxHash's step); the
-/// trigram [`mix`] avalanches the result, so it need not be strong.
-fn word_hash(word: &[u8]) -> u64 {
-    word.iter().fold(0u64, |h, &b| {
-        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-    })
+    /// Appends one byte of a folded word, hashing as it goes (FxHash's
+    /// step: fast, and the trigram [`mix`] avalanches the result).
+    fn push(&mut self, byte: u8) {
+        self.normalized.push(byte);
+        self.word_hash = (self.word_hash.rotate_left(5) ^ u64::from(byte))
+            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn end_word(&mut self) {
+        if self.normalized.len() > self.word_start {
+            self.words += 1;
+            self.simhash.add_word(self.word_hash);
+            self.normalized.push(b' ');
+        }
+        self.word_start = self.normalized.len();
+        self.word_hash = 0;
+    }
 }
 
 /// `SPREAD[b]` has bit `i` of `b` in the lowest bit of byte lane `i`, so
@@ -173,8 +200,14 @@ mod tests {
 
     #[test]
     fn words_match_the_text_word_count() {
-        let t = "“Hello, world” — he said . 3 ½ 🙂";
-        assert_eq!(of(&[t]).words, crate::text::word_count(t));
+        for t in [
+            "“Hello, world” — he said . 3 ½ 🙂",
+            "a\u{a0}b\u{2009}c\u{b}d\u{3000}e",
+            "ÉTÉ-été l'été",
+            "",
+        ] {
+            assert_eq!(of(&[t]).words, crate::text::word_count(t), "{t:?}");
+        }
     }
 
     #[test]
