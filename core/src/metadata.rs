@@ -91,8 +91,8 @@ fn to_output(doc: &Doc, d: DatelineFound) -> Dateline {
 }
 
 /// The event's `published_at`, else the `date YYYY-MM-DD` prefix, else a
-/// full date in the dateline, else the first full date written in the
-/// first body paragraph. Never the clock.
+/// full date in the dateline, else a publication date the first body
+/// paragraph states (see [`dates::publication_date`]). Never the clock.
 fn published(
     raw: &RawArticle,
     found: Option<&DatelineFound>,
@@ -103,7 +103,7 @@ fn published(
     }
     raw.date_prefix
         .or_else(|| found.and_then(|d| d.date))
-        .or_else(|| lede.and_then(dates::first_full_date))
+        .or_else(|| lede.and_then(dates::publication_date))
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -130,9 +130,10 @@ mod tests {
     fn published_prefers_the_event_then_prefix_then_dateline_then_lede() {
         let text = "BERLIN, May 2, 2021 (AP) — On June 1, 2020, it rained.";
         assert_eq!(meta(article(text)).published.as_deref(), Some("2021-05-02"));
-        let lede =
-            "Voters met on June 1, 2020, in the hall, officials said.\n\nLater on July 4, 2020.";
+        let lede = "Posted June 1, 2020 — Voters met, officials said.\n\nLater on July 4, 2020.";
         assert_eq!(meta(article(lede)).published.as_deref(), Some("2020-06-01"));
+        let event = "Voters met on June 1, 2020, in the hall, officials said.\n\nMore.";
+        assert_eq!(meta(article(event)).published, None);
         let mut with_prefix = article(text);
         with_prefix.date_prefix = chrono::NaiveDate::from_ymd_opt(2023, 8, 15);
         assert_eq!(

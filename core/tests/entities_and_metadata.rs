@@ -18,7 +18,7 @@ fn slice(text: &str, s: Span) -> String {
 }
 
 const ARTICLE: &str = "Ministers meet in Kyiv 🇺🇦\n\n\
-    KYIV, Ukraine (AP) — «Київ» was calm on Aug. 3, 2024, when the Defense Ministry \
+    KYIV, Ukraine, Aug. 3, 2024 (AP) — «Київ» was calm when the Defense Ministry \
     and the United Nations met in Kyiv. Officials in Warsaw and Washington watched.\n\n\
     Advertisement\n\n\
     The U.N. said the talks would go on, according to Reuters.\n\n\
@@ -39,7 +39,7 @@ fn metadata_of_a_wire_story() {
                 end: dateline.end
             }
         ),
-        "KYIV, Ukraine (AP) —"
+        "KYIV, Ukraine, Aug. 3, 2024 (AP) —"
     );
     assert_eq!(out.published.as_deref(), Some("2024-08-03"));
     assert_eq!(out.language.as_deref(), Some("en"));

@@ -49,19 +49,58 @@ fn small_number(s: &str, max_digits: usize) -> Option<u32> {
     s.parse().ok()
 }
 
-/// The first full date (day, month and year) in `text`. Scans word by word
-/// with a window of three, so it is linear in the text.
-pub fn first_full_date(text: &str) -> Option<NaiveDate> {
+/// Words after which a date is the publication date.
+const PUBLICATION_CUES: &[&str] = &["dated", "filed", "posted", "published", "updated"];
+const WEEKDAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The date of a lede that states its own publication date: a full date
+/// (day, month and year) opening the text, after at most a weekday
+/// (`May 2, 2016 —`, `Monday, May 2, 2016:`), or after a cue such as
+/// `Published` or `Updated on`. A date further into a lede is the date of
+/// an event (`attacked on Sept. 11, 2012`, `died Friday, March 25`), not
+/// of the article, and is ignored.
+pub fn publication_date(text: &str) -> Option<NaiveDate> {
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
         .collect();
-    (0..words.len()).find_map(|i| {
-        let w = |k: usize| words.get(i + k).copied().unwrap_or("");
-        iso_date(w(0))
-            .or_else(|| ymd(year(w(2))?, month(w(0))?, day(w(1))?))
-            .or_else(|| ymd(year(w(2))?, month(w(1))?, day(w(0))?))
-    })
+    let bare = |i: usize| -> String {
+        words
+            .get(i)
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .unwrap_or_default()
+    };
+    let cued = |i: usize| {
+        let before = i.checked_sub(1).map(&bare).unwrap_or_default();
+        let two_before = i.checked_sub(2).map(&bare).unwrap_or_default();
+        PUBLICATION_CUES.contains(&before.as_str())
+            || (["on", "at"].contains(&before.as_str())
+                && PUBLICATION_CUES.contains(&two_before.as_str()))
+    };
+    let opening = |i: usize| i == 0 || (i == 1 && WEEKDAYS.contains(&words[0]));
+    (0..words.len())
+        .filter(|&i| opening(i) || cued(i))
+        .find_map(|i| date_at(&words, i))
+}
+
+/// A full date starting at word `i`: `Aug. 15 2023`, `15 August 2023` or
+/// `2023-08-15`.
+fn date_at(words: &[&str], i: usize) -> Option<NaiveDate> {
+    let w = |k: usize| words.get(i + k).copied().unwrap_or("");
+    iso_date(w(0))
+        .or_else(|| ymd(year(w(2))?, month(w(0))?, day(w(1))?))
+        .or_else(|| ymd(year(w(2))?, month(w(1))?, day(w(0))?))
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
@@ -82,30 +121,64 @@ mod tests {
     use super::*;
 
     fn date(s: &str) -> Option<String> {
-        first_full_date(s).map(|d| d.to_string())
+        publication_date(s).map(|d| d.to_string())
     }
 
     #[test]
-    fn finds_the_usual_written_forms() {
+    fn dates_that_open_the_lede_or_follow_a_cue() {
         assert_eq!(
-            date("On Aug. 15, 2023, the council met."),
+            date("Aug. 15, 2023 — The council met."),
             Some("2023-08-15".into())
         );
         assert_eq!(
-            date("Tuesday, 3 March 2020 — rain"),
+            date("Tuesday, 3 March 2020: rain"),
             Some("2020-03-03".into())
         );
-        assert_eq!(date("filed 2019-12-31."), Some("2019-12-31".into()));
-        assert_eq!(date("Sept. 1st 2001"), Some("2001-09-01".into()));
-        assert_eq!(date("It ended on July 4, 2020."), Some("2020-07-04".into()));
+        assert_eq!(
+            date("2019-12-31. Markets closed."),
+            Some("2019-12-31".into())
+        );
+        assert_eq!(
+            date("Published on Sept. 1st 2001 by staff"),
+            Some("2001-09-01".into())
+        );
+        assert_eq!(
+            date("Story updated July 4, 2020."),
+            Some("2020-07-04".into())
+        );
+    }
+
+    #[test]
+    fn dates_of_events_inside_the_lede_are_not_publication_dates() {
+        assert_eq!(
+            date("Terrorists attacked on Sept. 11, 2012, in Libya."),
+            None
+        );
+        assert_eq!(date("He died Friday, March 25, 2016, at home."), None);
     }
 
     #[test]
     fn rejects_incomplete_or_impossible_dates() {
         assert_eq!(date("Since October, prices rose."), None);
-        assert_eq!(date("on Nov. 19 the vote"), None);
+        assert_eq!(date("Nov. 19 the vote"), None);
         assert_eq!(date("Feb. 30, 2021"), None);
         assert_eq!(date("May 5, 20233"), None);
-        assert_eq!(date("May I say 12 2020 things"), None);
+        assert_eq!(date(""), None);
+    }
+
+    #[test]
+    fn parts_of_dates() {
+        assert_eq!(
+            (month("Sept."), month("May"), month("Mayo")),
+            (Some(9), Some(5), None)
+        );
+        assert_eq!(
+            (day("1st"), day("31"), day("32"), day("")),
+            (Some(1), Some(31), None, None)
+        );
+        assert_eq!(
+            (year("2020."), year("1850"), year("20a0")),
+            (Some(2020), None, None)
+        );
     }
 }
