@@ -40,8 +40,8 @@ pub struct Metadata {
 pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     let headline = title::find(doc);
     let body = body_after(doc, headline.as_ref());
+    let found_dateline = find_dateline(doc, &body);
     let lede = body.first().cloned();
-    let found_dateline = lede.clone().and_then(|p| dateline::parse(doc.text, p));
     let body_text: Vec<&str> = body.iter().map(|p| &doc.text[p.clone()]).collect();
     let print = fingerprint::of(&body_text);
     let sentence_count = body
@@ -61,12 +61,28 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     }
 }
 
-/// The first dateline of the body (after the headline), for other stages.
+/// The dateline of the body (after the headline), for other stages.
 pub fn dateline_of(doc: &Doc) -> Option<DatelineFound> {
-    let lede = body_after(doc, title::find(doc).as_ref())
-        .into_iter()
-        .next()?;
-    dateline::parse(doc.text, lede)
+    find_dateline(doc, &body_after(doc, title::find(doc).as_ref()))
+}
+
+/// Bylines and kickers may come before the dateline.
+const MAX_PARAGRAPHS_BEFORE_DATELINE: usize = 2;
+/// A paragraph this long is the story itself: no dateline after it.
+const MAX_WORDS_BEFORE_DATELINE: usize = 15;
+
+/// The dateline opening the story: the first paragraph of `body`, or one
+/// after a few short ones (`By Jane Doe`).
+fn find_dateline(doc: &Doc, body: &[Range<usize>]) -> Option<DatelineFound> {
+    for p in body.iter().take(MAX_PARAGRAPHS_BEFORE_DATELINE + 1) {
+        if let Some(found) = dateline::parse(doc.text, p.clone()) {
+            return Some(found);
+        }
+        if text::word_count(&doc.text[p.clone()]) > MAX_WORDS_BEFORE_DATELINE {
+            return None;
+        }
+    }
+    None
 }
 
 /// The body paragraphs without the headline's.
@@ -146,6 +162,15 @@ mod tests {
             Some("2024-01-02T03:04:05Z")
         );
         assert_eq!(meta(article("No date here at all.")).published, None);
+    }
+
+    #[test]
+    fn dateline_after_a_byline_but_not_after_the_story() {
+        let byline = meta(article("By Jane Doe\n\nPARIS (AFP) — Rain fell."));
+        assert_eq!(byline.dateline.map(|d| d.place).as_deref(), Some("PARIS"));
+        let late = "Rain fell on the city for the third day in a row, and the river rose \
+                    past the old quay.\n\nPARIS (AFP) — More rain.";
+        assert_eq!(meta(article(late)).dateline, None);
     }
 
     #[test]

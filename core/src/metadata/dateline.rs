@@ -44,8 +44,8 @@ pub fn parse(text: &str, para: Range<usize>) -> Option<DatelineFound> {
     })
 }
 
-/// The first dash that can close a dateline (`—`, `–`, `--` or a hyphen
-/// between spaces) within [`MAX_DATELINE_BYTES`]: its start and end.
+/// The first dash that can close a dateline (`—`, `–`, `―`, `--` or a
+/// hyphen between spaces) within [`MAX_DATELINE_BYTES`]: its start and end.
 fn find_dash(p: &str) -> Option<(usize, usize)> {
     let mut prev = ' ';
     for (i, c) in p.char_indices() {
@@ -54,7 +54,7 @@ fn find_dash(p: &str) -> Option<(usize, usize)> {
         }
         let next = p[i + c.len_utf8()..].chars().next();
         match c {
-            '—' | '–' => return Some((i, i + c.len_utf8())),
+            '—' | '–' | '―' => return Some((i, i + c.len_utf8())),
             '-' if next == Some('-') => return Some((i, i + 2)),
             '-' if prev == ' ' && next == Some(' ') => return Some((i, i + 1)),
             _ => {}
@@ -127,7 +127,7 @@ const NOT_PLACES: &[&str] = &[
     "WATCH",
 ];
 
-/// Letters, spaces and `.-'’` only, at most five words, with at least two
+/// Letters, spaces and `.-'’` only, at most four words, with at least two
 /// letters; all in capitals unless `lenient` (then only capitalized).
 fn is_city(s: &str, lenient: bool) -> bool {
     let allowed = s
@@ -139,13 +139,19 @@ fn is_city(s: &str, lenient: bool) -> bool {
     allowed
         && letters >= 2
         && !NOT_PLACES.contains(&s.to_uppercase().as_str())
-        && s.split_whitespace().count() <= 5
+        && s.split_whitespace().count() <= 4
         && (shouting || (lenient && capitalized))
 }
 
 /// A region after the city: `Ukraine`, `Mass.`, `N.H.`, `South Carolina`.
+/// Regions are not written in capitals, except as abbreviations: a second
+/// segment in capitals (`IOWA POLLS WRONG, JUST TOO EARLY -`) is a
+/// shouted heading, not a dateline.
 fn is_region(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_uppercase)
+    let abbreviation = s.contains('.');
+    let lowercase = s.chars().any(char::is_lowercase);
+    (abbreviation || lowercase)
+        && s.chars().next().is_some_and(char::is_uppercase)
         && s.split_whitespace().count() <= 4
         && s.chars()
             .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’'))
@@ -190,6 +196,10 @@ mod tests {
             Some(("WASHINGTON".into(), None, "WASHINGTON —".into(), None))
         );
         assert_eq!(
+            dl("PORTLAND, Ore. ― Rain.").map(|d| d.0),
+            Some("PORTLAND, Ore.".into())
+        );
+        assert_eq!(
             dl("DALLAS (AP) -- A storm hit."),
             Some((
                 "DALLAS".into(),
@@ -229,6 +239,7 @@ mod tests {
         assert_eq!(dl("A well-known story"), None);
         assert_eq!(dl("Lviv — sirens."), None);
         assert_eq!(dl("EXCLUSIVE – Senator speaks"), None);
+        assert_eq!(dl("POLLS NOT WRONG, JUST TOO EARLY - Analysts say"), None);
         assert_eq!(dl(""), None);
         assert_eq!(dl("—"), None);
         assert_eq!(dl("🇺🇦 (AP) — x"), None);
