@@ -195,16 +195,19 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 }
 
 /// A paragraph in capitals (`BREAKING NEWS FROM KYIV`): names cannot be
-/// told from words there. Counts ASCII letters only, a byte loop: the
-/// gazetteer's names are Latin-script too.
+/// told from words there. Judged on the first [`SHOUTING_SAMPLE_BYTES`]
+/// by counting ASCII letters in a byte loop: the gazetteer's names are
+/// Latin-script, and paragraphs in capitals are short headings.
 fn is_shouting(p: &str) -> bool {
     let (mut letters, mut upper) = (0usize, 0usize);
-    for b in p.bytes() {
+    for b in p.bytes().take(SHOUTING_SAMPLE_BYTES) {
         letters += usize::from(b.is_ascii_alphabetic());
         upper += usize::from(b.is_ascii_uppercase());
     }
     letters >= 12 && upper * 10 >= letters * 8
 }
+
+const SHOUTING_SAMPLE_BYTES: usize = 200;
 
 /// Capitalized words that may precede a known name without being part of
 /// it: sentence openers, prepositions, directions.
