@@ -46,8 +46,8 @@ pub fn normalize(tag: &str) -> String {
 
 /// Words needed in the sample before the English check says anything.
 const MIN_WORDS_FOR_ENGLISH: usize = 20;
-/// The English check reads this much of the sample (about 100 words).
-const ENGLISH_SAMPLE_BYTES: usize = 600;
+/// The English check reads this much of the sample (about 170 words).
+const ENGLISH_SAMPLE_BYTES: usize = 1_000;
 
 /// Detects the language of the start of the body; `None` when whatlang is
 /// not confident.
@@ -64,7 +64,7 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 }
 
 /// At least [`MIN_WORDS_FOR_ENGLISH`] words, an eighth of them English
-/// function words, `the` at least three times. News prose dense with
+/// function words, `the` at least twice. News prose dense with
 /// names runs at 15 to 30 % function words; German, Dutch or French text
 /// shares a few of them (`in`, `was`, `a`) but stays well under an eighth
 /// and has no `the`. A byte loop: words are runs of ASCII letters and
@@ -80,7 +80,7 @@ fn is_clearly_english(sample: &str) -> bool {
         function += usize::from(is_english_function_word(word));
         the += usize::from(word.eq_ignore_ascii_case(b"the"));
     }
-    words >= MIN_WORDS_FOR_ENGLISH && function * 8 >= words && the >= 3
+    words >= MIN_WORDS_FOR_ENGLISH && function * 8 >= words && the >= 2
 }
 
 /// The most frequent words of English prose, any case.
