@@ -24,6 +24,8 @@ pub struct Config {
     pub kafka: KafkaConfig,
     pub topics: TopicsConfig,
     pub worker: WorkerConfig,
+    pub http: HttpConfig,
+    pub telemetry: TelemetryConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -76,6 +78,37 @@ pub struct WorkerConfig {
     pub max_in_flight: usize,
     pub commit_interval_ms: u64,
     pub shutdown_timeout_ms: u64,
+}
+
+/// The operations endpoint (`/healthz`, `/readyz`, `/metrics`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// `host:port` to listen on; empty turns the endpoint off.
+    pub listen: String,
+    /// librdkafka's `statistics.interval.ms`: how fresh the lag metric and
+    /// the broker and group state behind `/readyz` are.
+    pub statistics_interval_ms: u64,
+}
+
+/// OpenTelemetry span export. Off unless an endpoint is given here or in
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// Base URL of an OTLP/HTTP collector (`/v1/traces` is appended); wins
+    /// over `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    #[serde(default)]
+    pub otlp_endpoint: Option<String>,
+    /// Wins over `OTEL_SERVICE_NAME`; `article-enricher` when neither is set.
+    #[serde(default)]
+    pub service_name: Option<String>,
+    /// Share of new traces exported (0.0 to 1.0); a message whose input
+    /// carries a sampled trace context is always exported (parent-based).
+    pub sampling_ratio: f64,
+    /// Extra resource attributes, on top of `OTEL_RESOURCE_ATTRIBUTES`.
+    #[serde(default)]
+    pub resource_attributes: BTreeMap<String, String>,
 }
 
 /// A configuration that cannot be used, naming the key and what to do.
@@ -160,6 +193,45 @@ impl Config {
         if self.worker.commit_interval_ms == 0 {
             return invalid("worker.commit_interval_ms", "must be at least 1");
         }
+        self.validate_operations()
+    }
+
+    /// The `[http]` and `[telemetry]` sections.
+    fn validate_operations(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        let listen = self.http.listen.trim();
+        if !listen.is_empty() && !is_host_port(listen) {
+            return invalid(
+                "http.listen",
+                "is not a host:port address; use e.g. \"0.0.0.0:9095\", or \"\" to turn the endpoint off",
+            );
+        }
+        if self.http.statistics_interval_ms == 0 {
+            return invalid(
+                "http.statistics_interval_ms",
+                "must be at least 1: /readyz and the lag metric need librdkafka statistics",
+            );
+        }
+        if !(0.0..=1.0).contains(&self.telemetry.sampling_ratio) {
+            return invalid(
+                "telemetry.sampling_ratio",
+                "must be between 0.0 (no new traces) and 1.0 (every trace)",
+            );
+        }
+        if let Some(endpoint) = &self.telemetry.otlp_endpoint {
+            if !endpoint.is_empty() && !endpoint.starts_with("http://") {
+                return invalid(
+                    "telemetry.otlp_endpoint",
+                    "must be an http:// URL of an OTLP/HTTP collector (e.g. http://localhost:4318); \
+                     for TLS, send to a local OpenTelemetry Collector that forwards over https",
+                );
+            }
+        }
         Ok(())
     }
 
@@ -168,6 +240,12 @@ impl Config {
             max_payload_bytes: self.enrich.max_payload_bytes,
         }
     }
+}
+
+/// `host:port` with a numeric port (the host is resolved when binding).
+fn is_host_port(s: &str) -> bool {
+    s.rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
 }
 
 /// Accepts a TOML list or, from the environment, a comma-separated string.
@@ -237,6 +315,48 @@ mod tests {
             jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "lots");
             let e = Config::load(None).unwrap_err().to_string().to_lowercase();
             assert!(e.contains("worker.max_in_flight"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn operations_keys_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.http.listen, "127.0.0.1:9095");
+            assert_eq!(c.telemetry.otlp_endpoint, None);
+            jail.set_env("ARTICLE_ENRICHER__HTTP__LISTEN", "9095");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("http.listen"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__HTTP__LISTEN", "");
+            assert!(Config::load(None).is_ok(), "empty turns the endpoint off");
+            jail.set_env("ARTICLE_ENRICHER__TELEMETRY__SAMPLING_RATIO", "1.5");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("telemetry.sampling_ratio"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__TELEMETRY__SAMPLING_RATIO", "0.25");
+            jail.set_env(
+                "ARTICLE_ENRICHER__TELEMETRY__OTLP_ENDPOINT",
+                "collector:4318",
+            );
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("telemetry.otlp_endpoint"), "{e}");
+            jail.set_env(
+                "ARTICLE_ENRICHER__TELEMETRY__OTLP_ENDPOINT",
+                "http://collector:4318",
+            );
+            jail.set_env(
+                "ARTICLE_ENRICHER__TELEMETRY__RESOURCE_ATTRIBUTES__DEPLOYMENT_ENVIRONMENT",
+                "prod",
+            );
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.telemetry.sampling_ratio, 0.25);
+            assert_eq!(
+                c.telemetry
+                    .resource_attributes
+                    .get("deployment_environment")
+                    .map(String::as_str),
+                Some("prod")
+            );
             Ok(())
         });
     }

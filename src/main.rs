@@ -85,7 +85,9 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(format) = cli.log_format {
         config.log.format = format;
     }
-    telemetry::init(&config.log);
+    // Kept to the end: dropping it flushes the spans not yet exported.
+    let _telemetry =
+        telemetry::init(&config.log, &config.telemetry).context("invalid telemetry settings")?;
     match cli.command {
         Command::Enrich(args) => {
             let summary = enrich::run(&args, &config.decode_limits())?;

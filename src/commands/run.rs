@@ -1,10 +1,12 @@
 //! `article-enricher run`: the Kafka worker, as one member of a consumer
-//! group. Runs until SIGINT or SIGTERM, then drains, commits and exits 0.
+//! group, with its operations endpoint (`http.listen`). Runs until SIGINT
+//! or SIGTERM, then drains, commits and exits 0.
 
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::pipeline::worker;
+use crate::ops::http;
+use crate::pipeline::worker::Worker;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct RunArgs {
@@ -66,12 +68,35 @@ pub async fn shutdown_signal() {
 pub fn run(args: &RunArgs, mut config: Config) -> anyhow::Result<()> {
     args.apply(&mut config)?;
     let rt = runtime()?;
-    rt.block_on(async {
-        worker::run(&config, shutdown_signal())
-            .await
-            .context("the worker cannot start")
-    })?;
+    rt.block_on(serve(&config))?;
     // Do not wait for blocking tasks that were abandoned at the timeout.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(())
+}
+
+/// The worker and, unless `http.listen` is empty, its operations endpoint,
+/// until a signal; the endpoint answers until the worker has stopped
+/// (`/readyz` says 503 "shutting down" meanwhile).
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let listen = config.http.listen.trim();
+    let listener = match listen {
+        "" => None,
+        listen => Some(http::bind(listen).await?),
+    };
+    let prometheus = match listener {
+        Some(_) => Some(crate::metrics::install().context("cannot set up the metrics recorder")?),
+        None => None,
+    };
+    let worker = Worker::start(config).context("the worker cannot start")?;
+    let kafka = worker.kafka_status();
+    let server = listener
+        .zip(prometheus)
+        .map(|(listener, prometheus)| http::Server::start(listener, kafka.clone(), prometheus));
+    shutdown_signal().await;
+    kafka.set_stopping();
+    worker.shutdown().await;
+    if let Some(server) = server {
+        server.stop().await;
+    }
     Ok(())
 }

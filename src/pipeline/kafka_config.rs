@@ -114,7 +114,12 @@ pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
         )
         // A new group reads what is already there: no article is skipped.
         .set("auto.offset.reset", "earliest")
-        .set("enable.partition.eof", "false");
+        .set("enable.partition.eof", "false")
+        // Lag and broker/group state for /metrics and /readyz.
+        .set(
+            "statistics.interval.ms",
+            config.http.statistics_interval_ms.to_string(),
+        );
     passthrough(&mut c, config, &config.kafka.consumer_properties);
     c.set("enable.auto.offset.store", "false");
     Ok(c)

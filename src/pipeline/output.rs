@@ -32,6 +32,9 @@ pub struct InputMessage {
     /// `None` for a tombstone.
     pub payload: Option<Vec<u8>>,
     pub headers: HeaderList,
+    /// The message timestamp (ms since the epoch), for the end-to-end
+    /// latency metric.
+    pub timestamp_ms: Option<i64>,
 }
 
 impl InputMessage {
@@ -43,6 +46,7 @@ impl InputMessage {
             key: m.key().map(<[u8]>::to_vec),
             payload: m.payload().map(<[u8]>::to_vec),
             headers: m.headers().map(header_list).unwrap_or_default(),
+            timestamp_ms: m.timestamp().to_millis(),
         }
     }
 }
@@ -183,6 +187,7 @@ mod tests {
                 ("dup".into(), Some(b"1".to_vec())),
                 ("dup".into(), Some(b"2".to_vec())),
             ],
+            timestamp_ms: None,
         }
     }
 

@@ -10,6 +10,7 @@ use enricher_core::DecodeLimits;
 
 use super::output::{self, HeaderList, InputMessage, OutputRecord, PANIC_KIND};
 use super::trace_context;
+use crate::metrics;
 
 /// Where the records go.
 #[derive(Debug, Clone)]
@@ -64,9 +65,11 @@ pub fn process_with(
             "the message has no value (a tombstone); send the article text or a JSON event",
         );
     };
-    let raw = match tracing::info_span!("decode")
-        .in_scope(|| enricher_core::decode(payload, input.key.as_deref(), limits))
-    {
+    let raw = match tracing::info_span!("decode").in_scope(|| {
+        metrics::timed(metrics::DECODE_SECONDS, || {
+            enricher_core::decode(payload, input.key.as_deref(), limits)
+        })
+    }) {
         Ok(raw) => raw,
         Err(e) => {
             tracing::info!(kind = e.kind.as_str(), error = %e.message, "dead-lettering a message that does not decode");
@@ -75,13 +78,18 @@ pub fn process_with(
     };
     span.record("article_id", raw.id.as_str());
     let enriched = tracing::info_span!("enrich").in_scope(|| {
-        std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let article = enrich(&raw);
-            serde_json::to_vec(&article)
-        }))
+        metrics::timed(metrics::ENRICH_SECONDS, || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let article = enrich(&raw);
+                serde_json::to_vec(&article).map(|json| (json, metrics::Extracted::of(&article)))
+            }))
+        })
     });
     let json = match enriched {
-        Ok(Ok(json)) => json,
+        Ok(Ok((json, extracted))) => {
+            extracted.record();
+            json
+        }
         Ok(Err(e)) => {
             let message = format!("cannot serialize the enriched article: {e}");
             tracing::error!(id = %raw.id, "{message}");
@@ -126,6 +134,7 @@ mod tests {
             key: Some(b"key-7".to_vec()),
             payload: payload.map(<[u8]>::to_vec),
             headers: vec![],
+            timestamp_ms: None,
         }
     }
 

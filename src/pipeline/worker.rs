@@ -34,6 +34,7 @@ use rdkafka::consumer::stream_consumer::StreamPartitionQueue;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::TopicPartitionList;
 use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
@@ -44,6 +45,8 @@ use super::offsets::OffsetTracker;
 use super::output::{InputMessage, Outcome, OutputRecord};
 use super::process::{self, Destinations};
 use crate::config::Config;
+use crate::metrics;
+use crate::ops::kafka_status::KafkaStatus;
 
 pub type WorkerConsumer = rdkafka::consumer::StreamConsumer<WorkerContext>;
 pub type WorkerProducer = FutureProducer<KafkaLogContext>;
@@ -160,6 +163,8 @@ struct Shared {
     producer: WorkerProducer,
     settings: Arc<Settings>,
     stats: Arc<Stats>,
+    /// What librdkafka's statistics say, for `/readyz` and the lag metric.
+    kafka: Arc<KafkaStatus>,
     partitions: Mutex<HashMap<PartitionKey, PartitionHandle>>,
     closing: AtomicBool,
     /// Bounds the CPU-bound jobs running at once, over all partitions, to
@@ -320,6 +325,10 @@ impl ClientContext for WorkerContext {
     fn error(&self, error: KafkaError, reason: &str) {
         log_client_error(&self.shared.settings.brokers, error, reason);
     }
+
+    fn stats(&self, statistics: Statistics) {
+        self.shared.kafka.observe(&statistics);
+    }
 }
 
 fn describe(tpl: &TopicPartitionList) -> String {
@@ -346,6 +355,7 @@ impl ConsumerContext for WorkerContext {
         Stats::bump(&self.shared.stats.rebalances);
         match rebalance {
             Rebalance::Assign(tpl) => {
+                metrics::rebalance("assign");
                 info!(partitions = %describe(tpl), "partitions assigned");
                 let Some(consumer) = self.shared.consumer.get().and_then(Weak::upgrade) else {
                     return;
@@ -356,6 +366,7 @@ impl ConsumerContext for WorkerContext {
                 }
             }
             Rebalance::Revoke(tpl) => {
+                metrics::rebalance("revoke");
                 info!(partitions = %describe(tpl), "partitions revoked; draining in-flight work");
                 let keys: Vec<PartitionKey> = tpl
                     .elements()
@@ -365,15 +376,24 @@ impl ConsumerContext for WorkerContext {
                 self.shared.drain(Some(&keys));
                 commit_stored(base, "after revocation");
             }
-            Rebalance::Error(e) => error!("rebalance failed: {e}"),
+            Rebalance::Error(e) => {
+                metrics::rebalance("error");
+                error!("rebalance failed: {e}")
+            }
         }
     }
 
     fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
         match result {
-            Ok(()) => debug!(offsets = ?offsets.to_topic_map(), "offsets committed"),
+            Ok(()) => {
+                metrics::commit(true);
+                debug!(offsets = ?offsets.to_topic_map(), "offsets committed")
+            }
             Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
-            Err(e) => warn!("offset commit failed: {e}; retrying at the next interval"),
+            Err(e) => {
+                metrics::commit(false);
+                warn!("offset commit failed: {e}; retrying at the next interval")
+            }
         }
     }
 }
@@ -387,8 +407,9 @@ struct PartitionTask {
     tracker: OffsetTracker,
 }
 
+/// The record, its span, the input offset and the input timestamp (ms).
 type Processing =
-    std::pin::Pin<Box<dyn Future<Output = (OutputRecord, tracing::Span, i64)> + Send>>;
+    std::pin::Pin<Box<dyn Future<Output = (OutputRecord, tracing::Span, i64, Option<i64>)> + Send>>;
 type Delivering = std::pin::Pin<Box<dyn Future<Output = (i64, Outcome)> + Send>>;
 
 impl PartitionTask {
@@ -419,8 +440,8 @@ impl PartitionTask {
                     in_flight -= 1;
                     self.acknowledged(offset, &outcome);
                 }
-                Some((record, span, offset)) = processing.next(), if !processing.is_empty() => {
-                    let delivery = self.produce(record, span, offset).await;
+                Some((record, span, offset, timestamp)) = processing.next(), if !processing.is_empty() => {
+                    let delivery = self.produce(record, span, offset, timestamp).await;
                     delivering.push(delivery);
                 }
                 Some(m) = stray.recv(), if can_take => {
@@ -438,6 +459,7 @@ impl PartitionTask {
                 _ = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)), if deadline.is_some() => {
                     let left = self.tracker.pending_offsets();
                     self.shared.stats.abandoned.fetch_add(left.len() as u64, Ordering::Relaxed);
+                    metrics::abandoned(in_flight);
                     warn!(
                         topic = %self.topic, partition = self.partition, ?left,
                         "drain timed out (worker.shutdown_timeout_ms): giving up on these offsets; they were not committed and will be read again"
@@ -457,8 +479,10 @@ impl PartitionTask {
             return None;
         }
         Stats::bump(&self.shared.stats.consumed);
+        metrics::consumed(&self.topic);
         let settings = self.shared.settings.clone();
         let offset = input.offset;
+        let timestamp = input.timestamp_ms;
         let input = Arc::new(input);
         let span = process::process_span(&input);
         let job = {
@@ -494,13 +518,20 @@ impl PartitionTask {
                     )
                 }
             };
-            (record, span, offset)
+            (record, span, offset, timestamp)
         }))
     }
 
     /// Enqueues `record` in the producer (in input order) and returns the
     /// future of its acknowledgement, which retries until it succeeds.
-    async fn produce(&self, record: OutputRecord, span: tracing::Span, offset: i64) -> Delivering {
+    async fn produce(
+        &self,
+        record: OutputRecord,
+        span: tracing::Span,
+        offset: i64,
+        timestamp: Option<i64>,
+    ) -> Delivering {
+        let started = Instant::now();
         let producer = self.shared.producer.clone();
         let stats = self.shared.stats.clone();
         let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
@@ -513,12 +544,16 @@ impl PartitionTask {
                 let mut attempt = 0u32;
                 loop {
                     let error = match delivery.await {
-                        Ok(Ok(_)) => return (offset, record.outcome),
+                        Ok(Ok(_)) => {
+                            metrics::acknowledged(&record, started, timestamp);
+                            return (offset, record.outcome);
+                        }
                         Ok(Err((e, _))) => e.to_string(),
                         Err(_) => "the producer was closed".to_owned(),
                     };
                     attempt += 1;
                     Stats::bump(&stats.produce_retries);
+                    metrics::produce_retried();
                     let wait = backoff(attempt);
                     warn!(
                         offset, attempt, topic = %record.topic,
@@ -594,6 +629,7 @@ pub(crate) async fn enqueue(
             Err((e, _)) => {
                 attempt += 1;
                 Stats::bump(&stats.produce_retries);
+                metrics::produce_retried();
                 let wait = backoff(attempt);
                 warn!(topic = %record.topic, "cannot enqueue the output ({e}); retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
@@ -640,6 +676,9 @@ impl Worker {
             producer,
             settings,
             stats: Arc::new(Stats::default()),
+            kafka: Arc::new(KafkaStatus::new(Duration::from_millis(
+                config.http.statistics_interval_ms,
+            ))),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
             cpu: Arc::new(tokio::sync::Semaphore::new(
@@ -733,6 +772,12 @@ impl Worker {
     /// Counters of what the worker did so far.
     pub fn stats(&self) -> Arc<Stats> {
         self.shared.stats.clone()
+    }
+
+    /// What librdkafka's statistics say about the brokers, the group and
+    /// the lag: for `/readyz` and `/metrics`.
+    pub fn kafka_status(&self) -> Arc<KafkaStatus> {
+        self.shared.kafka.clone()
     }
 
     /// The partitions this worker currently processes (topic, partition),
