@@ -325,7 +325,7 @@ mod tests {
             let c = Config::load(None).unwrap();
             assert_eq!(c.http.listen, "127.0.0.1:9095");
             assert_eq!(c.telemetry.otlp_endpoint, None);
-            jail.set_env("ARTICLE_ENRICHER__HTTP__LISTEN", "9095");
+            jail.set_env("ARTICLE_ENRICHER__HTTP__LISTEN", "localhost");
             let e = Config::load(None).unwrap_err().to_string();
             assert!(e.contains("http.listen"), "{e}");
             jail.set_env("ARTICLE_ENRICHER__HTTP__LISTEN", "");

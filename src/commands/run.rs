@@ -78,6 +78,8 @@ pub fn run(args: &RunArgs, mut config: Config) -> anyhow::Result<()> {
 /// until a signal; the endpoint answers until the worker has stopped
 /// (`/readyz` says 503 "shutting down" meanwhile).
 async fn serve(config: &Config) -> anyhow::Result<()> {
+    // A bad Kafka property is the more useful error than a taken port.
+    crate::pipeline::kafka_config::validate(config).context("the worker cannot start")?;
     let listen = config.http.listen.trim();
     let listener = match listen {
         "" => None,

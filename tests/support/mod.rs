@@ -391,6 +391,8 @@ impl WorkerProcess {
                 std::env::var("TEST_WORKER_LOG").unwrap_or_else(|_| "info,librdkafka=warn".into()),
             )
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+            // Parallel workers each on a free port (the log says which).
+            .env("ARTICLE_ENRICHER__HTTP__LISTEN", "127.0.0.1:0")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -739,4 +741,26 @@ pub fn nudge_group(broker: &Broker, group: &str, topic: &str) {
     }
     c.unsubscribe();
     drop(c);
+}
+
+/// A broker that is not running yet: its port is chosen (and free) but
+/// nothing listens there until [`Broker::launch`], for tests of a worker
+/// that starts before its broker.
+impl Broker {
+    pub fn reserve() -> Self {
+        let port = free_port();
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            port,
+            bootstrap: format!("127.0.0.1:{port}"),
+            child: None,
+            starts: 0,
+        }
+    }
+
+    /// Starts a reserved broker and waits until it answers.
+    pub fn launch(&mut self) {
+        assert!(self.child.is_none(), "the broker runs already");
+        self.spawn();
+    }
 }
