@@ -5,7 +5,10 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked --bin article-enricher
+# The commit for the build-info metric when the context has no .git:
+# docker build --build-arg GIT_SHA=$(git rev-parse --short=12 HEAD) .
+ARG GIT_SHA=""
+RUN ARTICLE_ENRICHER_GIT_SHA="$GIT_SHA" cargo build --release --locked --bin article-enricher
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -15,5 +18,9 @@ RUN apt-get update \
 COPY --from=build /src/target/release/article-enricher /usr/local/bin/article-enricher
 COPY config/default.toml /etc/article-enricher/config.toml
 USER 10001
+# The operations endpoint (/healthz, /readyz, /metrics) on all interfaces,
+# so that probes and scrapers outside the container reach it.
+ENV ARTICLE_ENRICHER__HTTP__LISTEN=0.0.0.0:9095
+EXPOSE 9095
 ENTRYPOINT ["/usr/local/bin/article-enricher"]
 CMD ["--config", "/etc/article-enricher/config.toml", "run"]

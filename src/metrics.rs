@@ -50,6 +50,12 @@ pub fn install() -> Result<PrometheusHandle, BuildError> {
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)?
         .install_recorder()?;
     describe();
+    // Unlabelled series exist from the start, at 0, so that rates and
+    // alerts have a value before the first event.
+    for name in [ENRICHED, PRODUCE_RETRIES, COMMITS, COMMIT_FAILURES, QUOTES] {
+        counter!(name).increment(0);
+    }
+    gauge!(IN_FLIGHT).set(0.0);
     gauge!(BUILD_INFO, "version" => env!("CARGO_PKG_VERSION"), "git_sha" => GIT_SHA).set(1.0);
     Ok(handle)
 }

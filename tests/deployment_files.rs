@@ -68,6 +68,13 @@ fn compose_has_the_services_and_ports_the_readme_names() {
         );
     }
     assert_eq!(c["services"]["enricher"]["build"], ".");
+    let enricher_ports = c["services"]["enricher"]["ports"].as_array().unwrap();
+    assert!(
+        enricher_ports
+            .iter()
+            .any(|p| p.as_str().unwrap().starts_with("9095:9095")),
+        "the worker publishes its operations endpoint"
+    );
 }
 
 /// Every ARTICLE_ENRICHER__ variable of the worker service must be a real
@@ -86,6 +93,8 @@ fn compose_worker_environment_is_a_valid_configuration() {
         let config = article_enricher::config::Config::load(None)
             .expect("compose environment is a valid config");
         assert_eq!(config.kafka.brokers, "kafka:19092");
+        // Reachable from outside the container, on the published port.
+        assert_eq!(config.http.listen, "0.0.0.0:9095");
         Ok(())
     });
     let create = c["services"]["create-topics"]["command"][0]
