@@ -31,7 +31,10 @@ fn endpoint(worker: &WorkerProcess) -> SocketAddr {
         {
             return addr.parse().unwrap();
         }
-        assert!(Instant::now() < deadline, "no endpoint address in the log: {log}");
+        assert!(
+            Instant::now() < deadline,
+            "no endpoint address in the log: {log}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -40,7 +43,11 @@ fn endpoint(worker: &WorkerProcess) -> SocketAddr {
 fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     s.read_to_string(&mut response).unwrap();
     let status = response.split(' ').nth(1).unwrap().parse().unwrap();
@@ -143,7 +150,10 @@ fn metrics_count_what_the_worker_did_and_lag_returns_to_zero() {
         ),
         total as f64
     );
-    assert_eq!(count("article_enricher_messages_enriched_total", &[]), good as f64);
+    assert_eq!(
+        count("article_enricher_messages_enriched_total", &[]),
+        good as f64
+    );
     let mut kinds: BTreeMap<&str, f64> = BTreeMap::new();
     for (kind, _) in &bad {
         *kinds.entry(kind).or_default() += 1.0;
@@ -188,7 +198,12 @@ fn metrics_count_what_the_worker_did_and_lag_returns_to_zero() {
     assert!(sample(&text, "article_enricher_quotes_extracted_total", &[]).is_some());
     for kind in ["person", "organization", "place"] {
         assert!(
-            sample(&text, "article_enricher_entities_extracted_total", &[("type", kind)]).is_some(),
+            sample(
+                &text,
+                "article_enricher_entities_extracted_total",
+                &[("type", kind)]
+            )
+            .is_some(),
             "entities of type {kind}"
         );
     }
