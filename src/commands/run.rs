@@ -80,20 +80,18 @@ pub fn run(args: &RunArgs, mut config: Config) -> anyhow::Result<()> {
 async fn serve(config: &Config) -> anyhow::Result<()> {
     // A bad Kafka property is the more useful error than a taken port.
     crate::pipeline::kafka_config::validate(config).context("the worker cannot start")?;
-    let listen = config.http.listen.trim();
-    let listener = match listen {
+    let endpoint = match config.http.listen.trim() {
         "" => None,
-        listen => Some(http::bind(listen).await?),
-    };
-    let prometheus = match listener {
-        Some(_) => Some(crate::metrics::install().context("cannot set up the metrics recorder")?),
-        None => None,
+        listen => Some((
+            http::bind(listen).await?,
+            crate::metrics::install().context("cannot set up the metrics recorder")?,
+        )),
     };
     let worker = Worker::start(config).context("the worker cannot start")?;
     let kafka = worker.kafka_status();
-    let server = listener
-        .zip(prometheus)
-        .map(|(listener, prometheus)| http::Server::start(listener, kafka.clone(), prometheus));
+    let server = endpoint
+        .map(|(listener, prometheus)| http::Server::start(listener, kafka.clone(), prometheus))
+        .transpose()?;
     shutdown_signal().await;
     kafka.set_stopping();
     worker.shutdown().await;

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -69,10 +70,11 @@ impl Server {
         listener: TcpListener,
         kafka: Arc<KafkaStatus>,
         prometheus: PrometheusHandle,
-    ) -> Self {
-        let addr = listener
-            .local_addr()
-            .expect("a bound listener has an address");
+    ) -> Result<Self, HttpError> {
+        let addr = listener.local_addr().map_err(|source| HttpError::Bind {
+            listen: "(bound listener)".to_owned(),
+            source,
+        })?;
         let upkeep = prometheus.clone();
         let app = Router::new()
             .route("/healthz", get(healthz))
@@ -81,7 +83,7 @@ impl Server {
             .with_state(AppState { kafka, prometheus });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
-            let mut upkeep_every = tokio::time::interval(std::time::Duration::from_secs(5));
+            let mut upkeep_every = tokio::time::interval(Duration::from_secs(5));
             let serve = std::future::IntoFuture::into_future(
                 axum::serve(listener, app).with_graceful_shutdown(async {
                     let _ = stopped.await;
@@ -101,14 +103,20 @@ impl Server {
             }
         });
         info!(%addr, "operations endpoint listening: /healthz /readyz /metrics");
-        Self { addr, stop, task }
+        Ok(Self { addr, stop, task })
     }
 
     /// Stops serving (after the worker has stopped: scrapes until the end
-    /// see the final counters).
-    pub async fn stop(self) {
+    /// see the final counters). A client that holds its request open does
+    /// not delay the exit by more than a second.
+    pub async fn stop(mut self) {
         let _ = self.stop.send(());
-        let _ = self.task.await;
+        if tokio::time::timeout(Duration::from_secs(1), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
     }
 }
 
