@@ -409,3 +409,27 @@ fn spans_reach_an_otlp_collector_with_the_input_trace_id() {
     }
     assert!(worker.terminate(WAIT).success());
 }
+
+/// A taken port stops the start, naming the key and what to do, before
+/// the worker joins its group.
+#[test]
+fn a_taken_port_stops_the_start_naming_http_listen() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+        .arg("run")
+        .env("ARTICLE_ENRICHER__HTTP__LISTEN", &addr)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on http.listen = \"{addr}\"")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ARTICLE_ENRICHER__HTTP__LISTEN"),
+        "{stderr}"
+    );
+}
