@@ -631,21 +631,8 @@ impl Replay {
             .await;
         Box::pin(
             async move {
-                let mut delivery = first;
-                let mut attempt = 0u32;
-                loop {
-                    let error = match delivery.await {
-                        Ok(Ok(_)) => return (p, offset, record.outcome),
-                        Ok(Err((e, _))) => e.to_string(),
-                        Err(_) => "the producer was closed".to_owned(),
-                    };
-                    attempt += 1;
-                    stats.produce_retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let wait = worker::backoff(attempt);
-                    warn!(partition = p, offset, attempt, topic = %record.topic, "producing the output failed ({error}); retrying in {wait:?}");
-                    tokio::time::sleep(wait).await;
-                    delivery = worker::enqueue(&producer, &record, &stats).await;
-                }
+                worker::acknowledged_after_retries(&producer, &record, &stats, first).await;
+                (p, offset, record.outcome)
             }
             .instrument(produce_span),
         )

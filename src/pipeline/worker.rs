@@ -540,28 +540,9 @@ impl PartitionTask {
             .await;
         Box::pin(
             async move {
-                let mut delivery = first;
-                let mut attempt = 0u32;
-                loop {
-                    let error = match delivery.await {
-                        Ok(Ok(_)) => {
-                            metrics::acknowledged(&record, started, timestamp);
-                            return (offset, record.outcome);
-                        }
-                        Ok(Err((e, _))) => e.to_string(),
-                        Err(_) => "the producer was closed".to_owned(),
-                    };
-                    attempt += 1;
-                    Stats::bump(&stats.produce_retries);
-                    metrics::produce_retried();
-                    let wait = backoff(attempt);
-                    warn!(
-                        offset, attempt, topic = %record.topic,
-                        "producing the output failed ({error}); retrying in {wait:?}, the input offset is not committed meanwhile"
-                    );
-                    tokio::time::sleep(wait).await;
-                    delivery = enqueue(&producer, &record, &stats).await;
-                }
+                acknowledged_after_retries(&producer, &record, &stats, first).await;
+                metrics::acknowledged(&record, started, timestamp);
+                (offset, record.outcome)
             }
             .instrument(produce_span),
         )
@@ -603,6 +584,36 @@ pub(crate) fn drain_timeout(shutdown: Duration) -> Duration {
 
 pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6)).min(5_000))
+}
+
+/// Awaits the broker's acknowledgement of `record`, enqueueing it again
+/// with backoff after each failure, for as long as it takes: the caller
+/// stores the input offset only after this returns, so an output that
+/// failed is never skipped. Partition and offset are in the caller's span.
+pub(crate) async fn acknowledged_after_retries(
+    producer: &WorkerProducer,
+    record: &OutputRecord,
+    stats: &Stats,
+    mut delivery: DeliveryFuture,
+) {
+    let mut attempt = 0u32;
+    loop {
+        let error = match delivery.await {
+            Ok(Ok(_)) => return,
+            Ok(Err((e, _))) => e.to_string(),
+            Err(_) => "the producer was closed".to_owned(),
+        };
+        attempt += 1;
+        Stats::bump(&stats.produce_retries);
+        metrics::produce_retried();
+        let wait = backoff(attempt);
+        warn!(
+            attempt, topic = %record.topic,
+            "producing the output failed ({error}); retrying in {wait:?}, the input offset is not committed meanwhile"
+        );
+        tokio::time::sleep(wait).await;
+        delivery = enqueue(producer, record, stats).await;
+    }
 }
 
 /// Puts `record` in the producer's queue, waiting while the queue is full.
@@ -867,16 +878,6 @@ fn poll_main_queue(consumer: &WorkerConsumer, shared: &Shared, stop: &AtomicBool
             }
         }
     });
-}
-
-/// Runs the worker until `shutdown` completes, then shuts it down.
-pub async fn run(
-    config: &Config,
-    shutdown: impl Future<Output = ()>,
-) -> Result<Arc<Stats>, WorkerError> {
-    let worker = Worker::start(config)?;
-    shutdown.await;
-    Ok(worker.shutdown().await)
 }
 
 #[cfg(test)]
