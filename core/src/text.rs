@@ -193,6 +193,58 @@ fn is_sentence_break(
     !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
 }
 
+/// A word or a punctuation character of a paragraph, as a byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub range: Range<usize>,
+    /// True for words (letters and digits, with inner `'`, `’`, `-` or
+    /// `.` as in `don’t`, `al-Assad`, `U.S`), false for one punctuation
+    /// character.
+    pub is_word: bool,
+}
+
+/// Splits a byte range of `text` into words and punctuation characters,
+/// skipping white space. Linear in the range; quote marks, commas and
+/// periods each become their own token so that extractors can match
+/// patterns such as `,” he said` token by token.
+pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
+    let slice = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut chars = slice.char_indices().peekable();
+    let mut word_start: Option<usize> = None;
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        let joins = matches!(c, '\'' | '’' | '-' | '.' | '‑')
+            && word_start.is_some()
+            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        if joins {
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            out.push(Token {
+                range: range.start + s..range.start + i,
+                is_word: true,
+            });
+        }
+        if !c.is_whitespace() {
+            out.push(Token {
+                range: range.start + i..range.start + i + c.len_utf8(),
+                is_word: false,
+            });
+        }
+    }
+    if let Some(s) = word_start {
+        out.push(Token {
+            range: range.start + s..range.end,
+            is_word: true,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +300,30 @@ mod tests {
                 "“We won.”",
                 "He left!",
                 "Then 3.5 percent rose."
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_keep_inner_joiners() {
+        let t = "“Ukraine’s U.S. al-Assad,” he said.";
+        let w: Vec<&str> = tokens(t, 0..t.len())
+            .into_iter()
+            .map(|k| &t[k.range])
+            .collect();
+        assert_eq!(
+            w,
+            vec![
+                "“",
+                "Ukraine’s",
+                "U.S",
+                ".",
+                "al-Assad",
+                ",",
+                "”",
+                "he",
+                "said",
+                "."
             ]
         );
     }

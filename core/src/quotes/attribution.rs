@@ -1,0 +1,167 @@
+//! Attribution of direct quotations: which words around a quotation name
+//! its speaker and cue, and which quotations belong together.
+//!
+//! Each quotation looks at the rest of its own sentence: after the closing
+//! mark (`,” he said`) and before the opening one (`He added: “`). Then
+//! quotations are joined and speakers carried over the way news prose
+//! does it: `“A,” she said. “B.”` is one quote with two segments; a
+//! paragraph that is only a quotation continues the speaker of the
+//! paragraph before (a quote or a `Cruz continued:` line).
+
+use std::ops::Range;
+
+use super::grammar::{Attribution, Toks};
+use super::marks::Quoted;
+use crate::text::Token;
+
+/// A direct quote before speaker resolution, in bytes.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub segments: Vec<Range<usize>>,
+    pub attribution: Option<Attribution>,
+    first_para: usize,
+    last_para: usize,
+    /// The attribution came after the quotation (`,” she said.`), so a
+    /// quotation right after it in the paragraph continues this one.
+    from_tail: bool,
+    /// The quotation opens its paragraph.
+    opens_paragraph: bool,
+}
+
+/// Attributes every quotation; `paras` are the tokens of the paragraphs
+/// that `quoted` indexes.
+pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Draft> {
+    let mut drafts: Vec<Draft> = Vec::new();
+    for (i, q) in quoted.iter().enumerate() {
+        let prev_end = i
+            .checked_sub(1)
+            .map(|p| &quoted[p])
+            .filter(|p| p.last_para == q.first_para)
+            .map(|p| p.range.end);
+        let next_start = quoted
+            .get(i + 1)
+            .filter(|n| n.first_para == q.last_para)
+            .map(|n| n.range.start);
+        let (Some(head_toks), Some(tail_toks)) = (paras.get(q.first_para), paras.get(q.last_para))
+        else {
+            continue;
+        };
+        let head = Toks {
+            text,
+            toks: head_toks,
+        };
+        let tail = Toks {
+            text,
+            toks: tail_toks,
+        };
+        let h1 = head_toks.partition_point(|t| t.range.start < q.range.start);
+        let h0 = prev_end.map_or(0, |e| head_toks.partition_point(|t| t.range.start < e));
+        let h0 = h0.max(head.sentence_start(h1));
+        let t0 = tail_toks.partition_point(|t| t.range.start < q.range.end);
+        let t1 = next_start.map_or(tail_toks.len(), |s| {
+            tail_toks.partition_point(|t| t.range.start < s)
+        });
+        let before = head.attribution_before(h0, h1);
+        let after = tail.attribution_after(t0, t1);
+        let from_tail = after.is_some() && (ends_open(text, &q.range) || before.is_none());
+        let attribution = if from_tail { after } else { before };
+        let opens_paragraph = h1 == 0;
+        let draft = Draft {
+            segments: vec![q.range.clone()],
+            attribution,
+            first_para: q.first_para,
+            last_para: q.last_para,
+            from_tail,
+            opens_paragraph,
+        };
+        if !join_previous(&mut drafts, &draft) {
+            drafts.push(draft);
+        }
+    }
+    share_within_paragraphs(&mut drafts);
+    carry_over_paragraphs(text, paras, &mut drafts);
+    drafts
+}
+
+/// Whether the quoted words end with a comma or a dash, so the sentence
+/// goes on after the closing mark (`“…,” he said`).
+fn ends_open(text: &str, range: &Range<usize>) -> bool {
+    let inner = text[range.clone()].trim_end_matches(|c: char| {
+        !c.is_alphanumeric() && !matches!(c, ',' | '—' | '–' | '-' | '?' | '!' | '.' | '…')
+    });
+    inner.ends_with([',', '—', '–', '-'])
+}
+
+/// Joins a quotation to the previous one of its paragraph when both are
+/// the same utterance: `“A,” she said. “B.”` or `“A,” he said, “B.”`.
+fn join_previous(drafts: &mut [Draft], draft: &Draft) -> bool {
+    let Some(prev) = drafts.last_mut() else {
+        return false;
+    };
+    if prev.last_para != draft.first_para || prev.attribution.is_none() {
+        return false;
+    }
+    let same = match (&prev.attribution, &draft.attribution) {
+        (Some(_), None) => prev.from_tail,
+        (Some(a), Some(b)) => a.speaker.is_some() && a.speaker == b.speaker,
+        _ => false,
+    };
+    if same {
+        prev.segments.extend(draft.segments.iter().cloned());
+        prev.last_para = draft.last_para;
+    }
+    same
+}
+
+/// A quotation without its own attribution takes the one of a neighbour in
+/// the same paragraph: `“A.” “B,” he said.`
+fn share_within_paragraphs(drafts: &mut [Draft]) {
+    for i in 0..drafts.len() {
+        if drafts[i].attribution.is_some() {
+            continue;
+        }
+        let para = drafts[i].first_para;
+        let next = drafts
+            .get(i + 1)
+            .filter(|d| d.first_para == para && d.attribution.is_some());
+        let prev = i
+            .checked_sub(1)
+            .map(|p| &drafts[p])
+            .filter(|d| d.last_para == para && d.attribution.is_some());
+        if let Some(a) = next.or(prev).and_then(|d| d.attribution.clone()) {
+            drafts[i].attribution = Some(a);
+        }
+    }
+}
+
+/// A quotation that opens its paragraph without attribution continues the
+/// speaker of the paragraph before: its last attributed quotation, or a
+/// line ending with a colon (`Cruz continued:`).
+fn carry_over_paragraphs(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
+    for i in 0..drafts.len() {
+        if drafts[i].attribution.is_some() || !drafts[i].opens_paragraph {
+            continue;
+        }
+        let Some(before) = drafts[i].first_para.checked_sub(1) else {
+            continue;
+        };
+        let from_quote = drafts[..i]
+            .iter()
+            .rev()
+            .take_while(|d| d.last_para >= before)
+            .find(|d| d.attribution.is_some())
+            .and_then(|d| d.attribution.clone());
+        drafts[i].attribution = from_quote.or_else(|| colon_line(text, paras.get(before)?));
+    }
+}
+
+/// The attribution of a paragraph that ends with a colon.
+fn colon_line(text: &str, toks: &[Token]) -> Option<Attribution> {
+    let last = toks.last()?;
+    if &text[last.range.clone()] != ":" {
+        return None;
+    }
+    let t = Toks { text, toks };
+    let start = t.sentence_start(toks.len() - 1);
+    t.attribution_before(start, toks.len())
+}

@@ -1,0 +1,416 @@
+//! The small grammar of attributions: speech verbs, the noun phrase that
+//! speaks (`he`, `Ukrainian Prime Minister Denys Shmyhal`, `a campaign
+//! spokesman`, `Ryan’s spokeswoman, AshLee Strong,`), and sentence edges,
+//! all over the tokens of one paragraph.
+
+use std::ops::Range;
+
+use super::verbs::is_speech_verb;
+use crate::people::{is_capitalized, is_title};
+use crate::text::Token;
+
+/// Who speaks and with which verb, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    pub speaker: Option<Range<usize>>,
+    pub cue: Range<usize>,
+}
+
+/// A token slice with the text it indexes.
+#[derive(Clone, Copy)]
+pub struct Toks<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+}
+
+pub const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
+
+/// Words between a speaker and its verb: `he later said`, `Cruz has
+/// repeatedly argued`.
+const AUX: &[&str] = &[
+    "also",
+    "later",
+    "then",
+    "has",
+    "had",
+    "have",
+    "was",
+    "is",
+    "were",
+    "are",
+    "would",
+    "will",
+    "once",
+    "previously",
+    "recently",
+    "again",
+    "further",
+    "just",
+    "often",
+    "never",
+    "already",
+    "still",
+    "even",
+    "yet",
+    "had",
+    "once",
+    "did",
+    "does",
+    "do",
+    "could",
+    "might",
+    "may",
+    "can",
+    "should",
+    "must",
+    "been",
+    "being",
+    "not",
+    "reportedly",
+    "only",
+    "now",
+    "soon",
+    "finally",
+];
+
+/// Words that start a noun phrase in lower case.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some",
+    "many", "several", "two", "three", "both", "each", "this", "that", "these", "those", "other",
+    "former", "no", "any", "most", "few",
+];
+
+/// Words a speaker noun phrase does not contain.
+const NP_STOP: &[&str] = &[
+    "and", "but", "or", "because", "when", "while", "after", "before", "if", "as", "that", "who",
+    "which", "where", "in", "on", "at", "to", "during", "from", "with", "about", "than", "so",
+    "since", "although", "though", "whether", "into", "over", "by", "for", "of", "what", "how",
+    "why", "not", "is", "was", "are", "were", "be",
+];
+
+impl<'a> Toks<'a> {
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    pub fn word(&self, i: usize) -> &'a str {
+        &self.text[self.toks[i].range.clone()]
+    }
+
+    pub fn is_word(&self, i: usize) -> bool {
+        self.toks[i].is_word
+    }
+
+    fn lower_is(&self, i: usize, list: &[&str]) -> bool {
+        let w = self.word(i);
+        list.iter().any(|l| w.eq_ignore_ascii_case(l))
+    }
+
+    pub fn is_pronoun(&self, i: usize) -> bool {
+        self.is_word(i) && self.lower_is(i, PRONOUNS)
+    }
+
+    pub fn is_verb(&self, i: usize) -> bool {
+        self.is_word(i) && is_speech_verb(self.word(i))
+    }
+
+    /// A speech verb in a form that cannot be a noun (`said`, `added`),
+    /// unlike `state` or `report` in `state news agency`.
+    fn is_finite_verb(&self, i: usize) -> bool {
+        self.is_verb(i)
+            && (self.word(i).ends_with("ed")
+                || self.lower_is(
+                    i,
+                    &[
+                        "said", "says", "told", "tells", "wrote", "writes", "adds", "asks",
+                    ],
+                ))
+    }
+
+    fn is_aux(&self, i: usize) -> bool {
+        self.is_word(i)
+            && (self.lower_is(i, AUX)
+                || (self.word(i).ends_with("ly") && !is_capitalized(self.word(i))))
+    }
+
+    fn range(&self, first: usize, last: usize) -> Range<usize> {
+        self.toks[first].range.start..self.toks[last].range.end
+    }
+
+    /// A period, `?`, `!` or `;` that ends a sentence (not the period of
+    /// `Sen.` or `J.`).
+    pub fn ends_sentence(&self, i: usize) -> bool {
+        if self.is_word(i) {
+            return false;
+        }
+        match self.word(i) {
+            "?" | "!" | ";" => true,
+            "." => !(i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
+            _ => false,
+        }
+    }
+
+    /// The index after the last sentence end before `end`, or 0.
+    pub fn sentence_start(&self, end: usize) -> usize {
+        (0..end)
+            .rev()
+            .find(|&i| self.ends_sentence(i))
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The index of the first sentence end from `start`, or the length.
+    pub fn sentence_end(&self, start: usize) -> usize {
+        (start..self.len())
+            .find(|&i| self.ends_sentence(i))
+            .unwrap_or(self.len())
+    }
+
+    /// The noun phrase that ends right before token `end` (exclusive):
+    /// a pronoun, a capitalized name with any role words before it, an
+    /// appositive `Name, a role,`, or a lowercase phrase back to its
+    /// determiner. Returns its first and last token.
+    pub fn phrase_before(&self, end: usize) -> Option<(usize, usize)> {
+        let last = end.checked_sub(1)?;
+        if !self.is_word(last) {
+            if self.word(last) == "," {
+                return self.apposition_before(last);
+            }
+            return None;
+        }
+        if self.is_pronoun(last) {
+            return Some((last, last));
+        }
+        if self.lower_is(last, NP_STOP) || self.is_finite_verb(last) {
+            return None;
+        }
+        let mut first = last;
+        let mut determiner = false;
+        while first > 0 && last - first < 8 {
+            let p = first - 1;
+            let ok_word = self.is_word(p)
+                && !self.lower_is(p, NP_STOP)
+                && !self.is_finite_verb(p)
+                && !self.is_pronoun(p);
+            let abbr_period = !self.is_word(p)
+                && self.word(p) == "."
+                && p > 0
+                && self.is_word(p - 1)
+                && is_abbreviation(self.word(p - 1));
+            if !(ok_word || abbr_period) || self.ends_sentence(p) && !abbr_period {
+                break;
+            }
+            first = p;
+            if self.lower_is(p, DETERMINERS) {
+                determiner = true;
+                break;
+            }
+        }
+        let capitalized = is_capitalized(self.word(last))
+            || determiner
+            || self.lower_is(last, &["spokesman", "spokeswoman"]);
+        (capitalized || is_title(self.word(last))).then_some((first, last))
+    }
+
+    /// `Doug Andres, a spokesman for the speaker, said`: the phrase before
+    /// the first comma, through the second.
+    fn apposition_before(&self, comma: usize) -> Option<(usize, usize)> {
+        let open = (comma.saturating_sub(16)..comma)
+            .rev()
+            .find(|&i| !self.is_word(i) && self.word(i) == ",")?;
+        if (open..comma).any(|i| self.ends_sentence(i)) {
+            return None;
+        }
+        let (first, _) = self.phrase_before(open)?;
+        Some((first, comma - 1))
+    }
+
+    /// The noun phrase starting at token `start`: `said Mike Shields, the
+    /// president …` → `Mike Shields`; `said the Democratic nominee.`.
+    pub fn phrase_after(&self, start: usize) -> Option<(usize, usize)> {
+        let mut i = start;
+        while i < self.len() && i - start < 12 {
+            let stop = if self.is_word(i) {
+                self.lower_is(i, NP_STOP) || self.is_verb(i) || (i > start && self.is_pronoun(i))
+            } else {
+                !(self.word(i) == "." && i > start && is_abbreviation(self.word(i - 1)))
+                    && !matches!(self.word(i), "’" | "'" | "-")
+            };
+            if stop {
+                break;
+            }
+            i += 1;
+        }
+        let last = i.checked_sub(1).filter(|&l| l >= start)?;
+        let first_ok = self.is_pronoun(start)
+            || self.lower_is(start, DETERMINERS)
+            || is_capitalized(self.word(start))
+            || is_title(self.word(start));
+        (first_ok && self.is_word(start)).then_some((start, last))
+    }
+
+    /// The first noun phrase of a clause starting at `start`: a pronoun or
+    /// a capitalized run (`Trump shot back in a statement, saying …`).
+    pub fn leading_phrase(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let mut i = start;
+        while i < end && !self.is_word(i) {
+            i += 1;
+        }
+        if i >= end {
+            return None;
+        }
+        if self.is_pronoun(i) {
+            return Some((i, i));
+        }
+        let mut last = i;
+        while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
+            last += 1;
+        }
+        (is_capitalized(self.word(i))
+            && !self.lower_is(i, NP_STOP)
+            && !self.lower_is(i, DETERMINERS))
+        .then_some((i, last))
+    }
+
+    /// Attribution after a closing mark, in tokens `start..end`:
+    /// `,” Shmyhal said`, `,” he said in his nightly address`,
+    /// `,” said Mike Shields, the president …`, `,” according to Ann Lee`.
+    pub fn attribution_after(&self, start: usize, end: usize) -> Option<Attribution> {
+        let end = end.min(self.sentence_end(start));
+        let mut i = start;
+        while i < end && !self.is_word(i) && matches!(self.word(i), "," | "—" | "–" | "-" | "(")
+        {
+            i += 1;
+        }
+        if i >= end || !self.is_word(i) {
+            return None;
+        }
+        if self.lower_is(i, &["according"]) && i + 1 < end && self.lower_is(i + 1, &["to"]) {
+            let np = self.phrase_after(i + 2)?;
+            return Some(self.attribution(Some(np), i, i + 1));
+        }
+        if self.is_verb(i) {
+            let np = self.phrase_after(i + 1).filter(|&(_, l)| l < end);
+            return np.map(|np| self.attribution(Some(np), i, i));
+        }
+        let verb = (i..end.min(i + 24)).find(|&j| self.is_verb(j))?;
+        let mut subject_end = verb;
+        while subject_end > i && self.is_aux(subject_end - 1) {
+            subject_end -= 1;
+        }
+        let np = self.subject_between(i, subject_end)?;
+        Some(self.attribution(Some(np), verb, verb))
+    }
+
+    /// The speaker between a closing mark and its verb must be one noun
+    /// phrase, possibly with an appositive: no clause words in between.
+    fn subject_between(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if end <= start {
+            return None;
+        }
+        let (first, last) = self.phrase_before(end)?;
+        if first == start {
+            return Some((first, last));
+        }
+        // `Doug Andres, a spokesman for House Speaker Paul Ryan, said`:
+        // the phrase before the verb is the appositive's tail; accept the
+        // whole span when it starts with a name and has no clause words.
+        let clause_word = (start..end).any(|k| {
+            self.is_word(k)
+                && self.lower_is(
+                    k,
+                    &[
+                        "and", "but", "because", "when", "while", "if", "although", "after",
+                        "before",
+                    ],
+                )
+        });
+        let starts_np = self.is_word(start)
+            && (is_capitalized(self.word(start))
+                || self.lower_is(start, DETERMINERS)
+                || self.is_pronoun(start));
+        (starts_np
+            && !clause_word
+            && end - start <= 24
+            && (start..end).any(|k| self.word(k) == ","))
+        .then_some((start, last))
+    }
+
+    /// Attribution before an opening mark, in tokens `start..end` (the
+    /// sentence so far): `Shmyhal said: “`, `He added: “`, `Obama said,
+    /// “`, `According to Ann Lee, “`, `Trump: “`.
+    pub fn attribution_before(&self, start: usize, end: usize) -> Option<Attribution> {
+        if end <= start {
+            return None;
+        }
+        if let Some(a) = self.according_to(start, end) {
+            return Some(a);
+        }
+        let lookback = end.saturating_sub(12).max(start);
+        if let Some(verb) = (lookback..end).rev().find(|&j| self.is_verb(j)) {
+            let mut subject_end = verb;
+            while subject_end > start && self.is_aux(subject_end - 1) {
+                subject_end -= 1;
+            }
+            let np = self
+                .phrase_before(subject_end)
+                .filter(|&(f, _)| f >= start)
+                .or_else(|| self.leading_phrase(start, verb));
+            return Some(self.attribution(np, verb, verb));
+        }
+        // `Donald Trump: "…"`
+        let colon = end - 1;
+        if self.word(colon) == ":" && colon > start {
+            let np = self
+                .phrase_before(colon)
+                .filter(|&(f, l)| f >= start && is_capitalized(self.word(l)))?;
+            return Some(self.attribution(Some(np), colon, colon));
+        }
+        None
+    }
+
+    fn according_to(&self, start: usize, end: usize) -> Option<Attribution> {
+        let at = (start..end.saturating_sub(1))
+            .find(|&i| self.lower_is(i, &["according"]) && self.lower_is(i + 1, &["to"]))?;
+        let np = self.phrase_after(at + 2).filter(|&(_, l)| l < end)?;
+        Some(self.attribution(Some(np), at, at + 1))
+    }
+
+    /// The subject of the verb at `verb`, within the sentence from `start`.
+    pub fn subject_of(&self, verb: usize, start: usize) -> Option<(usize, usize)> {
+        let mut end = verb;
+        while end > start && self.is_aux(end - 1) {
+            end -= 1;
+        }
+        self.phrase_before(end).filter(|&(f, _)| f >= start)
+    }
+
+    /// The byte range from token `first` to token `last`, both included.
+    pub fn span(&self, first: usize, last: usize) -> Range<usize> {
+        self.range(first, last)
+    }
+
+    /// An attribution to the phrase `np` with the verb at `verb` as cue.
+    pub fn attribution_span(&self, np: (usize, usize), verb: usize) -> Attribution {
+        self.attribution(Some(np), verb, verb)
+    }
+
+    fn attribution(
+        &self,
+        np: Option<(usize, usize)>,
+        cue_first: usize,
+        cue_last: usize,
+    ) -> Attribution {
+        Attribution {
+            speaker: np.map(|(f, l)| self.range(f, l)),
+            cue: self.range(cue_first, cue_last),
+        }
+    }
+}
+
+/// A single capital (`J`) or a short title (`Sen`, `Mr`), after which a
+/// period does not end the sentence.
+fn is_abbreviation(word: &str) -> bool {
+    word.chars().count() == 1
+        || (word.len() <= 4 && is_capitalized(word) && is_title(word))
+        || word.contains('.')
+}

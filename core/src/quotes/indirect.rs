@@ -1,0 +1,148 @@
+//! Indirect speech: reported clauses without quotation marks.
+//!
+//! Two shapes cover most news prose: `NAME VERB that CLAUSE` (`He added
+//! that European companies …`) and `CLAUSE, NAME VERB …` (`Ukraine is
+//! increasing production, Zelenskyy said on Tuesday`). Sentences holding a
+//! quotation mark are left to the direct quotes.
+
+use std::ops::Range;
+
+use super::grammar::{Attribution, Toks};
+use crate::text::Token;
+
+/// Verbs that report a clause (a narrower set than the speech verbs that
+/// can introduce a quotation: `continued` or `joked` rarely report one).
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "added",
+    "adds",
+    "told",
+    "tells",
+    "reported",
+    "reports",
+    "stressed",
+    "stresses",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "argued",
+    "argues",
+    "warned",
+    "warns",
+    "claimed",
+    "claims",
+    "explained",
+    "explains",
+    "insisted",
+    "insists",
+    "announced",
+    "announces",
+    "stated",
+    "states",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "suggested",
+    "suggests",
+    "emphasized",
+    "emphasised",
+    "predicted",
+    "predicts",
+    "declared",
+    "declares",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "asserted",
+    "asserts",
+    "contended",
+    "contends",
+    "maintained",
+    "maintains",
+    "conceded",
+    "concedes",
+    "promised",
+    "promises",
+    "vowed",
+    "vows",
+    "recalled",
+    "recalls",
+    "tweeted",
+    "tweets",
+    "believes",
+    "believed",
+];
+
+/// An indirect quote, in bytes.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub content: Range<usize>,
+    pub attribution: Attribution,
+}
+
+/// Finds the reported clauses of one paragraph's tokens.
+pub fn find(text: &str, toks: &[Token]) -> Vec<Reported> {
+    let t = Toks { text, toks };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < toks.len() {
+        let end = (t.sentence_end(start) + 1).min(toks.len());
+        if !has_quote_mark(&t, start, end) {
+            sentence(&t, start, end, &mut out);
+        }
+        start = end;
+    }
+    out
+}
+
+fn has_quote_mark(t: &Toks, start: usize, end: usize) -> bool {
+    (start..end).any(|i| !t.is_word(i) && matches!(t.word(i), "“" | "”" | "\"" | "«" | "»" | "„"))
+}
+
+fn is_reporting(t: &Toks, i: usize) -> bool {
+    t.is_word(i) && REPORTING.iter().any(|v| t.word(i).eq_ignore_ascii_case(v))
+}
+
+/// Both shapes in one sentence `start..end` (`end` past its final mark). A
+/// verb without its own subject (`… said on Tuesday and stressed that …`)
+/// shares the subject of the verb before it.
+fn sentence(t: &Toks, start: usize, end: usize, out: &mut Vec<Reported>) {
+    let content_end = if end > start && t.ends_sentence(end - 1) {
+        end - 1
+    } else {
+        end
+    };
+    let mut subject: Option<(usize, usize)> = None;
+    for v in start..content_end {
+        if !is_reporting(t, v) {
+            continue;
+        }
+        let own = t.subject_of(v, start);
+        let Some((first, last)) = own.or(subject) else {
+            continue;
+        };
+        subject = Some((first, last));
+        let attribution = t.attribution_span((first, last), v);
+        // `CLAUSE, NAME said`: the clause before the subject's comma.
+        if own.is_some() && first > start + 3 && t.word(first - 1) == "," {
+            out.push(Reported {
+                content: t.span(start, first - 2),
+                attribution: attribution.clone(),
+            });
+        }
+        // `NAME said that CLAUSE`.
+        let that =
+            (v + 1..content_end.min(v + 5)).find(|&k| t.word(k).eq_ignore_ascii_case("that"));
+        if let Some(k) = that.filter(|&k| k + 3 < content_end) {
+            out.push(Reported {
+                content: t.span(k + 1, content_end - 1),
+                attribution,
+            });
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Direct and indirect quotations with their speakers.
+//!
+//! The stages, each a submodule: [`marks`] pairs the quotation marks of
+//! the body paragraphs; [`attribution`] finds each quotation's speaker
+//! mention and cue with the small grammar of [`grammar`] and the speech
+//! verbs of [`verbs`]; [`indirect`] finds reported speech; [`speakers`]
+//! resolves mentions to people. Every stage is linear in the text.
+
+mod attribution;
+mod grammar;
+mod indirect;
+mod marks;
+mod speakers;
+mod verbs;
+
+use std::ops::Range;
+
+use crate::enriched::{Cue, Quote, QuoteKind, Speaker};
+use crate::text::{self, Token};
+use crate::{entities, Doc};
+
+use grammar::Attribution;
+use speakers::Resolver;
+
+/// Finds the quotes of the body of `doc`, ordered by start.
+pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
+    let paras: Vec<Vec<Token>> = doc
+        .body
+        .iter()
+        .map(|p| text::tokens(doc.text, p.clone()))
+        .collect();
+    let quoted = marks::find(doc.text, &doc.body);
+    let resolver = Resolver::new(doc.text, &found.people);
+    let mut quotes: Vec<Quote> = attribution::attribute(doc.text, &paras, &quoted)
+        .into_iter()
+        .filter(|d| keep_direct(doc.text, &d.segments, d.attribution.is_some()))
+        .map(|d| {
+            build(
+                doc,
+                &resolver,
+                QuoteKind::Direct,
+                d.segments,
+                d.attribution.as_ref(),
+            )
+        })
+        .collect();
+    for toks in &paras {
+        for r in indirect::find(doc.text, toks) {
+            quotes.push(build(
+                doc,
+                &resolver,
+                QuoteKind::Indirect,
+                vec![r.content],
+                Some(&r.attribution),
+            ));
+        }
+    }
+    quotes.sort_by_key(|q| (q.start, q.end));
+    quotes
+}
+
+/// Whether a quotation is speech worth reporting: attributed ones with
+/// words in them, and unattributed ones long enough not to be a scare
+/// quote or a title (`“Saturday Night Live”`).
+fn keep_direct(text: &str, segments: &[Range<usize>], attributed: bool) -> bool {
+    let words: Vec<&str> = segments
+        .iter()
+        .flat_map(|s| text[s.clone()].split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    if attributed {
+        return words.len() >= 2;
+    }
+    let title_case = words.iter().all(|w| {
+        w.chars()
+            .find(|c| c.is_alphabetic())
+            .map_or(true, char::is_uppercase)
+            || w.len() <= 3
+    });
+    words.len() >= 3 && !title_case
+}
+
+fn build(
+    doc: &Doc,
+    resolver: &Resolver,
+    kind: QuoteKind,
+    segments: Vec<Range<usize>>,
+    attribution: Option<&Attribution>,
+) -> Quote {
+    let start = segments.first().map_or(0, |s| s.start);
+    let end = segments.last().map_or(0, |s| s.end);
+    let text = segments
+        .iter()
+        .map(|s| &doc.text[s.clone()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let span = doc.span(start..end);
+    let speaker = attribution.and_then(|a| a.speaker.as_ref()).map(|m| {
+        let resolved = resolver.resolve(m);
+        let s = doc.span(m.clone());
+        Speaker {
+            name: resolved.name,
+            start: s.start,
+            end: s.end,
+            role: resolved.role,
+        }
+    });
+    let cue = attribution.map(|a| {
+        let s = doc.span(a.cue.clone());
+        Cue {
+            text: doc.text[a.cue.clone()].to_owned(),
+            start: s.start,
+            end: s.end,
+        }
+    });
+    Quote {
+        kind,
+        text,
+        start: span.start,
+        end: span.end,
+        segments: segments.iter().map(|s| doc.span(s.clone())).collect(),
+        speaker,
+        cue,
+    }
+}

@@ -1,0 +1,126 @@
+//! Speaker resolution: from the mention a quote is attributed to (`he`,
+//! `Shmyhal`, `Ukrainian Prime Minister Denys Shmyhal`, `state news agency
+//! Ukrinform`) to a name and a role.
+
+use std::ops::Range;
+
+use crate::people::{is_capitalized, is_title, Gender, PersonFound};
+
+/// How far back a pronoun looks for a compatible person, in mentions.
+const PRONOUN_LOOKBACK: usize = 64;
+
+/// A resolved speaker, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+/// Resolves mentions against the people of one article.
+pub struct Resolver<'a> {
+    text: &'a str,
+    people: &'a [PersonFound],
+    /// Every person mention as (start, end, person index), by start.
+    mentions: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(text: &'a str, people: &'a [PersonFound]) -> Self {
+        let mut mentions: Vec<(usize, usize, usize)> = people
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.start, m.end, i)))
+            .collect();
+        mentions.sort_unstable();
+        Self {
+            text,
+            people,
+            mentions,
+        }
+    }
+
+    pub fn resolve(&self, mention: &Range<usize>) -> Resolved {
+        let words = &self.text[mention.clone()];
+        let gender = match words.to_lowercase().as_str() {
+            "he" => Some(Gender::Male),
+            "she" => Some(Gender::Female),
+            _ => None,
+        };
+        if let Some(g) = gender {
+            return self.pronoun(mention.start, g).unwrap_or_else(|| Resolved {
+                name: words.to_owned(),
+                role: None,
+            });
+        }
+        self.named(mention)
+            .unwrap_or_else(|| unnamed(self.text, mention))
+    }
+
+    /// The last person mentioned before `at` whose gender fits.
+    fn pronoun(&self, at: usize, gender: Gender) -> Option<Resolved> {
+        let n = self.mentions.partition_point(|m| m.0 < at);
+        let person = self.mentions[..n]
+            .iter()
+            .rev()
+            .take(PRONOUN_LOOKBACK)
+            .map(|m| &self.people[m.2])
+            .find(|p| p.gender.map_or(true, |g| g == gender))?;
+        Some(Resolved {
+            name: person.name.clone(),
+            role: person.roles.first().cloned(),
+        })
+    }
+
+    /// The person named inside the mention, with the role the mention
+    /// gives (`Ukrainian Prime Minister` before the name, `the president of
+    /// X` after it) or else the first role the article gave.
+    fn named(&self, mention: &Range<usize>) -> Option<Resolved> {
+        let n = self.mentions.partition_point(|m| m.0 < mention.start);
+        let &(start, end, i) = self.mentions[n..]
+            .iter()
+            .take_while(|m| m.1 <= mention.end)
+            .last()?;
+        let person = &self.people[i];
+        let before = self.text[mention.start..start].trim();
+        let after = self.text[end..mention.end]
+            .trim_start_matches([',', ' '])
+            .trim_end_matches([',', ' ']);
+        let after = after
+            .strip_prefix("the ")
+            .or_else(|| after.strip_prefix("a "))
+            .unwrap_or(after);
+        let role = [before, after]
+            .into_iter()
+            .find(|r| r.split_whitespace().any(is_title))
+            .map(str::to_owned)
+            .or_else(|| person.roles.first().cloned());
+        Some(Resolved {
+            name: person.name.clone(),
+            role,
+        })
+    }
+}
+
+/// A speaker that is not a known person: an organization (`state news
+/// agency Ukrinform` → `Ukrinform`, role `state news agency`) or a noun
+/// phrase (`a campaign spokesman`) kept as written.
+fn unnamed(text: &str, mention: &Range<usize>) -> Resolved {
+    let words = text[mention.clone()].trim();
+    let split = words
+        .split_whitespace()
+        .position(is_capitalized)
+        .filter(|&k| k > 0 && words.split_whitespace().skip(k).all(is_capitalized));
+    match split {
+        Some(k) => {
+            let parts: Vec<&str> = words.split_whitespace().collect();
+            Resolved {
+                name: parts[k..].join(" "),
+                role: Some(parts[..k].join(" ")),
+            }
+        }
+        None => Resolved {
+            name: words.to_owned(),
+            role: None,
+        },
+    }
+}
