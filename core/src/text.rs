@@ -212,14 +212,29 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let mut out = Vec::new();
     let mut chars = slice.char_indices().peekable();
     let mut word_start: Option<usize> = None;
+    // Letters since the last joiner: a period joins only initials (`U.S`)
+    // and decimals (`3.5`), so that `said.Trump` stays two words.
+    let mut segment = 0;
+    let mut prev = ' ';
     while let Some((i, c)) = chars.next() {
         if c.is_alphanumeric() {
             word_start.get_or_insert(i);
+            segment += 1;
+            prev = c;
             continue;
         }
-        let joins = matches!(c, '\'' | '’' | '-' | '.' | '‑')
-            && word_start.is_some()
-            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        let next = chars.peek().map(|&(_, n)| n);
+        let joins = word_start.is_some()
+            && next.is_some_and(char::is_alphanumeric)
+            && match c {
+                '.' => {
+                    segment == 1
+                        || (prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()))
+                }
+                _ => matches!(c, '\'' | '’' | '-' | '‑'),
+            };
+        prev = c;
+        segment = 0;
         if joins {
             continue;
         }
@@ -306,7 +321,7 @@ mod tests {
 
     #[test]
     fn tokens_keep_inner_joiners() {
-        let t = "“Ukraine’s U.S. al-Assad,” he said.";
+        let t = "“Ukraine’s U.S. al-Assad,” he said.Then 3.5";
         let w: Vec<&str> = tokens(t, 0..t.len())
             .into_iter()
             .map(|k| &t[k.range])

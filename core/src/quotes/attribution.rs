@@ -62,7 +62,7 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
             tail_toks.partition_point(|t| t.range.start < s)
         });
         let before = head.attribution_before(h0, h1);
-        let after = tail.attribution_after(t0, t1);
+        let after = tail.attribution_after(t0, t1, ends_closed(text, &q.range));
         let from_tail = after.is_some() && (ends_open(text, &q.range) || before.is_none());
         let attribution = if from_tail { after } else { before };
         let opens_paragraph = h1 == 0;
@@ -90,6 +90,12 @@ fn ends_open(text: &str, range: &Range<usize>) -> bool {
         !c.is_alphanumeric() && !matches!(c, ',' | '—' | '–' | '-' | '?' | '!' | '.' | '…')
     });
     inner.ends_with([',', '—', '–', '-'])
+}
+
+/// Whether the quoted words end a sentence with a period (`“We won.”`).
+fn ends_closed(text: &str, range: &Range<usize>) -> bool {
+    let inner = text[range.clone()].trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    inner.ends_with('.')
 }
 
 /// Joins a quotation to the previous one of its paragraph when both are

@@ -13,7 +13,7 @@ use crate::text::Token;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribution {
     pub speaker: Option<Range<usize>>,
-    pub cue: Range<usize>,
+    pub cue: Option<Range<usize>>,
 }
 
 /// A token slice with the text it indexes.
@@ -80,6 +80,44 @@ const DETERMINERS: &[&str] = &[
     "former", "no", "any", "most", "few",
 ];
 
+/// Sentence openers that are not the subject (`However, one source …`).
+const INTRO: &[&str] = &[
+    "even",
+    "however",
+    "still",
+    "meanwhile",
+    "later",
+    "earlier",
+    "also",
+    "yet",
+    "instead",
+    "speaking",
+    "asked",
+    "following",
+    "last",
+    "this",
+    "next",
+    "separately",
+    "indeed",
+    "now",
+    "then",
+    "today",
+    "yesterday",
+    "tuesday",
+    "monday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "here",
+    "there",
+    "again",
+    "finally",
+    "first",
+    "second",
+];
+
 /// Words a speaker noun phrase does not contain.
 const NP_STOP: &[&str] = &[
     "and", "but", "or", "because", "when", "while", "after", "before", "if", "as", "that", "who",
@@ -143,9 +181,15 @@ impl<'a> Toks<'a> {
         if self.is_word(i) {
             return false;
         }
+        // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
+        let goes_on = self.toks.get(i + 1).is_some_and(|n| {
+            let w = &self.text[n.range.clone()];
+            w == "," || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
+        });
         match self.word(i) {
-            "?" | "!" | ";" => true,
-            "." => !(i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
+            "?" | "!" => !goes_on,
+            ";" => true,
+            "." => !goes_on && !(i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
             _ => false,
         }
     }
@@ -248,33 +292,53 @@ impl<'a> Toks<'a> {
         (first_ok && self.is_word(start)).then_some((start, last))
     }
 
-    /// The first noun phrase of a clause starting at `start`: a pronoun or
-    /// a capitalized run (`Trump shot back in a statement, saying …`).
+    /// The subject of a clause starting at `start`, before `end`: a
+    /// pronoun, a capitalized run, or an article and up to three words
+    /// (`The judge`), after any introductory phrase (`On Twitter, she …`,
+    /// `In a statement Tuesday, Tom Fitton …`).
     pub fn leading_phrase(&self, start: usize, end: usize) -> Option<(usize, usize)> {
         let mut i = start;
         while i < end && !self.is_word(i) {
             i += 1;
         }
-        if i >= end {
+        if i < end && (self.lower_is(i, NP_STOP) || self.lower_is(i, INTRO)) {
+            let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
+            i = comma + 1;
+        }
+        if i >= end || !self.is_word(i) {
             return None;
         }
         if self.is_pronoun(i) {
             return Some((i, i));
         }
+        if self.lower_is(i, DETERMINERS) {
+            let mut last = i;
+            while last + 1 < end
+                && last < i + 3
+                && self.is_word(last + 1)
+                && !self.lower_is(last + 1, NP_STOP)
+                && !self.is_verb(last + 1)
+            {
+                last += 1;
+            }
+            return (last > i).then_some((i, last));
+        }
         let mut last = i;
         while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
             last += 1;
         }
-        (is_capitalized(self.word(i))
-            && !self.lower_is(i, NP_STOP)
-            && !self.lower_is(i, DETERMINERS))
-        .then_some((i, last))
+        let followed = self
+            .toks
+            .get(last + 1)
+            .is_some_and(|t| !t.is_word || !is_capitalized(&self.text[t.range.clone()]));
+        (is_capitalized(self.word(i)) && followed && !self.lower_is(i, NP_STOP))
+            .then_some((i, last))
     }
 
     /// Attribution after a closing mark, in tokens `start..end`:
     /// `,” Shmyhal said`, `,” he said in his nightly address`,
     /// `,” said Mike Shields, the president …`, `,” according to Ann Lee`.
-    pub fn attribution_after(&self, start: usize, end: usize) -> Option<Attribution> {
+    pub fn attribution_after(&self, start: usize, end: usize, closed: bool) -> Option<Attribution> {
         let end = end.min(self.sentence_end(start));
         let mut i = start;
         while i < end && !self.is_word(i) && matches!(self.word(i), "," | "—" | "–" | "-" | "(")
@@ -292,7 +356,13 @@ impl<'a> Toks<'a> {
             let np = self.phrase_after(i + 1).filter(|&(_, l)| l < end);
             return np.map(|np| self.attribution(Some(np), i, i));
         }
-        let verb = (i..end.min(i + 24)).find(|&j| self.is_verb(j))?;
+        // After `.”` a new sentence begins unless the verb comes at once
+        // (`“We won.” Ann Lee said.`).
+        let reach = if closed { 5 } else { 24 };
+        let verb = (i..end.min(i + reach)).find(|&j| self.is_verb(j))?;
+        if closed && (i..verb).any(|k| !self.is_word(k)) {
+            return None;
+        }
         let mut subject_end = verb;
         while subject_end > i && self.is_aux(subject_end - 1) {
             subject_end -= 1;
@@ -314,25 +384,18 @@ impl<'a> Toks<'a> {
         // `Doug Andres, a spokesman for House Speaker Paul Ryan, said`:
         // the phrase before the verb is the appositive's tail; accept the
         // whole span when it starts with a name and has no clause words.
-        let clause_word = (start..end).any(|k| {
-            self.is_word(k)
-                && self.lower_is(
-                    k,
-                    &[
-                        "and", "but", "because", "when", "while", "if", "although", "after",
-                        "before",
-                    ],
-                )
-        });
+        const CLAUSE: &[&str] = &[
+            "and", "but", "because", "when", "while", "if", "although", "after", "before", "that",
+            "who",
+        ];
+        let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, CLAUSE));
         let starts_np = self.is_word(start)
             && (is_capitalized(self.word(start))
                 || self.lower_is(start, DETERMINERS)
                 || self.is_pronoun(start));
-        (starts_np
-            && !clause_word
-            && end - start <= 24
-            && (start..end).any(|k| self.word(k) == ","))
-        .then_some((start, last))
+        let apposition = (start..end).any(|k| self.word(k) == ",");
+        (starts_np && !clause_word && end - start <= 24 && (apposition || end - start <= 8))
+            .then_some((start, last))
     }
 
     /// Attribution before an opening mark, in tokens `start..end` (the
@@ -356,6 +419,14 @@ impl<'a> Toks<'a> {
                 .filter(|&(f, _)| f >= start)
                 .or_else(|| self.leading_phrase(start, verb));
             return Some(self.attribution(np, verb, verb));
+        }
+        // No speech verb: the subject of the sentence (`Clinton supports
+        // "appropriate pay raises"`), without a cue.
+        if let Some(np) = self.leading_phrase(start, end) {
+            return Some(Attribution {
+                speaker: Some(self.range(np.0, np.1)),
+                cue: None,
+            });
         }
         // `Donald Trump: "…"`
         let colon = end - 1;
@@ -402,7 +473,7 @@ impl<'a> Toks<'a> {
     ) -> Attribution {
         Attribution {
             speaker: np.map(|(f, l)| self.range(f, l)),
-            cue: self.range(cue_first, cue_last),
+            cue: Some(self.range(cue_first, cue_last)),
         }
     }
 }

@@ -33,7 +33,13 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
     let resolver = Resolver::new(doc.text, &found.people);
     let mut quotes: Vec<Quote> = attribution::attribute(doc.text, &paras, &quoted)
         .into_iter()
-        .filter(|d| keep_direct(doc.text, &d.segments, d.attribution.is_some()))
+        .filter(|d| {
+            keep_direct(
+                doc.text,
+                &d.segments,
+                d.attribution.as_ref().is_some_and(|a| a.cue.is_some()),
+            )
+        })
         .map(|d| {
             build(
                 doc,
@@ -59,8 +65,8 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
     quotes
 }
 
-/// Whether a quotation is speech worth reporting: attributed ones with
-/// words in them, and unattributed ones long enough not to be a scare
+/// Whether a quotation is speech worth reporting: ones with a speech verb
+/// and words in them, and unattributed ones long enough not to be a scare
 /// quote or a title (`“Saturday Night Live”`).
 fn keep_direct(text: &str, segments: &[Range<usize>], attributed: bool) -> bool {
     let words: Vec<&str> = segments
@@ -105,10 +111,10 @@ fn build(
             role: resolved.role,
         }
     });
-    let cue = attribution.map(|a| {
-        let s = doc.span(a.cue.clone());
+    let cue = attribution.and_then(|a| a.cue.clone()).map(|c| {
+        let s = doc.span(c.clone());
         Cue {
-            text: doc.text[a.cue.clone()].to_owned(),
+            text: doc.text[c].to_owned(),
             start: s.start,
             end: s.end,
         }
