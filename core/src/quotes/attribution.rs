@@ -122,20 +122,26 @@ fn join_previous(drafts: &mut [Draft], draft: &Draft) -> bool {
 /// A quotation without its own attribution takes the one of a neighbour in
 /// the same paragraph: `“A.” “B,” he said.`
 fn share_within_paragraphs(drafts: &mut [Draft]) {
+    let has_speaker = |d: &Draft| d.attribution.as_ref().is_some_and(|a| a.speaker.is_some());
     for i in 0..drafts.len() {
-        if drafts[i].attribution.is_some() {
+        if has_speaker(&drafts[i]) {
             continue;
         }
         let para = drafts[i].first_para;
         let next = drafts
             .get(i + 1)
-            .filter(|d| d.first_para == para && d.attribution.is_some());
+            .filter(|d| d.first_para == para && has_speaker(d));
         let prev = i
             .checked_sub(1)
             .map(|p| &drafts[p])
-            .filter(|d| d.last_para == para && d.attribution.is_some());
-        if let Some(a) = next.or(prev).and_then(|d| d.attribution.clone()) {
-            drafts[i].attribution = Some(a);
+            .filter(|d| d.last_para == para && has_speaker(d));
+        let Some(shared) = prev.or(next).and_then(|d| d.attribution.clone()) else {
+            continue;
+        };
+        match &mut drafts[i].attribution {
+            // `Ash described the move as a “breach,” adding: “…”`
+            Some(own) => own.speaker = shared.speaker,
+            None => drafts[i].attribution = Some(shared),
         }
     }
 }

@@ -118,6 +118,18 @@ const INTRO: &[&str] = &[
     "second",
 ];
 
+/// Words after which a speech-verb form is a noun (`the report`).
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those",
+];
+
+/// Words before a capitalized phrase that make it an object, not a
+/// subject (`responded on Facebook writing`).
+const PREPOSITIONS: &[&str] = &[
+    "on", "in", "at", "to", "for", "with", "from", "by", "of", "about", "into", "over", "under",
+    "against", "during", "than", "like", "via",
+];
+
 /// Words a speaker noun phrase does not contain.
 const NP_STOP: &[&str] = &[
     "and", "but", "or", "because", "when", "while", "after", "before", "if", "as", "that", "who",
@@ -148,8 +160,19 @@ impl<'a> Toks<'a> {
         self.is_word(i) && self.lower_is(i, PRONOUNS)
     }
 
+    /// A speech verb used as a verb: lowercase (`United States` is not
+    /// one) and not after an article or a possessive (`Trump’s remarks`).
     pub fn is_verb(&self, i: usize) -> bool {
-        self.is_word(i) && is_speech_verb(self.word(i))
+        if !self.is_word(i) || !is_speech_verb(self.word(i)) {
+            return false;
+        }
+        if self.word(i).chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        let noun = i > 0
+            && self.is_word(i - 1)
+            && (self.lower_is(i - 1, ARTICLES) || is_possessive(self.word(i - 1)));
+        !noun
     }
 
     /// A speech verb in a form that cannot be a noun (`said`, `added`),
@@ -216,10 +239,17 @@ impl<'a> Toks<'a> {
     pub fn phrase_before(&self, end: usize) -> Option<(usize, usize)> {
         let last = end.checked_sub(1)?;
         if !self.is_word(last) {
-            if self.word(last) == "," {
-                return self.apposition_before(last);
-            }
-            return None;
+            return match self.word(last) {
+                "," => self.apposition_before(last),
+                // `Rep. Earl Blumenauer (D-Ore.) said`
+                ")" => {
+                    let open = (last.saturating_sub(10)..last)
+                        .rev()
+                        .find(|&k| self.word(k) == "(")?;
+                    self.phrase_before(open)
+                }
+                _ => None,
+            };
         }
         if self.is_pronoun(last) {
             return Some((last, last));
@@ -249,10 +279,12 @@ impl<'a> Toks<'a> {
                 break;
             }
         }
+        let object = first > 0 && self.is_word(first - 1) && self.lower_is(first - 1, PREPOSITIONS);
         let capitalized = is_capitalized(self.word(last))
+            || is_capitalized(self.word(first))
             || determiner
-            || self.lower_is(last, &["spokesman", "spokeswoman"]);
-        (capitalized || is_title(self.word(last))).then_some((first, last))
+            || is_title(self.word(last));
+        (capitalized && !object).then_some((first, last))
     }
 
     /// `Doug Andres, a spokesman for the speaker, said`: the phrase before
@@ -285,10 +317,13 @@ impl<'a> Toks<'a> {
             i += 1;
         }
         let last = i.checked_sub(1).filter(|&l| l >= start)?;
-        let first_ok = self.is_pronoun(start)
-            || self.lower_is(start, DETERMINERS)
-            || is_capitalized(self.word(start))
-            || is_title(self.word(start));
+        // `said retired neurosurgeon Ben Carson`, `said RNC spokesman …`
+        let named = (start..=last).any(|k| {
+            self.is_word(k)
+                && (self.word(k).chars().next().is_some_and(char::is_uppercase)
+                    || is_title(self.word(k)))
+        });
+        let first_ok = self.is_pronoun(start) || self.lower_is(start, DETERMINERS) || named;
         (first_ok && self.is_word(start)).then_some((start, last))
     }
 
@@ -363,6 +398,13 @@ impl<'a> Toks<'a> {
         if closed && (i..verb).any(|k| !self.is_word(k)) {
             return None;
         }
+        // `,” in sharp contrast to 2012, says Dante Scala`
+        if self.word(verb - 1) == "," {
+            let np = self.phrase_after(verb + 1).filter(|&(_, l)| l < end);
+            if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f))) {
+                return Some(self.attribution(Some(np), verb, verb));
+            }
+        }
         let mut subject_end = verb;
         while subject_end > i && self.is_aux(subject_end - 1) {
             subject_end -= 1;
@@ -377,25 +419,39 @@ impl<'a> Toks<'a> {
         if end <= start {
             return None;
         }
-        let (first, last) = self.phrase_before(end)?;
-        if first == start {
-            return Some((first, last));
+        if let Some((first, last)) = self.phrase_before(end) {
+            // `… at the convention, he said`
+            if first == start || (first > start && self.word(first - 1) == ",") {
+                return Some((first, last));
+            }
         }
-        // `Doug Andres, a spokesman for House Speaker Paul Ryan, said`:
-        // the phrase before the verb is the appositive's tail; accept the
-        // whole span when it starts with a name and has no clause words.
+        let mut last = end - 1;
+        while last > start && !self.is_word(last) {
+            last -= 1;
+        }
         const CLAUSE: &[&str] = &[
             "and", "but", "because", "when", "while", "if", "although", "after", "before", "that",
             "who",
         ];
         let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, CLAUSE));
-        let starts_np = self.is_word(start)
-            && (is_capitalized(self.word(start))
-                || self.lower_is(start, DETERMINERS)
-                || self.is_pronoun(start));
+        let capital = self.is_word(start) && is_capitalized(self.word(start));
+        let starts_np = capital || self.lower_is(start, DETERMINERS) || self.is_pronoun(start);
         let apposition = (start..end).any(|k| self.word(k) == ",");
-        (starts_np && !clause_word && end - start <= 24 && (apposition || end - start <= 8))
-            .then_some((start, last))
+        let len = end - start;
+        if starts_np && !clause_word && len <= 24 && (apposition || len <= 8) {
+            return Some((start, last));
+        }
+        // `Harry Bond, 30, of Raleigh, who was polled, said`: the name.
+        if capital && apposition && len <= 40 {
+            let mut run = start;
+            while run + 1 < end && self.is_word(run + 1) && is_capitalized(self.word(run + 1)) {
+                run += 1;
+            }
+            return Some((start, run));
+        }
+        // `federal prosecutors wrote`
+        let plain = (start..end).all(|k| self.is_word(k) && !self.lower_is(k, NP_STOP));
+        (plain && len <= 4).then_some((start, last))
     }
 
     /// Attribution before an opening mark, in tokens `start..end` (the
@@ -417,7 +473,12 @@ impl<'a> Toks<'a> {
             let np = self
                 .phrase_before(subject_end)
                 .filter(|&(f, _)| f >= start)
-                .or_else(|| self.leading_phrase(start, verb));
+                .or_else(|| self.leading_phrase(start, verb))
+                .or_else(|| {
+                    // `But, said Solovey, “…`
+                    self.phrase_after(verb + 1)
+                        .filter(|&(f, l)| l < end && is_capitalized(self.word(f)))
+                });
             return Some(self.attribution(np, verb, verb));
         }
         // No speech verb: the subject of the sentence (`Clinton supports
@@ -476,6 +537,10 @@ impl<'a> Toks<'a> {
             cue: Some(self.range(cue_first, cue_last)),
         }
     }
+}
+
+fn is_possessive(word: &str) -> bool {
+    ["’s", "'s", "s’", "s'"].iter().any(|s| word.ends_with(s))
 }
 
 /// A single capital (`J`) or a short title (`Sen`, `Mr`), after which a
