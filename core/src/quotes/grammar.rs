@@ -116,6 +116,15 @@ const INTRO: &[&str] = &[
     "finally",
     "first",
     "second",
+    "alongside",
+    "between",
+    "amid",
+    "despite",
+    "although",
+    "though",
+    "unlike",
+    "why",
+    "what",
 ];
 
 /// Words after which a speech-verb form is a noun (`the report`).
@@ -158,6 +167,18 @@ impl<'a> Toks<'a> {
 
     pub fn is_pronoun(&self, i: usize) -> bool {
         self.is_word(i) && self.lower_is(i, PRONOUNS)
+    }
+
+    /// A sentence opener that is not its subject: `However,`, `In 2012`,
+    /// `Specifically`, `Citing …`, `Preceded by …`.
+    fn is_intro(&self, i: usize) -> bool {
+        let lower = self.word(i).to_lowercase();
+        self.lower_is(i, NP_STOP)
+            || self.lower_is(i, INTRO)
+            || self.lower_is(i, PREPOSITIONS)
+            || (self.is_word(i)
+                && lower.len() > 4
+                && ["ly", "ing", "ed"].iter().any(|s| lower.ends_with(s)))
     }
 
     /// A speech verb used as a verb: lowercase (`United States` is not
@@ -207,7 +228,7 @@ impl<'a> Toks<'a> {
         // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
         let goes_on = self.toks.get(i + 1).is_some_and(|n| {
             let w = &self.text[n.range.clone()];
-            w == "," || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
+            w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
         });
         match self.word(i) {
             "?" | "!" => !goes_on,
@@ -240,6 +261,8 @@ impl<'a> Toks<'a> {
         let last = end.checked_sub(1)?;
         if !self.is_word(last) {
             return match self.word(last) {
+                // `Gov. John Kasich (R-OH), said`
+                "," if last > 0 && self.word(last - 1) == ")" => self.phrase_before(last),
                 "," => self.apposition_before(last),
                 // `Rep. Earl Blumenauer (D-Ore.) said`
                 ")" => {
@@ -336,7 +359,7 @@ impl<'a> Toks<'a> {
         while i < end && !self.is_word(i) {
             i += 1;
         }
-        if i < end && (self.lower_is(i, NP_STOP) || self.lower_is(i, INTRO)) {
+        if i < end && self.is_intro(i) {
             let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
             i = comma + 1;
         }

@@ -66,15 +66,26 @@ fn context(prev: Option<char>, next: Option<char>) -> Context {
     }
 }
 
+/// An open quotation.
+#[derive(Clone, Copy)]
+struct Open {
+    start: usize,
+    para: usize,
+    /// Opened with a straight mark, so curly marks inside it are nested
+    /// quotes (and the other way round).
+    straight: bool,
+    /// A quote of the other family is open inside this one.
+    nested: bool,
+}
+
 /// Finds the quotations in `paras` (byte ranges of `text`, in order).
 pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
     let mut out = Vec::new();
-    // An open quotation: where it opened, and in which paragraph.
-    let mut open: Option<(usize, usize)> = None;
+    let mut open: Option<Open> = None;
     for (pi, para) in paras.iter().enumerate() {
         let slice = &text[para.clone()];
         let mut skip_first = false;
-        if let Some((start, first)) = open {
+        if let Some(o) = open {
             // A quotation left open at the end of a paragraph goes on only
             // when this paragraph reopens it with a mark.
             let reopens = slice
@@ -84,8 +95,9 @@ pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
                 .is_some_and(|m| m != Mark::Closing);
             if reopens {
                 skip_first = true;
+                open = Some(Open { nested: false, ..o });
             } else {
-                push(&mut out, start..paras[pi - 1].end, first, pi - 1);
+                push(&mut out, o.start..paras[pi - 1].end, o.para, pi - 1);
                 open = None;
             }
         }
@@ -101,53 +113,72 @@ pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
             }
             if let Some(m) = mark(c) {
                 let ctx = context(prev, next);
-                open = step(&mut out, open, m, &ctx, at, c.len_utf8(), pi);
+                let here = Open {
+                    start: at,
+                    para: pi,
+                    straight: m == Mark::Straight,
+                    nested: false,
+                };
+                open = match open {
+                    None => opens(m, &ctx).then_some(here),
+                    Some(o) => match step(o, m, &ctx) {
+                        Step::Close => {
+                            push(&mut out, o.start..at + c.len_utf8(), o.para, pi);
+                            None
+                        }
+                        Step::Nest(nested) => Some(Open { nested, ..o }),
+                        Step::Restart => Some(here),
+                    },
+                };
             }
             prev = Some(c);
         }
     }
-    if let (Some((start, first)), Some(last)) = (open, paras.last()) {
-        push(&mut out, start..last.end, first, paras.len() - 1);
+    if let (Some(o), Some(last)) = (open, paras.last()) {
+        push(&mut out, o.start..last.end, o.para, paras.len() - 1);
     }
     out
 }
 
-/// Advances the open/closed state over one mark at byte `at`.
-fn step(
-    out: &mut Vec<Quoted>,
-    open: Option<(usize, usize)>,
-    m: Mark,
-    ctx: &Context,
-    at: usize,
-    len: usize,
-    para: usize,
-) -> Option<(usize, usize)> {
-    match open {
-        None => {
-            let opens = match m {
-                Mark::Opening => true,
-                Mark::Straight => ctx.can_open,
-                // `”Hello` written with the wrong mark.
-                Mark::Closing => ctx.can_open && !ctx.can_close,
-            };
-            opens.then_some((at, para))
-        }
-        Some((start, first)) => {
-            let closes = match m {
-                Mark::Closing => true,
-                Mark::Straight => ctx.can_close || !ctx.can_open,
-                // `“` used as a closing mark, or closing a `„` quotation.
-                Mark::Opening => ctx.can_close && !ctx.can_open,
-            };
-            if closes {
-                push(out, start..at + len, first, para);
-                None
-            } else {
-                // An opening mark inside a quotation: the earlier mark was
-                // stray (a typo or an inch sign); start over here.
-                Some((at, para))
-            }
-        }
+/// Whether a mark outside any quotation opens one.
+fn opens(m: Mark, ctx: &Context) -> bool {
+    match m {
+        Mark::Opening => true,
+        Mark::Straight => ctx.can_open,
+        // `”Hello` written with the wrong mark.
+        Mark::Closing => ctx.can_open && !ctx.can_close,
+    }
+}
+
+enum Step {
+    Close,
+    /// Opens (true) or closes (false) a nested quote of the other family.
+    Nest(bool),
+    /// The earlier opening mark was stray (a typo, an inch sign): a new
+    /// quotation opens here.
+    Restart,
+}
+
+/// What a mark does inside an open quotation. Marks of the same family
+/// close it; a mark of the other family that can open starts a nested
+/// quote (`"It is about “Equal Justice” now"`), and one that can only
+/// close ends the quotation (mixed marks: `“Yes," he said`).
+fn step(o: Open, m: Mark, ctx: &Context) -> Step {
+    let only_closes = ctx.can_close && !ctx.can_open;
+    let only_opens = ctx.can_open && !ctx.can_close;
+    match (o.straight, o.nested, m) {
+        (true, false, Mark::Straight) => match only_opens {
+            true => Step::Restart,
+            false => Step::Close,
+        },
+        (true, false, Mark::Opening) if !only_closes => Step::Nest(true),
+        (true, true, Mark::Closing) => Step::Nest(false),
+        (true, true, Mark::Opening) => Step::Nest(true),
+        (false, false, Mark::Straight) if only_opens => Step::Nest(true),
+        (false, true, Mark::Straight) if ctx.can_close => Step::Nest(false),
+        (false, true, Mark::Straight) => Step::Nest(true),
+        (false, _, Mark::Opening) if !only_closes => Step::Restart,
+        _ => Step::Close,
     }
 }
 
