@@ -14,6 +14,15 @@ use super::grammar::{Attribution, Toks};
 use super::marks::Quoted;
 use crate::text::Token;
 
+/// How many tokens before an opening mark a speech verb may stand
+/// (`Trump told reporters on Tuesday in Ohio: “…`).
+const HEAD_REACH: usize = 16;
+
+/// The same for a line that ends with a colon and introduces a quotation
+/// paragraph, which often says more before it (`As Ann Lee reported after
+/// the FBI left the scene in San Bernardino:`).
+const COLON_REACH: usize = 30;
+
 /// A direct quote before speaker resolution, in bytes.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -26,6 +35,9 @@ pub struct Draft {
     from_tail: bool,
     /// The quotation opens its paragraph.
     opens_paragraph: bool,
+    /// Where the sentence before the quotation lies in its paragraph, when
+    /// the quotation starts a sentence (token indices).
+    previous_sentence: Option<(usize, usize)>,
 }
 
 /// Attributes every quotation; `paras` are the tokens of the paragraphs
@@ -61,11 +73,14 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
         let t1 = next_start.map_or(tail_toks.len(), |s| {
             tail_toks.partition_point(|t| t.range.start < s)
         });
-        let before = head.attribution_before(h0, h1);
+        let before = head.attribution_before(h0, h1, HEAD_REACH);
         let after = tail.attribution_after(t0, t1, ends_closed(text, &q.range));
         let from_tail = after.is_some() && (ends_open(text, &q.range) || before.is_none());
         let attribution = if from_tail { after } else { before };
         let opens_paragraph = h1 == 0;
+        let starts_sentence = h0 == h1;
+        let previous_sentence =
+            (starts_sentence && h1 > 0).then(|| (head.sentence_start(h1 - 1), h1));
         let draft = Draft {
             segments: vec![q.range.clone()],
             attribution,
@@ -73,6 +88,7 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
             last_para: q.last_para,
             from_tail,
             opens_paragraph,
+            previous_sentence,
         };
         if !join_previous(&mut drafts, &draft) {
             drafts.push(draft);
@@ -80,6 +96,7 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
     }
     share_within_paragraphs(&mut drafts);
     carry_over_paragraphs(text, paras, &mut drafts);
+    from_context(text, paras, &mut drafts);
     drafts
 }
 
@@ -175,5 +192,59 @@ fn colon_line(text: &str, toks: &[Token]) -> Option<Attribution> {
     }
     let t = Toks { text, toks };
     let start = t.sentence_start(toks.len() - 1);
-    t.attribution_before(start, toks.len())
+    t.attribution_before(start, toks.len(), COLON_REACH)
+}
+
+/// Last resorts for a quotation still without a speaker: a signature line
+/// after a quotation paragraph (`— Hillary Clinton.`), the sentence before
+/// it in its paragraph (`Ann Lee agreed. “…”`), or the last sentence of the
+/// paragraph before when it reports speech (`Schoen elaborated that …`).
+fn from_context(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
+    for d in drafts.iter_mut() {
+        if d.attribution.as_ref().is_some_and(|a| a.speaker.is_some()) {
+            continue;
+        }
+        let found = if d.opens_paragraph {
+            paras
+                .get(d.last_para + 1)
+                .and_then(|p| signature(text, p))
+                .or_else(|| {
+                    let before = paras.get(d.first_para.checked_sub(1)?)?;
+                    let t = Toks { text, toks: before };
+                    let start = t.sentence_start(before.len().saturating_sub(1));
+                    t.attribution_before(start, before.len(), COLON_REACH)
+                        .filter(|a| a.cue.is_some())
+                })
+        } else {
+            d.previous_sentence.and_then(|(start, end)| {
+                let t = Toks {
+                    text,
+                    toks: paras.get(d.first_para)?,
+                };
+                t.attribution_before(start, end, COLON_REACH)
+            })
+        };
+        let Some(found) = found.filter(|a| a.speaker.is_some()) else {
+            continue;
+        };
+        match &mut d.attribution {
+            Some(own) => own.speaker = found.speaker,
+            None => d.attribution = Some(found),
+        }
+    }
+}
+
+/// A paragraph that signs the quotation above it: `— Bernie Sanders.`,
+/// `-Michelle Marks, Philadelphia.`
+fn signature(text: &str, toks: &[Token]) -> Option<Attribution> {
+    let dash = toks.first()?;
+    if !matches!(&text[dash.range.clone()], "-" | "—" | "–" | "―") {
+        return None;
+    }
+    let t = Toks { text, toks };
+    let (first, last) = t.phrase_after(1)?;
+    Some(Attribution {
+        speaker: Some(t.span(first, last)),
+        cue: None,
+    })
 }

@@ -359,11 +359,22 @@ impl<'a> Toks<'a> {
         while i < end && !self.is_word(i) {
             i += 1;
         }
-        if i < end && self.is_intro(i) {
-            let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
-            i = comma + 1;
+        // Skip conjunctions and introductory phrases up to their comma:
+        // `But he`, `In a wide-ranging, in-prison interview last year, Lazar`.
+        for _ in 0..4 {
+            if i >= end {
+                return None;
+            }
+            if self.lower_is(i, &["and", "but", "so", "yet", "or"]) {
+                i += 1;
+            } else if !self.is_word(i) || self.is_intro(i) {
+                let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
+                i = comma + 1;
+            } else {
+                break;
+            }
         }
-        if i >= end || !self.is_word(i) {
+        if i >= end || !self.is_word(i) || self.is_intro(i) {
             return None;
         }
         if self.is_pronoun(i) {
@@ -480,14 +491,19 @@ impl<'a> Toks<'a> {
     /// Attribution before an opening mark, in tokens `start..end` (the
     /// sentence so far): `Shmyhal said: “`, `He added: “`, `Obama said,
     /// “`, `According to Ann Lee, “`, `Trump: “`.
-    pub fn attribution_before(&self, start: usize, end: usize) -> Option<Attribution> {
+    pub fn attribution_before(
+        &self,
+        start: usize,
+        end: usize,
+        reach: usize,
+    ) -> Option<Attribution> {
         if end <= start {
             return None;
         }
         if let Some(a) = self.according_to(start, end) {
             return Some(a);
         }
-        let lookback = end.saturating_sub(12).max(start);
+        let lookback = end.saturating_sub(reach).max(start);
         if let Some(verb) = (lookback..end).rev().find(|&j| self.is_verb(j)) {
             let mut subject_end = verb;
             while subject_end > start && self.is_aux(subject_end - 1) {
@@ -496,6 +512,12 @@ impl<'a> Toks<'a> {
             let np = self
                 .phrase_before(subject_end)
                 .filter(|&(f, _)| f >= start)
+                // `Lazar said he welcomed it and added, “…`
+                .or_else(|| {
+                    (start..verb)
+                        .rev()
+                        .find_map(|v| self.is_verb(v).then(|| self.subject_of(v, start)).flatten())
+                })
                 .or_else(|| self.leading_phrase(start, verb))
                 .or_else(|| {
                     // `But, said Solovey, “…`
