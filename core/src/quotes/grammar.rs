@@ -125,6 +125,22 @@ const INTRO: &[&str] = &[
     "unlike",
     "why",
     "what",
+    "moreover",
+    "wait",
+    "yes",
+    "well",
+    "besides",
+    "furthermore",
+    "otherwise",
+    "nonetheless",
+    "nevertheless",
+    "regardless",
+    "thus",
+    "hence",
+    "therefore",
+    "anyway",
+    "plus",
+    "so",
 ];
 
 /// Words after which a speech-verb form is a noun (`the report`).
@@ -184,7 +200,17 @@ impl<'a> Toks<'a> {
     /// A speech verb used as a verb: lowercase (`United States` is not
     /// one) and not after an article or a possessive (`Trump’s remarks`).
     pub fn is_verb(&self, i: usize) -> bool {
-        if !self.is_word(i) || !is_speech_verb(self.word(i)) {
+        if !self.is_word(i) {
+            return false;
+        }
+        // `as Ann Lee put it`
+        if self.lower_is(i, &["put"]) {
+            return self
+                .toks
+                .get(i + 1)
+                .is_some_and(|t| self.text[t.range.clone()].eq_ignore_ascii_case("it"));
+        }
+        if !is_speech_verb(self.word(i)) {
             return false;
         }
         if self.word(i).chars().next().is_some_and(char::is_uppercase) {
@@ -303,11 +329,19 @@ impl<'a> Toks<'a> {
             }
         }
         let object = first > 0 && self.is_word(first - 1) && self.lower_is(first - 1, PREPOSITIONS);
+        if object {
+            // `a spokesman for Bernie Sanders said`: the head before `for`.
+            let of = first - 1;
+            if self.lower_is(of, &["for", "of", "at"]) {
+                return self.phrase_before(of).map(|(f, _)| (f, last));
+            }
+            return None;
+        }
         let capitalized = is_capitalized(self.word(last))
             || is_capitalized(self.word(first))
             || determiner
             || is_title(self.word(last));
-        (capitalized && !object).then_some((first, last))
+        capitalized.then_some((first, last))
     }
 
     /// `Doug Andres, a spokesman for the speaker, said`: the phrase before
@@ -414,6 +448,9 @@ impl<'a> Toks<'a> {
         {
             i += 1;
         }
+        if i < end && self.lower_is(i, &["as"]) {
+            i += 1; // `,” as Cruz said on the radio`
+        }
         if i >= end || !self.is_word(i) {
             return None;
         }
@@ -503,14 +540,21 @@ impl<'a> Toks<'a> {
         if let Some(a) = self.according_to(start, end) {
             return Some(a);
         }
+        if let Some(a) = self.as_said(start, end) {
+            return Some(a);
+        }
         let lookback = end.saturating_sub(reach).max(start);
         if let Some(verb) = (lookback..end).rev().find(|&j| self.is_verb(j)) {
             let mut subject_end = verb;
             while subject_end > start && self.is_aux(subject_end - 1) {
                 subject_end -= 1;
             }
-            let np = self
-                .phrase_before(subject_end)
+            // `…, saying “…`: the participle's subject is the clause's.
+            let participle =
+                self.word(verb).ends_with("ing") && verb > start && self.word(verb - 1) == ",";
+            let np = (!participle)
+                .then(|| self.phrase_before(subject_end))
+                .flatten()
                 .filter(|&(f, _)| f >= start)
                 // `Lazar said he welcomed it and added, “…`
                 .or_else(|| {
@@ -543,6 +587,16 @@ impl<'a> Toks<'a> {
             return Some(self.attribution(Some(np), colon, colon));
         }
         None
+    }
+
+    /// `As White House press secretary Josh Earnest explained, …`
+    fn as_said(&self, start: usize, end: usize) -> Option<Attribution> {
+        if !self.lower_is(start, &["as"]) {
+            return None;
+        }
+        let verb = (start + 2..end.min(start + 12)).find(|&v| self.is_verb(v))?;
+        let np = self.subject_of(verb, start + 1)?;
+        (np.0 == start + 1).then(|| self.attribution(Some(np), verb, verb))
     }
 
     fn according_to(&self, start: usize, end: usize) -> Option<Attribution> {
