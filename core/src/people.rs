@@ -219,7 +219,6 @@ const ORG_WORDS: &[&str] = &[
     "system",
     "tower",
     "act",
-    "bill",
     "law",
     "amendment",
     "plan",
@@ -254,7 +253,6 @@ const ORG_WORDS: &[&str] = &[
     "co",
     "pac",
     "trust",
-    "fox",
 ];
 
 /// Function words that stop the backward scan for a role phrase.
@@ -445,7 +443,9 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
 }
 
 /// Headline-case lines (`Hillary Clinton Wins Big In Nevada`) capitalize
-/// every word, so capitals there say nothing about names.
+/// every word, so capitals there say nothing about names. A line of prose
+/// full of names (`Sen. Ann Lee met Gov. Tom Hill on Friday.`) is told
+/// apart by its final period.
 fn looks_like_headline(text: &str, toks: &[Token]) -> bool {
     let words: Vec<&str> = toks
         .iter()
@@ -454,7 +454,11 @@ fn looks_like_headline(text: &str, toks: &[Token]) -> bool {
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
         .collect();
     let caps = words.iter().filter(|w| is_capitalized(w)).count();
-    words.len() >= 4 && caps * 10 >= words.len() * 7
+    let prose = toks
+        .last()
+        .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
+    let ratio = |tenths: usize| caps * 10 >= words.len() * tenths;
+    words.len() >= 4 && (ratio(9) || (ratio(7) && !prose))
 }
 
 /// Runs of capitalized words in a paragraph, as token index lists. An
@@ -536,6 +540,11 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
             .is_some_and(|t| t.is_word && in_list(&text[t.range.clone()], PERSON_VERBS));
     let lower_role_before =
         before.is_some_and(|b| toks[b].is_word && is_title(&text[toks[b].range.clone()]));
+    // `Ryan’s spokeswoman, AshLee Strong,`
+    let role_comma_before = before
+        .filter(|&b| &text[toks[b].range.clone()] == ",")
+        .and_then(|b| role_ending_at(text, toks, b, Some(b)));
+    let apposition = apposition.or(role_comma_before);
     if !(titled || has_first || lower_role_before || apposition.is_some() || verb_after) {
         return None;
     }

@@ -259,7 +259,7 @@ impl<'a> Toks<'a> {
         match self.word(i) {
             "?" | "!" => !goes_on,
             ";" => true,
-            "." => !goes_on && !(i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
+            "." => !(goes_on || i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
             _ => false,
         }
     }
@@ -319,7 +319,7 @@ impl<'a> Toks<'a> {
                 && p > 0
                 && self.is_word(p - 1)
                 && is_abbreviation(self.word(p - 1));
-            if !(ok_word || abbr_period) || self.ends_sentence(p) && !abbr_period {
+            if !(ok_word || abbr_period) {
                 break;
             }
             first = p;
@@ -365,8 +365,9 @@ impl<'a> Toks<'a> {
             let stop = if self.is_word(i) {
                 self.lower_is(i, NP_STOP) || self.is_verb(i) || (i > start && self.is_pronoun(i))
             } else {
-                !(self.word(i) == "." && i > start && is_abbreviation(self.word(i - 1)))
-                    && !matches!(self.word(i), "’" | "'" | "-")
+                let abbr_period =
+                    self.word(i) == "." && i > start && is_abbreviation(self.word(i - 1));
+                !(abbr_period || matches!(self.word(i), "’" | "'" | "-"))
             };
             if stop {
                 break;

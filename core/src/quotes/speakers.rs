@@ -113,9 +113,13 @@ fn unnamed(text: &str, mention: &Range<usize>) -> Resolved {
     match split {
         Some(k) => {
             let parts: Vec<&str> = words.split_whitespace().collect();
+            let role = match parts[0].to_lowercase().as_str() {
+                "the" | "a" | "an" => &parts[1..k],
+                _ => &parts[..k],
+            };
             Resolved {
                 name: parts[k..].join(" "),
-                role: Some(parts[..k].join(" ")),
+                role: (!role.is_empty()).then(|| role.join(" ")),
             }
         }
         None => Resolved {

@@ -1,0 +1,58 @@
+//! People: names by their cues, one entry per person, roles collected.
+
+use enricher_core::enriched::Person;
+use enricher_core::{decode, enrich, DecodeLimits};
+
+fn people(text: &str) -> Vec<Person> {
+    let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
+    enrich(&raw).entities.people
+}
+
+fn names(text: &str) -> Vec<String> {
+    people(text).into_iter().map(|p| p.name).collect()
+}
+
+#[test]
+fn titles_given_names_and_surnames_make_one_person() {
+    let p = people(
+        "Ukrainian President Olena Marchuk visited Kyiv on Monday.\n\nMarchuk said the talks went well. Olena Marchuk later left.",
+    );
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].name, "Olena Marchuk");
+    assert_eq!(p[0].roles, vec!["Ukrainian President"]);
+    assert_eq!(p[0].count, 3);
+}
+
+#[test]
+fn sentence_capitals_places_and_organizations_are_not_people() {
+    let n = names("Since October, Ukraine has worked with European partners.\n\nAdvertisement\n\nRead the report by the Ministry of Finance, state agency Statinfo reported from Kyiv.");
+    assert!(n.is_empty(), "{n:?}");
+}
+
+#[test]
+fn headline_case_lines_make_no_people() {
+    let n = names("Mary Lou Wins Big In Ohio Primary Race\n\nVoters turned out early.");
+    assert!(n.is_empty(), "{n:?}");
+}
+
+#[test]
+fn honorifics_and_appositive_roles() {
+    let p = people("Mr. Hollins spoke first. Kim Strach, executive director of the State Board of Elections, spoke next.\n\nThe mayor’s spokeswoman, AshLee Strong, said little.");
+    let find = |n: &str| {
+        p.iter()
+            .find(|x| x.name == n)
+            .unwrap_or_else(|| panic!("{n} in {p:#?}"))
+    };
+    assert_eq!(
+        find("Kim Strach").roles,
+        vec!["executive director of the State Board of Elections"]
+    );
+    assert_eq!(find("AshLee Strong").roles, vec!["mayor’s spokeswoman"]);
+    find("Hollins");
+}
+
+#[test]
+fn two_people_sharing_a_surname_stay_apart() {
+    let n = names("Bill Clinton and Hillary Clinton arrived. Hillary Clinton spoke.");
+    assert_eq!(n, vec!["Bill Clinton", "Hillary Clinton"]);
+}

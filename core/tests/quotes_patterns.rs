@@ -1,0 +1,261 @@
+//! One test per attribution pattern, on short hand-written articles.
+
+use enricher_core::enriched::{EnrichedArticle, Quote, QuoteKind};
+use enricher_core::{decode, enrich, DecodeLimits};
+
+fn run(text: &str) -> EnrichedArticle {
+    let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
+    enrich(&raw)
+}
+
+fn slice(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+fn direct(a: &EnrichedArticle) -> Vec<&Quote> {
+    a.quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .collect()
+}
+
+/// The one direct quote of `text`: (quoted text, speaker mention, name, role, cue).
+fn only(text: &str) -> (String, String, String, Option<String>, Option<String>) {
+    let a = run(text);
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 1, "{:#?}", a.quotes);
+    let q = quotes[0];
+    let s = q.speaker.as_ref().expect("a speaker");
+    (
+        slice(&a.text, q.start, q.end),
+        slice(&a.text, s.start, s.end),
+        s.name.clone(),
+        s.role.clone(),
+        q.cue.as_ref().map(|c| c.text.clone()),
+    )
+}
+
+#[test]
+fn quote_then_name_said() {
+    let (q, mention, name, _, cue) =
+        only("“We will fix every road in the county,” Maria Lopez said.");
+    assert_eq!(q, "“We will fix every road in the county,”");
+    assert_eq!(
+        (mention.as_str(), name.as_str(), cue.as_deref()),
+        ("Maria Lopez", "Maria Lopez", Some("said"))
+    );
+}
+
+#[test]
+fn quote_then_said_name_role() {
+    let (_, mention, name, role, cue) =
+        only("“Taxes stay flat this year,” said Tom Becker, the city treasurer.");
+    assert!(mention.starts_with("Tom Becker"), "{mention}");
+    assert_eq!(name, "Tom Becker");
+    assert_eq!(role.as_deref(), Some("city treasurer"));
+    assert_eq!(cue.as_deref(), Some("said"));
+}
+
+#[test]
+fn name_said_colon_quote() {
+    let (q, _, name, _, cue) = only("Anna Weiss said: “The bridge opens in May.”");
+    assert_eq!(q, "“The bridge opens in May.”");
+    assert_eq!(
+        (name.as_str(), cue.as_deref()),
+        ("Anna Weiss", Some("said"))
+    );
+}
+
+#[test]
+fn name_said_comma_quote() {
+    let (_, mention, _, _, cue) = only("Anna Weiss told reporters, “We are ready for the storm.”");
+    assert_eq!(
+        (mention.as_str(), cue.as_deref()),
+        ("Anna Weiss", Some("told"))
+    );
+}
+
+#[test]
+fn role_name_said_colon_quote() {
+    let (_, mention, name, role, _) =
+        only("Dutch Foreign Minister Pieter Smit said: “Talks resume next week in Geneva.”");
+    assert_eq!(mention, "Dutch Foreign Minister Pieter Smit");
+    assert_eq!(name, "Pieter Smit");
+    assert_eq!(role.as_deref(), Some("Dutch Foreign Minister"));
+}
+
+#[test]
+fn pronoun_said_resolves_to_the_last_person() {
+    let a = run("Mayor John Carter spoke on Monday.\n\n“We tried everything we could,” he said in a radio interview.");
+    let q = direct(&a)[0];
+    let s = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(slice(&a.text, s.start, s.end), "he");
+    assert_eq!(s.name, "John Carter");
+    assert_eq!(s.role.as_deref(), Some("Mayor"));
+}
+
+#[test]
+fn she_skips_a_man_mentioned_later() {
+    let a = run("Voters met Sen. Laura Diaz and then Gov. Peter Holm on Friday.\n\n“The vote was close,” she said.");
+    assert_eq!(
+        direct(&a)[0].speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Laura Diaz")
+    );
+}
+
+#[test]
+fn he_added_colon() {
+    let a = run("Finance Minister Karl Berg spoke first.\n\nHe added: “The budget is balanced for the first time.”");
+    let q = direct(&a)[0];
+    let s = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(
+        (slice(&a.text, s.start, s.end).as_str(), s.name.as_str()),
+        ("He", "Karl Berg")
+    );
+    assert_eq!(q.cue.as_ref().map(|c| c.text.as_str()), Some("added"));
+}
+
+#[test]
+fn according_to_name() {
+    let (_, mention, _, _, cue) =
+        only("According to Sarah Klein, “the plan has no funding at all.”");
+    assert_eq!(mention, "Sarah Klein");
+    assert_eq!(cue.as_deref(), Some("According to"));
+}
+
+#[test]
+fn split_quote_is_one_quote_with_two_segments() {
+    let a = run(
+        "Sen. Laura Diaz won the vote.\n\n“The vote was close,” she said. “But we won it fairly.”",
+    );
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 1, "{quotes:#?}");
+    let q = quotes[0];
+    assert_eq!(q.segments.len(), 2);
+    assert_eq!(
+        slice(&a.text, q.segments[1].start, q.segments[1].end),
+        "“But we won it fairly.”"
+    );
+    assert_eq!(q.text, "“The vote was close,” “But we won it fairly.”");
+    assert_eq!(
+        q.speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Laura Diaz")
+    );
+}
+
+#[test]
+fn quote_paragraph_continues_the_previous_speaker() {
+    let a = run("“The first part of my answer is short,” Paul Hardy said.\n\n“The second part takes a little longer to tell.”");
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 2);
+    assert_eq!(
+        quotes[1].speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Paul Hardy")
+    );
+}
+
+#[test]
+fn colon_line_introduces_a_quote_paragraph() {
+    let a = run("Paul Hardy spoke for an hour.\n\nHardy continued:\n\n“We cannot wait any longer for this bridge.”");
+    let q = direct(&a)[0];
+    let s = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(
+        (slice(&a.text, s.start, s.end).as_str(), s.name.as_str()),
+        ("Hardy", "Paul Hardy")
+    );
+    assert_eq!(q.cue.as_ref().map(|c| c.text.as_str()), Some("continued"));
+}
+
+#[test]
+fn quote_over_two_paragraphs_is_one_quote() {
+    let text = "“This is the first part of the statement.\n\n“This is the second part of it,” Paul Hardy said.";
+    let a = run(text);
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 1, "{quotes:#?}");
+    let q = quotes[0];
+    assert_eq!(
+        slice(&a.text, q.start, q.end),
+        text.trim_end_matches(" Paul Hardy said.")
+    );
+    assert_eq!(
+        q.speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Paul Hardy")
+    );
+}
+
+#[test]
+fn organization_speaks() {
+    let (_, mention, name, role, cue) =
+        only("“Exports fell sharply in March,” the statistics agency Statec reported.");
+    assert_eq!(mention, "the statistics agency Statec");
+    assert_eq!(
+        (name.as_str(), role.as_deref(), cue.as_deref()),
+        ("Statec", Some("statistics agency"), Some("reported"))
+    );
+}
+
+#[test]
+fn spokeswoman_apposition() {
+    let (_, mention, name, _, _) =
+        only("“We have no comment on the audit,” Mayor Bell’s spokeswoman, Dana Frost, said.");
+    assert!(mention.contains("Dana Frost"), "{mention}");
+    assert_eq!(name, "Dana Frost");
+}
+
+#[test]
+fn surname_resolves_to_the_full_name() {
+    let a = run("Paul Hardy runs the port.\n\n“Ships are waiting outside,” Hardy said on Sunday.");
+    assert_eq!(
+        direct(&a)[0].speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Paul Hardy")
+    );
+}
+
+#[test]
+fn straight_marks_and_guillemets() {
+    let (q, _, _, _, _) = only("\"We are done with this case,\" Paul Hardy said.");
+    assert_eq!(q, "\"We are done with this case,\"");
+    let (q, _, _, _, _) = only("«We will win this race», said Marie Dubois.");
+    assert_eq!(q, "«We will win this race»");
+}
+
+#[test]
+fn indirect_speech() {
+    let a = run("Paul Hardy said that the plan would cost far too much.\n\nThe port will stay open, the harbor authority said on Monday.");
+    let indirect: Vec<String> = a
+        .quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Indirect)
+        .map(|q| slice(&a.text, q.start, q.end))
+        .collect();
+    assert_eq!(
+        indirect,
+        vec![
+            "the plan would cost far too much",
+            "The port will stay open"
+        ]
+    );
+    assert!(direct(&a).is_empty());
+}
+
+#[test]
+fn apostrophes_and_scare_quotes_are_not_quotes() {
+    let a = run("Russia may ‘reconsider’ its plan\n\nUkraine's '90s debt isn’t the ministry's problem, Paul Hardy said.");
+    assert!(direct(&a).is_empty(), "{:#?}", a.quotes);
+}
+
+#[test]
+fn titles_and_scare_quotes_in_double_marks_are_dropped() {
+    let a = run("She appeared on “Saturday Night Live” and called it “fun.”");
+    assert!(direct(&a).is_empty(), "{:#?}", a.quotes);
+}
+
+#[test]
+fn quotes_are_ordered_by_start() {
+    let a = run("“One two three,” Ann Lee said. Then Paul Hardy said, “Four five six.”\n\n“Seven eight nine,” he said.");
+    let starts: Vec<usize> = a.quotes.iter().map(|q| q.start).collect();
+    let mut sorted = starts.clone();
+    sorted.sort_unstable();
+    assert_eq!(starts, sorted);
+    assert_eq!(direct(&a).len(), 3);
+}
