@@ -14,6 +14,7 @@
 //! surname (`Shmyhal`) is a mention of the person introduced with it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -43,12 +44,58 @@ pub enum Gender {
 /// data files compiled into the binary.
 struct Lexicon {
     /// Lowercase given name → the gender it usually marks.
-    first_names: HashMap<&'static str, Option<Gender>>,
+    first_names: Gendered,
     /// Lowercase title or role word → the gender it marks (`Mrs`).
-    titles: HashMap<&'static str, Option<Gender>>,
+    titles: Gendered,
 }
 
-fn parse_gendered(data: &'static str) -> HashMap<&'static str, Option<Gender>> {
+type Gendered = HashMap<&'static str, Option<Gender>, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a: lexicon keys are short words, for which it is several times
+/// faster than the default SipHash (no untrusted keys are stored, so hash
+/// flooding is no concern).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Looks a word up in a lexicon, ignoring case.
+fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
+    with_lower(word, |w| map.get(w).copied())
+}
+
+/// Calls `f` with `word` in lower case, without allocating for the short
+/// ASCII words that make up nearly all lookups.
+pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() && word.is_ascii() {
+        let lowered = &mut buf[..word.len()];
+        lowered.copy_from_slice(word.as_bytes());
+        lowered.make_ascii_lowercase();
+        if let Ok(w) = std::str::from_utf8(lowered) {
+            return f(w);
+        }
+    }
+    f(&word.to_lowercase())
+}
+
+fn parse_gendered(data: &'static str) -> Gendered {
     data.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
@@ -76,314 +123,321 @@ fn lexicon() -> &'static Lexicon {
 /// name (`President Obama Tuesday`), and organization words make the whole
 /// run an organization (`Fox News`, `Clinton Foundation`).
 const NOT_NAME: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "i",
-    "the",
     "a",
+    "after",
     "an",
-    "but",
     "and",
-    "or",
+    "april",
+    "as",
+    "at",
+    "august",
+    "before",
+    "but",
+    "by",
+    "december",
+    "dr",
+    "february",
+    "for",
+    "friday",
+    "from",
+    "god",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
     "if",
     "in",
-    "on",
-    "at",
-    "as",
-    "he",
-    "she",
-    "we",
-    "they",
     "it",
-    "his",
-    "her",
-    "this",
-    "that",
-    "there",
-    "when",
-    "while",
-    "after",
-    "before",
-    "since",
-    "what",
-    "who",
-    "why",
-    "how",
-    "so",
-    "yes",
-    "no",
-    "not",
-    "of",
-    "for",
-    "to",
-    "by",
-    "with",
-    "from",
+    "january",
+    "jesus",
+    "july",
+    "june",
+    "march",
+    "monday",
     "mr",
     "mrs",
     "ms",
-    "dr",
-    "god",
-    "jesus",
+    "no",
+    "not",
+    "november",
+    "october",
+    "of",
+    "on",
+    "or",
+    "saturday",
+    "september",
+    "she",
+    "since",
+    "so",
+    "sunday",
+    "that",
+    "the",
+    "there",
+    "they",
+    "this",
+    "thursday",
+    "to",
+    "tuesday",
+    "we",
+    "wednesday",
+    "what",
+    "when",
+    "while",
+    "who",
+    "why",
+    "with",
+    "yes",
 ];
 
 const ORG_WORDS: &[&str] = &[
-    "news",
+    "act",
+    "administration",
     "agency",
-    "party",
-    "committee",
-    "department",
-    "ministry",
-    "times",
-    "post",
-    "journal",
-    "network",
-    "university",
-    "college",
-    "institute",
-    "foundation",
+    "airport",
+    "alliance",
+    "amendment",
+    "arena",
+    "army",
     "association",
-    "council",
+    "avenue",
+    "award",
+    "bank",
+    "bay",
+    "beach",
+    "board",
+    "books",
+    "bureau",
     "campaign",
-    "inc",
-    "corp",
-    "group",
+    "caucus",
     "center",
     "centre",
-    "office",
-    "service",
-    "bureau",
-    "administration",
-    "commission",
-    "court",
-    "house",
-    "senate",
-    "congress",
-    "fund",
-    "bank",
-    "company",
-    "union",
-    "press",
-    "magazine",
-    "radio",
-    "television",
-    "tv",
     "channel",
-    "review",
-    "tribune",
-    "herald",
-    "street",
-    "school",
     "church",
-    "club",
-    "hotel",
-    "hall",
-    "county",
     "city",
-    "state",
-    "states",
-    "republic",
-    "airport",
-    "project",
-    "institution",
+    "club",
+    "co",
     "coalition",
-    "caucus",
-    "forum",
-    "society",
-    "organization",
-    "organisation",
-    "alliance",
-    "board",
-    "police",
-    "army",
-    "navy",
+    "college",
+    "commission",
+    "committee",
+    "company",
+    "congress",
+    "corp",
+    "council",
+    "county",
+    "court",
+    "department",
     "force",
+    "forum",
+    "foundation",
+    "fund",
+    "group",
     "guard",
-    "reserve",
-    "system",
-    "tower",
-    "act",
-    "law",
-    "amendment",
-    "plan",
-    "program",
+    "hall",
+    "herald",
+    "hotel",
+    "house",
+    "inc",
     "initiative",
-    "report",
-    "poll",
-    "award",
-    "prize",
-    "avenue",
-    "road",
-    "park",
-    "square",
-    "river",
+    "institute",
+    "institution",
     "island",
-    "mountain",
-    "valley",
-    "beach",
-    "bay",
+    "journal",
     "lake",
-    "center",
-    "stadium",
-    "arena",
-    "media",
-    "studios",
-    "pictures",
-    "records",
-    "books",
-    "press",
+    "law",
     "llc",
     "ltd",
-    "co",
+    "magazine",
+    "media",
+    "ministry",
+    "mountain",
+    "navy",
+    "network",
+    "news",
+    "office",
+    "organisation",
+    "organization",
     "pac",
+    "park",
+    "party",
+    "pictures",
+    "plan",
+    "police",
+    "poll",
+    "post",
+    "press",
+    "prize",
+    "program",
+    "project",
+    "radio",
+    "records",
+    "report",
+    "republic",
+    "reserve",
+    "review",
+    "river",
+    "road",
+    "school",
+    "senate",
+    "service",
+    "society",
+    "square",
+    "stadium",
+    "state",
+    "states",
+    "street",
+    "studios",
+    "system",
+    "television",
+    "times",
+    "tower",
+    "tribune",
     "trust",
+    "tv",
+    "union",
+    "university",
+    "valley",
 ];
 
 /// Function words that stop the backward scan for a role phrase.
 const ROLE_STOP: &[&str] = &[
-    "the",
     "a",
+    "about",
+    "according",
+    "after",
+    "against",
+    "also",
+    "among",
     "an",
     "and",
-    "or",
-    "but",
-    "to",
-    "for",
-    "with",
-    "by",
-    "from",
-    "in",
-    "on",
-    "at",
-    "as",
-    "that",
-    "who",
-    "which",
-    "said",
-    "says",
-    "told",
-    "is",
-    "was",
-    "were",
     "are",
+    "as",
+    "at",
     "be",
     "been",
+    "before",
+    "between",
+    "but",
+    "by",
+    "called",
+    "during",
+    "for",
+    "from",
+    "had",
     "has",
     "have",
-    "had",
-    "will",
-    "would",
-    "his",
     "her",
-    "their",
+    "his",
+    "if",
+    "in",
+    "including",
+    "into",
+    "is",
     "its",
-    "our",
+    "like",
+    "met",
     "my",
-    "your",
-    "this",
-    "these",
-    "those",
-    "when",
-    "while",
-    "after",
-    "before",
+    "named",
+    "not",
+    "of",
+    "on",
+    "or",
+    "our",
+    "over",
+    "said",
+    "says",
     "since",
     "than",
+    "that",
+    "the",
+    "their",
     "then",
-    "also",
-    "not",
-    "if",
-    "of",
-    "about",
-    "like",
-    "against",
-    "between",
-    "among",
-    "into",
-    "over",
+    "these",
+    "this",
+    "those",
+    "to",
+    "told",
     "under",
-    "during",
-    "including",
-    "said",
-    "according",
-    "called",
-    "met",
-    "named",
+    "was",
+    "were",
+    "when",
+    "which",
+    "while",
+    "who",
+    "will",
+    "with",
+    "would",
+    "your",
 ];
 
 /// Verbs after a name that mark it as a person's (`Ann Fox said`).
 const PERSON_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "tells",
+    "acknowledged",
     "added",
     "adds",
-    "wrote",
-    "writes",
+    "admitted",
+    "argued",
     "asked",
     "asks",
-    "argued",
+    "claimed",
+    "continued",
+    "declared",
     "explained",
     "insisted",
     "noted",
-    "stressed",
-    "warned",
-    "tweeted",
     "recalled",
     "replied",
     "responded",
-    "continued",
-    "declared",
-    "claimed",
-    "acknowledged",
-    "admitted",
+    "said",
+    "says",
+    "stressed",
+    "tells",
+    "told",
+    "tweeted",
+    "warned",
+    "writes",
+    "wrote",
 ];
 
 pub(crate) fn is_title(word: &str) -> bool {
-    lexicon().titles.contains_key(lower(word).as_str())
+    lookup(&lexicon().titles, word).is_some()
 }
 
 fn title_gender(word: &str) -> Option<Gender> {
-    lexicon()
-        .titles
-        .get(lower(word).as_str())
-        .copied()
-        .flatten()
+    lookup(&lexicon().titles, word).flatten()
 }
 
 fn is_first_name(word: &str) -> bool {
-    lexicon().first_names.contains_key(lower(word).as_str())
+    lookup(&lexicon().first_names, word).is_some()
 }
 
-fn lower(word: &str) -> String {
-    word.to_lowercase()
+fn first_name_gender(word: &str) -> Option<Gender> {
+    lookup(&lexicon().first_names, word).flatten()
 }
 
+/// Whether `word` is in a list of lowercase ASCII words, ignoring case.
 fn in_list(word: &str, list: &[&str]) -> bool {
-    let w = lower(word);
-    list.contains(&w.as_str())
+    list.iter().any(|l| word.eq_ignore_ascii_case(l))
+}
+
+/// Whether `word` is in a sorted list of lowercase words, ignoring case.
+fn in_sorted(word: &str, list: &[&str]) -> bool {
+    with_lower(word, |w| list.binary_search(&w).is_ok())
 }
 
 /// A word that could be part of a name: capitalized, not all capitals
 /// beyond initials (`CNN`, headline `TRUMP`), with a letter.
 pub(crate) fn is_capitalized(word: &str) -> bool {
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        if !b.first().is_some_and(u8::is_ascii_uppercase) {
+            return false;
+        }
+        let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+        return letters <= 2 || upper < letters;
+    }
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -510,7 +564,7 @@ fn candidates_in(text: &str, toks: &[Token]) -> Vec<Candidate> {
 /// role and name.
 fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let word = |i: usize| &text[toks[i].range.clone()];
-    if run.iter().any(|&i| in_list(word(i), ORG_WORDS)) {
+    if run.iter().any(|&i| in_sorted(word(i), ORG_WORDS)) {
         return None;
     }
     // The name starts after the last title word, or at a given name.
@@ -524,7 +578,7 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let mut name: Vec<usize> = run[start..]
         .iter()
         .copied()
-        .take_while(|&i| !in_list(word(i), NOT_NAME))
+        .take_while(|&i| !in_sorted(word(i), NOT_NAME))
         .collect();
     if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
         return None;
@@ -532,19 +586,26 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let has_first = is_first_name(word(name[0])) && name.len() >= 2;
     let titled = last_title.is_some_and(|k| k < start) || start > 0 && has_first;
     let before = run[0].checked_sub(1);
-    let role_before = role_ending_at(text, toks, run[0], run.get(start).copied());
-    let apposition = apposition_after(text, toks, *name.last()?);
     let verb_after = name.len() >= 2
         && toks
             .get(name.last()? + 1)
-            .is_some_and(|t| t.is_word && in_list(&text[t.range.clone()], PERSON_VERBS));
+            .is_some_and(|t| t.is_word && in_sorted(&text[t.range.clone()], PERSON_VERBS));
     let lower_role_before =
         before.is_some_and(|b| toks[b].is_word && is_title(&text[toks[b].range.clone()]));
-    // `Ryan’s spokeswoman, AshLee Strong,`
-    let role_comma_before = before
-        .filter(|&b| &text[toks[b].range.clone()] == ",")
-        .and_then(|b| role_ending_at(text, toks, b, Some(b)));
-    let apposition = apposition.or(role_comma_before);
+    let role_before = (last_title.is_some() || lower_role_before)
+        .then(|| role_ending_at(text, toks, run[0], run.get(start).copied()))
+        .flatten();
+    // `Kim Lee, executive director of …,` or `Ryan’s spokeswoman, AshLee
+    // Strong,`: looked for only when no title came before.
+    let apposition = if role_before.is_none() {
+        apposition_after(text, toks, *name.last()?).or_else(|| {
+            before
+                .filter(|&b| &text[toks[b].range.clone()] == ",")
+                .and_then(|b| role_ending_at(text, toks, b, Some(b)))
+        })
+    } else {
+        None
+    };
     if !(titled || has_first || lower_role_before || apposition.is_some() || verb_after) {
         return None;
     }
@@ -570,14 +631,6 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
         role: role_before.or(apposition),
         gender,
     })
-}
-
-fn first_name_gender(word: &str) -> Option<Gender> {
-    lexicon()
-        .first_names
-        .get(lower(word).as_str())
-        .copied()
-        .flatten()
 }
 
 /// The role phrase that ends right before a name starting at token
@@ -609,7 +662,7 @@ fn role_ending_at(
             && w == "."
             && first >= 2
             && is_abbreviation(&text[toks[first - 2].range.clone()]);
-        let word_ok = prev.is_word && !in_list(w, ROLE_STOP) && !in_list(w, PERSON_VERBS);
+        let word_ok = prev.is_word && !in_sorted(w, ROLE_STOP) && !in_sorted(w, PERSON_VERBS);
         if !(word_ok || period_of_abbr) {
             break;
         }
@@ -802,4 +855,16 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
         }
     }
     people
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_lists_are_sorted_for_binary_search() {
+        for list in [NOT_NAME, ORG_WORDS, ROLE_STOP, PERSON_VERBS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
 }

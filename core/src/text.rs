@@ -193,6 +193,16 @@ fn is_sentence_break(
     !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
 }
 
+/// `char::is_alphanumeric` with a fast path for ASCII, which is most of
+/// news text.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// A word or a punctuation character of a paragraph, as a byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -209,23 +219,24 @@ pub struct Token {
 /// patterns such as `,” he said` token by token.
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let slice = &text[range.clone()];
-    let mut out = Vec::new();
-    let mut chars = slice.char_indices().peekable();
+    let mut out = Vec::with_capacity(slice.len() / 4);
     let mut word_start: Option<usize> = None;
     // Letters since the last joiner: a period joins only initials (`U.S`)
     // and decimals (`3.5`), so that `said.Trump` stays two words.
     let mut segment = 0;
     let mut prev = ' ';
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while let Some((c, len)) = char_at(slice, i) {
+        if is_alphanumeric(c) {
             word_start.get_or_insert(i);
             segment += 1;
             prev = c;
+            i += len;
             continue;
         }
-        let next = chars.peek().map(|&(_, n)| n);
+        let next = char_at(slice, i + len).map(|(n, _)| n);
         let joins = word_start.is_some()
-            && next.is_some_and(char::is_alphanumeric)
+            && next.is_some_and(is_alphanumeric)
             && match c {
                 '.' => {
                     segment == 1
@@ -235,21 +246,21 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
             };
         prev = c;
         segment = 0;
-        if joins {
-            continue;
+        if !joins {
+            if let Some(s) = word_start.take() {
+                out.push(Token {
+                    range: range.start + s..range.start + i,
+                    is_word: true,
+                });
+            }
+            if !c.is_whitespace() {
+                out.push(Token {
+                    range: range.start + i..range.start + i + len,
+                    is_word: false,
+                });
+            }
         }
-        if let Some(s) = word_start.take() {
-            out.push(Token {
-                range: range.start + s..range.start + i,
-                is_word: true,
-            });
-        }
-        if !c.is_whitespace() {
-            out.push(Token {
-                range: range.start + i..range.start + i + c.len_utf8(),
-                is_word: false,
-            });
-        }
+        i += len;
     }
     if let Some(s) = word_start {
         out.push(Token {
@@ -258,6 +269,17 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
         });
     }
     out
+}
+
+/// The character at byte `i` of `s` and its length, decoding only
+/// non-ASCII bytes.
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((char::from(b), 1));
+    }
+    let c = s.get(i..)?.chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 #[cfg(test)]

@@ -188,13 +188,16 @@ impl<'a> Toks<'a> {
     /// A sentence opener that is not its subject: `However,`, `In 2012`,
     /// `Specifically`, `Citing …`, `Preceded by …`.
     fn is_intro(&self, i: usize) -> bool {
-        let lower = self.word(i).to_lowercase();
+        let w = self.word(i);
+        let suffix = |s: &str| {
+            w.len() > s.len()
+                && w.get(w.len() - s.len()..)
+                    .is_some_and(|e| e.eq_ignore_ascii_case(s))
+        };
         self.lower_is(i, NP_STOP)
             || self.lower_is(i, INTRO)
             || self.lower_is(i, PREPOSITIONS)
-            || (self.is_word(i)
-                && lower.len() > 4
-                && ["ly", "ing", "ed"].iter().any(|s| lower.ends_with(s)))
+            || (self.is_word(i) && w.len() > 4 && (suffix("ly") || suffix("ing") || suffix("ed")))
     }
 
     /// A speech verb used as a verb: lowercase (`United States` is not

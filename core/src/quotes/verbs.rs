@@ -1,13 +1,14 @@
 //! The speech-verb lexicon: every form of the verbs that report speech.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// All forms of the verbs in `data/speech-verbs.txt`, lowercase.
-fn forms() -> &'static HashSet<String> {
-    static FORMS: OnceLock<HashSet<String>> = OnceLock::new();
+use crate::people::with_lower;
+
+/// All forms of the verbs in `data/speech-verbs.txt`, lowercase, sorted.
+fn forms() -> &'static [String] {
+    static FORMS: OnceLock<Vec<String>> = OnceLock::new();
     FORMS.get_or_init(|| {
-        let mut set = HashSet::new();
+        let mut set = Vec::new();
         for line in include_str!("../../data/speech-verbs.txt").lines() {
             if line.starts_with('#') {
                 continue;
@@ -19,6 +20,8 @@ fn forms() -> &'static HashSet<String> {
                 all => set.extend(all.iter().map(|w| (*w).to_owned())),
             }
         }
+        set.sort_unstable();
+        set.dedup();
         set
     })
 }
@@ -45,10 +48,11 @@ fn regular_forms(base: &str) -> Vec<String> {
 
 /// True when `word` (any case) is a form of a speech verb.
 pub fn is_speech_verb(word: &str) -> bool {
+    let find = |w: &str| forms().binary_search_by(|f| f.as_str().cmp(w)).is_ok();
     if word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return forms().contains(word);
+        return find(word);
     }
-    forms().contains(&word.to_lowercase())
+    with_lower(word, find)
 }
 
 #[cfg(test)]
