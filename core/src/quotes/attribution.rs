@@ -75,7 +75,10 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
         });
         let before = head.attribution_before(h0, h1, HEAD_REACH);
         let after = tail.attribution_after(t0, t1, ends_closed(text, &q.range));
-        let from_tail = after.is_some() && (ends_open(text, &q.range) || before.is_none());
+        // After the quote when the quote runs on into it (`,” she said`),
+        // or when the words before have no speech verb of their own.
+        let before_has_cue = before.as_ref().is_some_and(|b| b.cue.is_some());
+        let from_tail = after.is_some() && (ends_open(text, &q.range) || !before_has_cue);
         let attribution = if from_tail { after } else { before };
         let opens_paragraph = h1 == 0;
         let starts_sentence = h0 == h1;
@@ -109,7 +112,7 @@ fn ends_open(text: &str, range: &Range<usize>) -> bool {
     inner.ends_with([',', '—', '–', '-'])
 }
 
-/// Whether the quoted words end a sentence with a period (`“We won.”`).
+/// Whether the quoted words end a sentence (`“We won.”`, `“Why?”`).
 fn ends_closed(text: &str, range: &Range<usize>) -> bool {
     let inner = text[range.clone()].trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
     inner.ends_with('.')

@@ -219,9 +219,24 @@ impl<'a> Toks<'a> {
         if self.word(i).chars().next().is_some_and(char::is_uppercase) {
             return false;
         }
+        // `the report`, `Trump’s remarks`, `a snappy retort`
+        let marks_noun = |k: usize| {
+            self.is_word(k) && (self.lower_is(k, ARTICLES) || is_possessive(self.word(k)))
+        };
+        // Two words back only for a bare form (`a snappy retort`), as
+        // `the campaign said` or `his aide notes` are verbs.
+        let w = self.word(i);
+        let bare = !w.ends_with('s')
+            && !w.ends_with("ed")
+            && !self.lower_is(i, &["said", "told", "wrote"]);
         let noun = i > 0
-            && self.is_word(i - 1)
-            && (self.lower_is(i - 1, ARTICLES) || is_possessive(self.word(i - 1)));
+            && (marks_noun(i - 1)
+                || (i > 1
+                    && bare
+                    && marks_noun(i - 2)
+                    && self.is_word(i - 1)
+                    && !self.is_aux(i - 1)
+                    && !self.is_pronoun(i - 1)));
         !noun
     }
 
@@ -417,6 +432,10 @@ impl<'a> Toks<'a> {
         }
         if self.is_pronoun(i) {
             return Some((i, i));
+        }
+        // `It’s`, `There’s`: a contraction, not a name.
+        if self.word(i).contains(['’', '\'']) && !is_possessive(self.word(i)) {
+            return None;
         }
         if self.lower_is(i, DETERMINERS) {
             let mut last = i;
