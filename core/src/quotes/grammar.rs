@@ -194,10 +194,18 @@ impl<'a> Toks<'a> {
                 && w.get(w.len() - s.len()..)
                     .is_some_and(|e| e.eq_ignore_ascii_case(s))
         };
+        // `Specifically,`, `Citing a report`, but not `Carly Fiorina`.
+        let before_name = self
+            .toks
+            .get(i + 1)
+            .is_some_and(|t| t.is_word && is_capitalized(&self.text[t.range.clone()]));
         self.lower_is(i, NP_STOP)
             || self.lower_is(i, INTRO)
             || self.lower_is(i, PREPOSITIONS)
-            || (self.is_word(i) && w.len() > 4 && (suffix("ly") || suffix("ing") || suffix("ed")))
+            || (self.is_word(i)
+                && w.len() > 4
+                && !before_name
+                && (suffix("ly") || suffix("ing") || suffix("ed")))
     }
 
     /// A speech verb used as a verb: lowercase (`United States` is not
@@ -216,7 +224,9 @@ impl<'a> Toks<'a> {
         if !is_speech_verb(self.word(i)) {
             return false;
         }
-        if self.word(i).chars().next().is_some_and(char::is_uppercase) {
+        // `United States` is no verb; `Tweeted` after a name is one.
+        let w = self.word(i);
+        if w.chars().next().is_some_and(char::is_uppercase) && !w.ends_with("ed") {
             return false;
         }
         // `the report`, `Trump’s remarks`, `a snappy retort`
