@@ -759,27 +759,40 @@ impl Group {
     }
 }
 
+/// Most name variants kept for one person, and most people sharing a
+/// surname or a given name; more (only in hostile text) would make
+/// matching slow without adding anyone real.
+const MAX_VARIANTS: usize = 16;
+
 fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
+    // Groups by surname, so that each candidate is compared only with the
+    // people who share its last word.
+    let mut by_surname: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
     for c in candidates {
-        let found = groups.iter_mut().find(|g| g.accepts(&c.words));
-        let g = match found {
-            Some(g) => g,
-            None => {
-                groups.push(Group {
-                    variants: Vec::new(),
-                    roles: Vec::new(),
-                    gender: None,
-                });
-                let n = groups.len() - 1;
-                &mut groups[n]
-            }
+        let Some(surname) = c.words.last().cloned() else {
+            continue;
         };
-        if !g.variants.contains(&c.words) {
+        let ids = by_surname.entry(surname).or_default();
+        let found = ids.iter().copied().find(|&g| groups[g].accepts(&c.words));
+        if found.is_none() && ids.len() >= MAX_VARIANTS {
+            continue;
+        }
+        let g = found.unwrap_or_else(|| {
+            groups.push(Group {
+                variants: Vec::new(),
+                roles: Vec::new(),
+                gender: None,
+            });
+            ids.push(groups.len() - 1);
+            groups.len() - 1
+        });
+        let g = &mut groups[g];
+        if g.variants.len() < MAX_VARIANTS && !g.variants.contains(&c.words) {
             g.variants.push(c.words);
         }
         if let Some(r) = c.role {
-            if !g.roles.contains(&r) {
+            if g.roles.len() < MAX_VARIANTS && !g.roles.contains(&r) {
                 g.roles.push(r);
             }
         }
@@ -806,7 +819,10 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
         for v in g.variants.iter().filter(|v| v.len() > 1) {
-            by_first.entry(v[0].as_str()).or_default().push((i, v));
+            let same_first = by_first.entry(v[0].as_str()).or_default();
+            if same_first.len() < MAX_VARIANTS {
+                same_first.push((i, v));
+            }
         }
     }
     let mut last_full: Vec<usize> = vec![0; groups.len()];

@@ -25,6 +25,10 @@ pub struct Toks<'a> {
 
 pub const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
 
+/// The longest stretch, in tokens, searched for a sentence boundary; news
+/// sentences are far shorter, and attributions lie within a few words.
+const SENTENCE_REACH: usize = 120;
+
 /// Words between a speaker and its verb: `he later said`, `Cruz has
 /// repeatedly argued`.
 const AUX: &[&str] = &[
@@ -292,19 +296,24 @@ impl<'a> Toks<'a> {
         }
     }
 
-    /// The index after the last sentence end before `end`, or 0.
+    /// The index after the last sentence end before `end`, looking back
+    /// at most [`SENTENCE_REACH`] tokens so that a paragraph of many quotes
+    /// without a period stays linear.
     pub fn sentence_start(&self, end: usize) -> usize {
-        (0..end)
+        let floor = end.saturating_sub(SENTENCE_REACH);
+        (floor..end)
             .rev()
             .find(|&i| self.ends_sentence(i))
-            .map_or(0, |i| i + 1)
+            .map_or(floor, |i| i + 1)
     }
 
-    /// The index of the first sentence end from `start`, or the length.
+    /// The index of the first sentence end from `start`, looking ahead at
+    /// most [`SENTENCE_REACH`] tokens, or where the look stopped.
     pub fn sentence_end(&self, start: usize) -> usize {
-        (start..self.len())
+        let ceiling = self.len().min(start.saturating_add(SENTENCE_REACH));
+        (start..ceiling)
             .find(|&i| self.ends_sentence(i))
-            .unwrap_or(self.len())
+            .unwrap_or(ceiling)
     }
 
     /// The noun phrase that ends right before token `end` (exclusive):

@@ -29,7 +29,10 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
         .iter()
         .map(|p| text::tokens(doc.text, p.clone()))
         .collect();
-    let quoted = marks::find(doc.text, &doc.body);
+    // Marks with no word between them (`""`, stray runs of marks) quote
+    // nothing; dropping them first keeps hostile input cheap.
+    let mut quoted = marks::find(doc.text, &doc.body);
+    quoted.retain(|q| doc.text[q.range.clone()].chars().any(char::is_alphanumeric));
     let resolver = Resolver::new(doc.text, &found.people);
     let mut quotes: Vec<Quote> = attribution::attribute(doc.text, &paras, &quoted)
         .into_iter()
