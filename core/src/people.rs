@@ -202,6 +202,7 @@ const ORG_WORDS: &[&str] = &[
     "association",
     "avenue",
     "award",
+    "awards",
     "bank",
     "bay",
     "beach",
@@ -209,6 +210,7 @@ const ORG_WORDS: &[&str] = &[
     "books",
     "bureau",
     "campaign",
+    "capital",
     "caucus",
     "center",
     "centre",
@@ -228,6 +230,7 @@ const ORG_WORDS: &[&str] = &[
     "county",
     "court",
     "department",
+    "festival",
     "force",
     "forum",
     "foundation",
@@ -236,6 +239,8 @@ const ORG_WORDS: &[&str] = &[
     "guard",
     "hall",
     "herald",
+    "holdings",
+    "hospital",
     "hotel",
     "house",
     "inc",
@@ -249,9 +254,11 @@ const ORG_WORDS: &[&str] = &[
     "llc",
     "ltd",
     "magazine",
+    "management",
     "media",
     "ministry",
     "mountain",
+    "museum",
     "navy",
     "network",
     "news",
@@ -260,6 +267,7 @@ const ORG_WORDS: &[&str] = &[
     "organization",
     "pac",
     "park",
+    "partners",
     "party",
     "pictures",
     "plan",
@@ -281,15 +289,19 @@ const ORG_WORDS: &[&str] = &[
     "school",
     "senate",
     "service",
+    "show",
     "society",
     "square",
     "stadium",
     "state",
     "states",
     "street",
+    "studio",
     "studios",
     "system",
     "television",
+    "theater",
+    "theatre",
     "times",
     "tower",
     "tribune",
@@ -298,6 +310,7 @@ const ORG_WORDS: &[&str] = &[
     "union",
     "university",
     "valley",
+    "ventures",
 ];
 
 /// Function words that stop the backward scan for a role phrase.
@@ -564,9 +577,6 @@ fn candidates_in(text: &str, toks: &[Token]) -> Vec<Candidate> {
 /// role and name.
 fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let word = |i: usize| &text[toks[i].range.clone()];
-    if run.iter().any(|&i| in_sorted(word(i), ORG_WORDS)) {
-        return None;
-    }
     // The name starts after the last title word, or at a given name.
     let last_title = run.iter().rposition(|&i| is_title(word(i)));
     let mut start = last_title.map_or(0, |k| k + 1);
@@ -581,6 +591,11 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
         .take_while(|&i| !in_sorted(word(i), NOT_NAME))
         .collect();
     if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
+        return None;
+    }
+    // `Clinton Foundation`, `Fox News`; words before the name may be
+    // organizations (`Secretary of State Hillary Clinton`).
+    if run[start..].iter().any(|&i| in_sorted(word(i), ORG_WORDS)) {
         return None;
     }
     let has_first = is_first_name(word(name[0])) && name.len() >= 2;
