@@ -10,8 +10,9 @@
 
 use std::ops::Range;
 
-use super::grammar::{Attribution, Toks};
+use super::grammar::Toks;
 use super::marks::Quoted;
+use super::patterns::Attribution;
 use crate::text::Token;
 
 /// How many tokens before an opening mark a speech verb may stand

@@ -1,20 +1,14 @@
-//! The small grammar of attributions: speech verbs, the noun phrase that
+//! The small grammar that attributions are made of, over the tokens of one
+//! paragraph: speech verbs in use (not `the report`), the noun phrase that
 //! speaks (`he`, `Ukrainian Prime Minister Denys Shmyhal`, `a campaign
-//! spokesman`, `Ryan’s spokeswoman, AshLee Strong,`), and sentence edges,
-//! all over the tokens of one paragraph.
+//! spokesman`, `Ryan’s spokeswoman, AshLee Strong,`), and sentence edges.
+//! [`super::patterns`] combines them into attribution patterns.
 
 use std::ops::Range;
 
 use super::verbs::is_speech_verb;
 use crate::people::{is_capitalized, is_title};
 use crate::text::Token;
-
-/// Who speaks and with which verb, in bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribution {
-    pub speaker: Option<Range<usize>>,
-    pub cue: Option<Range<usize>>,
-}
 
 /// A token slice with the text it indexes.
 #[derive(Clone, Copy)]
@@ -78,7 +72,7 @@ const AUX: &[&str] = &[
 ];
 
 /// Words that start a noun phrase in lower case.
-const DETERMINERS: &[&str] = &[
+pub(super) const DETERMINERS: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some",
     "many", "several", "two", "three", "both", "each", "this", "that", "these", "those", "other",
     "former", "no", "any", "most", "few",
@@ -160,7 +154,7 @@ const PREPOSITIONS: &[&str] = &[
 ];
 
 /// Words a speaker noun phrase does not contain.
-const NP_STOP: &[&str] = &[
+pub(super) const NP_STOP: &[&str] = &[
     "and", "but", "or", "because", "when", "while", "after", "before", "if", "as", "that", "who",
     "which", "where", "in", "on", "at", "to", "during", "from", "with", "about", "than", "so",
     "since", "although", "though", "whether", "into", "over", "by", "for", "of", "what", "how",
@@ -180,7 +174,7 @@ impl<'a> Toks<'a> {
         self.toks[i].is_word
     }
 
-    fn lower_is(&self, i: usize, list: &[&str]) -> bool {
+    pub(super) fn lower_is(&self, i: usize, list: &[&str]) -> bool {
         let w = self.word(i);
         list.iter().any(|l| w.eq_ignore_ascii_case(l))
     }
@@ -191,7 +185,7 @@ impl<'a> Toks<'a> {
 
     /// A sentence opener that is not its subject: `However,`, `In 2012`,
     /// `Specifically`, `Citing …`, `Preceded by …`.
-    fn is_intro(&self, i: usize) -> bool {
+    pub(super) fn is_intro(&self, i: usize) -> bool {
         let w = self.word(i);
         let suffix = |s: &str| {
             w.len() > s.len()
@@ -267,13 +261,13 @@ impl<'a> Toks<'a> {
                 ))
     }
 
-    fn is_aux(&self, i: usize) -> bool {
+    pub(super) fn is_aux(&self, i: usize) -> bool {
         self.is_word(i)
             && (self.lower_is(i, AUX)
                 || (self.word(i).ends_with("ly") && !is_capitalized(self.word(i))))
     }
 
-    fn range(&self, first: usize, last: usize) -> Range<usize> {
+    pub(super) fn range(&self, first: usize, last: usize) -> Range<usize> {
         self.toks[first].range.start..self.toks[last].range.end
     }
 
@@ -480,174 +474,6 @@ impl<'a> Toks<'a> {
             .then_some((i, last))
     }
 
-    /// Attribution after a closing mark, in tokens `start..end`:
-    /// `,” Shmyhal said`, `,” he said in his nightly address`,
-    /// `,” said Mike Shields, the president …`, `,” according to Ann Lee`.
-    pub fn attribution_after(&self, start: usize, end: usize, closed: bool) -> Option<Attribution> {
-        let end = end.min(self.sentence_end(start));
-        let mut i = start;
-        while i < end && !self.is_word(i) && matches!(self.word(i), "," | "—" | "–" | "-" | "(")
-        {
-            i += 1;
-        }
-        if i < end && self.lower_is(i, &["as"]) {
-            i += 1; // `,” as Cruz said on the radio`
-        }
-        if i >= end || !self.is_word(i) {
-            return None;
-        }
-        if self.lower_is(i, &["according"]) && i + 1 < end && self.lower_is(i + 1, &["to"]) {
-            let np = self.phrase_after(i + 2)?;
-            return Some(self.attribution(Some(np), i, i + 1));
-        }
-        if self.is_verb(i) {
-            let np = self.phrase_after(i + 1).filter(|&(_, l)| l < end);
-            return np.map(|np| self.attribution(Some(np), i, i));
-        }
-        // After `.”` a new sentence begins unless the verb comes at once
-        // (`“We won.” Ann Lee said.`).
-        let reach = if closed { 5 } else { 24 };
-        let verb = (i..end.min(i + reach)).find(|&j| self.is_verb(j))?;
-        if closed && (i..verb).any(|k| !self.is_word(k)) {
-            return None;
-        }
-        // `,” in sharp contrast to 2012, says Dante Scala`
-        if self.word(verb - 1) == "," {
-            let np = self.phrase_after(verb + 1).filter(|&(_, l)| l < end);
-            if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f))) {
-                return Some(self.attribution(Some(np), verb, verb));
-            }
-        }
-        let mut subject_end = verb;
-        while subject_end > i && self.is_aux(subject_end - 1) {
-            subject_end -= 1;
-        }
-        let np = self.subject_between(i, subject_end)?;
-        Some(self.attribution(Some(np), verb, verb))
-    }
-
-    /// The speaker between a closing mark and its verb must be one noun
-    /// phrase, possibly with an appositive: no clause words in between.
-    fn subject_between(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        if end <= start {
-            return None;
-        }
-        if let Some((first, last)) = self.phrase_before(end) {
-            // `… at the convention, he said`
-            if first == start || (first > start && self.word(first - 1) == ",") {
-                return Some((first, last));
-            }
-        }
-        let mut last = end - 1;
-        while last > start && !self.is_word(last) {
-            last -= 1;
-        }
-        const CLAUSE: &[&str] = &[
-            "and", "but", "because", "when", "while", "if", "although", "after", "before", "that",
-            "who",
-        ];
-        let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, CLAUSE));
-        let capital = self.is_word(start) && is_capitalized(self.word(start));
-        let starts_np = capital || self.lower_is(start, DETERMINERS) || self.is_pronoun(start);
-        let apposition = (start..end).any(|k| self.word(k) == ",");
-        let len = end - start;
-        if starts_np && !clause_word && len <= 24 && (apposition || len <= 8) {
-            return Some((start, last));
-        }
-        // `Harry Bond, 30, of Raleigh, who was polled, said`: the name.
-        if capital && apposition && len <= 40 {
-            let mut run = start;
-            while run + 1 < end && self.is_word(run + 1) && is_capitalized(self.word(run + 1)) {
-                run += 1;
-            }
-            return Some((start, run));
-        }
-        // `federal prosecutors wrote`
-        let plain = (start..end).all(|k| self.is_word(k) && !self.lower_is(k, NP_STOP));
-        (plain && len <= 4).then_some((start, last))
-    }
-
-    /// Attribution before an opening mark, in tokens `start..end` (the
-    /// sentence so far): `Shmyhal said: “`, `He added: “`, `Obama said,
-    /// “`, `According to Ann Lee, “`, `Trump: “`.
-    pub fn attribution_before(
-        &self,
-        start: usize,
-        end: usize,
-        reach: usize,
-    ) -> Option<Attribution> {
-        if end <= start {
-            return None;
-        }
-        if let Some(a) = self.according_to(start, end) {
-            return Some(a);
-        }
-        if let Some(a) = self.as_said(start, end) {
-            return Some(a);
-        }
-        let lookback = end.saturating_sub(reach).max(start);
-        if let Some(verb) = (lookback..end).rev().find(|&j| self.is_verb(j)) {
-            let mut subject_end = verb;
-            while subject_end > start && self.is_aux(subject_end - 1) {
-                subject_end -= 1;
-            }
-            // `…, saying “…`: the participle's subject is the clause's.
-            let participle =
-                self.word(verb).ends_with("ing") && verb > start && self.word(verb - 1) == ",";
-            let np = (!participle)
-                .then(|| self.phrase_before(subject_end))
-                .flatten()
-                .filter(|&(f, _)| f >= start)
-                // `Lazar said he welcomed it and added, “…`
-                .or_else(|| {
-                    (start..verb)
-                        .rev()
-                        .find_map(|v| self.is_verb(v).then(|| self.subject_of(v, start)).flatten())
-                })
-                .or_else(|| self.leading_phrase(start, verb))
-                .or_else(|| {
-                    // `But, said Solovey, “…`
-                    self.phrase_after(verb + 1)
-                        .filter(|&(f, l)| l < end && is_capitalized(self.word(f)))
-                });
-            return Some(self.attribution(np, verb, verb));
-        }
-        // No speech verb: the subject of the sentence (`Clinton supports
-        // "appropriate pay raises"`), without a cue.
-        if let Some(np) = self.leading_phrase(start, end) {
-            return Some(Attribution {
-                speaker: Some(self.range(np.0, np.1)),
-                cue: None,
-            });
-        }
-        // `Donald Trump: "…"`
-        let colon = end - 1;
-        if self.word(colon) == ":" && colon > start {
-            let np = self
-                .phrase_before(colon)
-                .filter(|&(f, l)| f >= start && is_capitalized(self.word(l)))?;
-            return Some(self.attribution(Some(np), colon, colon));
-        }
-        None
-    }
-
-    /// `As White House press secretary Josh Earnest explained, …`
-    fn as_said(&self, start: usize, end: usize) -> Option<Attribution> {
-        if !self.lower_is(start, &["as"]) {
-            return None;
-        }
-        let verb = (start + 2..end.min(start + 12)).find(|&v| self.is_verb(v))?;
-        let np = self.subject_of(verb, start + 1)?;
-        (np.0 == start + 1).then(|| self.attribution(Some(np), verb, verb))
-    }
-
-    fn according_to(&self, start: usize, end: usize) -> Option<Attribution> {
-        let at = (start..end.saturating_sub(1))
-            .find(|&i| self.lower_is(i, &["according"]) && self.lower_is(i + 1, &["to"]))?;
-        let np = self.phrase_after(at + 2).filter(|&(_, l)| l < end)?;
-        Some(self.attribution(Some(np), at, at + 1))
-    }
-
     /// The subject of the verb at `verb`, within the sentence from `start`.
     pub fn subject_of(&self, verb: usize, start: usize) -> Option<(usize, usize)> {
         let mut end = verb;
@@ -660,23 +486,6 @@ impl<'a> Toks<'a> {
     /// The byte range from token `first` to token `last`, both included.
     pub fn span(&self, first: usize, last: usize) -> Range<usize> {
         self.range(first, last)
-    }
-
-    /// An attribution to the phrase `np` with the verb at `verb` as cue.
-    pub fn attribution_span(&self, np: (usize, usize), verb: usize) -> Attribution {
-        self.attribution(Some(np), verb, verb)
-    }
-
-    fn attribution(
-        &self,
-        np: Option<(usize, usize)>,
-        cue_first: usize,
-        cue_last: usize,
-    ) -> Attribution {
-        Attribution {
-            speaker: np.map(|(f, l)| self.range(f, l)),
-            cue: Some(self.range(cue_first, cue_last)),
-        }
     }
 }
 

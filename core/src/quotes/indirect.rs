@@ -7,7 +7,8 @@
 
 use std::ops::Range;
 
-use super::grammar::{Attribution, Toks};
+use super::grammar::Toks;
+use super::patterns::Attribution;
 use crate::text::Token;
 
 /// Verbs that report a clause (a narrower set than the speech verbs that

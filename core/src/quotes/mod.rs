@@ -2,14 +2,16 @@
 //!
 //! The stages, each a submodule: [`marks`] pairs the quotation marks of
 //! the body paragraphs; [`attribution`] finds each quotation's speaker
-//! mention and cue with the small grammar of [`grammar`] and the speech
-//! verbs of [`verbs`]; [`indirect`] finds reported speech; [`speakers`]
-//! resolves mentions to people. Every stage is linear in the text.
+//! mention and cue with the [`patterns`] built on the small grammar of
+//! [`grammar`] and the speech verbs of [`verbs`]; [`indirect`] finds
+//! reported speech; [`speakers`] resolves mentions to people. Every stage
+//! is linear in the text.
 
 mod attribution;
 mod grammar;
 mod indirect;
 mod marks;
+mod patterns;
 mod speakers;
 mod verbs;
 
@@ -19,7 +21,7 @@ use crate::enriched::{Cue, Quote, QuoteKind, Speaker};
 use crate::text::{self, Token};
 use crate::{entities, Doc};
 
-use grammar::Attribution;
+use patterns::Attribution;
 use speakers::Resolver;
 
 /// Finds the quotes of the body of `doc`, ordered by start.

@@ -1,0 +1,204 @@
+//! Attribution patterns around a quotation, built from the grammar of
+//! [`super::grammar`]: after the closing mark (`,” Shmyhal said`, `,” said
+//! Mike Shields, the president …`), before the opening mark (`He added:
+//! “`, `According to Ann Lee, “`, `As Ann Lee put it, “`), and the
+//! speaker-only fallbacks (the subject of the sentence).
+
+use std::ops::Range;
+
+use super::grammar::{Toks, DETERMINERS, NP_STOP};
+use crate::people::is_capitalized;
+
+/// Who speaks and with which verb, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    pub speaker: Option<Range<usize>>,
+    pub cue: Option<Range<usize>>,
+}
+
+impl Toks<'_> {
+    /// Attribution after a closing mark, in tokens `start..end`:
+    /// `,” Shmyhal said`, `,” he said in his nightly address`,
+    /// `,” said Mike Shields, the president …`, `,” according to Ann Lee`.
+    pub fn attribution_after(&self, start: usize, end: usize, closed: bool) -> Option<Attribution> {
+        let end = end.min(self.sentence_end(start));
+        let mut i = start;
+        while i < end && !self.is_word(i) && matches!(self.word(i), "," | "—" | "–" | "-" | "(")
+        {
+            i += 1;
+        }
+        if i < end && self.lower_is(i, &["as"]) {
+            i += 1; // `,” as Cruz said on the radio`
+        }
+        if i >= end || !self.is_word(i) {
+            return None;
+        }
+        if self.lower_is(i, &["according"]) && i + 1 < end && self.lower_is(i + 1, &["to"]) {
+            let np = self.phrase_after(i + 2)?;
+            return Some(self.attribution(Some(np), i, i + 1));
+        }
+        if self.is_verb(i) {
+            let np = self.phrase_after(i + 1).filter(|&(_, l)| l < end);
+            return np.map(|np| self.attribution(Some(np), i, i));
+        }
+        // After `.”` a new sentence begins unless the verb comes at once
+        // (`“We won.” Ann Lee said.`).
+        let reach = if closed { 5 } else { 24 };
+        let verb = (i..end.min(i + reach)).find(|&j| self.is_verb(j))?;
+        if closed && (i..verb).any(|k| !self.is_word(k)) {
+            return None;
+        }
+        // `,” in sharp contrast to 2012, says Dante Scala`
+        if self.word(verb - 1) == "," {
+            let np = self.phrase_after(verb + 1).filter(|&(_, l)| l < end);
+            if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f))) {
+                return Some(self.attribution(Some(np), verb, verb));
+            }
+        }
+        let mut subject_end = verb;
+        while subject_end > i && self.is_aux(subject_end - 1) {
+            subject_end -= 1;
+        }
+        let np = self.subject_between(i, subject_end)?;
+        Some(self.attribution(Some(np), verb, verb))
+    }
+
+    /// The speaker between a closing mark and its verb must be one noun
+    /// phrase, possibly with an appositive: no clause words in between.
+    fn subject_between(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if end <= start {
+            return None;
+        }
+        if let Some((first, last)) = self.phrase_before(end) {
+            // `… at the convention, he said`
+            if first == start || (first > start && self.word(first - 1) == ",") {
+                return Some((first, last));
+            }
+        }
+        let mut last = end - 1;
+        while last > start && !self.is_word(last) {
+            last -= 1;
+        }
+        const CLAUSE: &[&str] = &[
+            "and", "but", "because", "when", "while", "if", "although", "after", "before", "that",
+            "who",
+        ];
+        let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, CLAUSE));
+        let capital = self.is_word(start) && is_capitalized(self.word(start));
+        let starts_np = capital || self.lower_is(start, DETERMINERS) || self.is_pronoun(start);
+        let apposition = (start..end).any(|k| self.word(k) == ",");
+        let len = end - start;
+        if starts_np && !clause_word && len <= 24 && (apposition || len <= 8) {
+            return Some((start, last));
+        }
+        // `Harry Bond, 30, of Raleigh, who was polled, said`: the name.
+        if capital && apposition && len <= 40 {
+            let mut run = start;
+            while run + 1 < end && self.is_word(run + 1) && is_capitalized(self.word(run + 1)) {
+                run += 1;
+            }
+            return Some((start, run));
+        }
+        // `federal prosecutors wrote`
+        let plain = (start..end).all(|k| self.is_word(k) && !self.lower_is(k, NP_STOP));
+        (plain && len <= 4).then_some((start, last))
+    }
+
+    /// Attribution before an opening mark, in tokens `start..end` (the
+    /// sentence so far): `Shmyhal said: “`, `He added: “`, `Obama said,
+    /// “`, `According to Ann Lee, “`, `Trump: “`.
+    pub fn attribution_before(
+        &self,
+        start: usize,
+        end: usize,
+        reach: usize,
+    ) -> Option<Attribution> {
+        if end <= start {
+            return None;
+        }
+        if let Some(a) = self.according_to(start, end) {
+            return Some(a);
+        }
+        if let Some(a) = self.as_said(start, end) {
+            return Some(a);
+        }
+        let lookback = end.saturating_sub(reach).max(start);
+        if let Some(verb) = (lookback..end).rev().find(|&j| self.is_verb(j)) {
+            let mut subject_end = verb;
+            while subject_end > start && self.is_aux(subject_end - 1) {
+                subject_end -= 1;
+            }
+            // `…, saying “…`: the participle's subject is the clause's.
+            let participle =
+                self.word(verb).ends_with("ing") && verb > start && self.word(verb - 1) == ",";
+            let np = (!participle)
+                .then(|| self.phrase_before(subject_end))
+                .flatten()
+                .filter(|&(f, _)| f >= start)
+                // `Lazar said he welcomed it and added, “…`
+                .or_else(|| {
+                    (start..verb)
+                        .rev()
+                        .find_map(|v| self.is_verb(v).then(|| self.subject_of(v, start)).flatten())
+                })
+                .or_else(|| self.leading_phrase(start, verb))
+                .or_else(|| {
+                    // `But, said Solovey, “…`
+                    self.phrase_after(verb + 1)
+                        .filter(|&(f, l)| l < end && is_capitalized(self.word(f)))
+                });
+            return Some(self.attribution(np, verb, verb));
+        }
+        // No speech verb: the subject of the sentence (`Clinton supports
+        // "appropriate pay raises"`), without a cue.
+        if let Some(np) = self.leading_phrase(start, end) {
+            return Some(Attribution {
+                speaker: Some(self.range(np.0, np.1)),
+                cue: None,
+            });
+        }
+        // `Donald Trump: "…"`
+        let colon = end - 1;
+        if self.word(colon) == ":" && colon > start {
+            let np = self
+                .phrase_before(colon)
+                .filter(|&(f, l)| f >= start && is_capitalized(self.word(l)))?;
+            return Some(self.attribution(Some(np), colon, colon));
+        }
+        None
+    }
+
+    /// `As White House press secretary Josh Earnest explained, …`
+    fn as_said(&self, start: usize, end: usize) -> Option<Attribution> {
+        if !self.lower_is(start, &["as"]) {
+            return None;
+        }
+        let verb = (start + 2..end.min(start + 12)).find(|&v| self.is_verb(v))?;
+        let np = self.subject_of(verb, start + 1)?;
+        (np.0 == start + 1).then(|| self.attribution(Some(np), verb, verb))
+    }
+
+    fn according_to(&self, start: usize, end: usize) -> Option<Attribution> {
+        let at = (start..end.saturating_sub(1))
+            .find(|&i| self.lower_is(i, &["according"]) && self.lower_is(i + 1, &["to"]))?;
+        let np = self.phrase_after(at + 2).filter(|&(_, l)| l < end)?;
+        Some(self.attribution(Some(np), at, at + 1))
+    }
+
+    /// An attribution to the phrase `np` with the verb at `verb` as cue.
+    pub fn attribution_span(&self, np: (usize, usize), verb: usize) -> Attribution {
+        self.attribution(Some(np), verb, verb)
+    }
+
+    fn attribution(
+        &self,
+        np: Option<(usize, usize)>,
+        cue_first: usize,
+        cue_last: usize,
+    ) -> Attribution {
+        Attribution {
+            speaker: np.map(|(f, l)| self.range(f, l)),
+            cue: Some(self.range(cue_first, cue_last)),
+        }
+    }
+}
