@@ -259,3 +259,11 @@ fn quotes_are_ordered_by_start() {
     assert_eq!(starts, sorted);
     assert_eq!(direct(&a).len(), 3);
 }
+
+#[test]
+fn reported_speech_inside_a_direct_quote_yields_to_it() {
+    let a =
+        run("“We met early. The mayor said that the plan would work. Then we left,” Ann Lee said.");
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    assert_eq!(a.quotes[0].kind, QuoteKind::Direct);
+}

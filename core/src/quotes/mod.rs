@@ -67,7 +67,29 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
         }
     }
     quotes.sort_by_key(|q| (q.start, q.end));
-    quotes
+    without_overlaps(quotes)
+}
+
+/// Quotes never overlap: reported speech found inside a long direct quote
+/// (`“… I never went home,” she said` holds `because …`) or nested in
+/// another reported clause yields to the quote it lies in. `quotes` is
+/// sorted by start.
+fn without_overlaps(quotes: Vec<Quote>) -> Vec<Quote> {
+    let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        if q.kind == QuoteKind::Direct {
+            while out
+                .last()
+                .is_some_and(|l| l.kind == QuoteKind::Indirect && q.start < l.end)
+            {
+                out.pop();
+            }
+        }
+        if out.last().map_or(true, |l| q.start >= l.end) {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// Whether a quotation is speech worth reporting: ones with a speech verb
