@@ -569,8 +569,27 @@ fn is_abbreviation(word: &str) -> bool {
 fn candidates_in(text: &str, toks: &[Token]) -> Vec<Candidate> {
     capitalized_runs(text, toks)
         .into_iter()
+        .filter(|run| may_name(text, toks, run))
         .filter_map(|run| classify(text, toks, &run))
         .collect()
+}
+
+/// A cheap test before [`classify`]: a lone capitalized word (most are
+/// sentence starts like `The` or `But`) names a person only next to a
+/// title (`spokeswoman Strong`) or a comma (`Strong, a spokeswoman,`).
+fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
+    let [only] = run else {
+        return true;
+    };
+    let word_at = |i: Option<usize>| {
+        i.and_then(|i| toks.get(i))
+            .map(|t| (&text[t.range.clone()], t.is_word))
+    };
+    let before = word_at(only.checked_sub(1));
+    let after = word_at(Some(only + 1));
+    matches!(before, Some((",", false)))
+        || matches!(after, Some((",", false)))
+        || before.is_some_and(|(w, is_word)| is_word && is_title(w))
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
@@ -829,8 +848,9 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
             gender: g.gender,
         })
         .collect();
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_first: HashMap<&str, Vec<(usize, &[String])>> = HashMap::new();
+    let mut by_surname: HashMap<&str, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut by_first: HashMap<&str, Vec<(usize, &[String])>, BuildHasherDefault<Fnv>> =
+        HashMap::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
         for v in g.variants.iter().filter(|v| v.len() > 1) {
