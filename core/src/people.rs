@@ -49,7 +49,9 @@ struct Lexicon {
     titles: Gendered,
 }
 
-type Gendered = HashMap<&'static str, Option<Gender>, BuildHasherDefault<Fnv>>;
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+type Gendered = FnvMap<&'static str, Option<Gender>>;
 
 /// FNV-1a: lexicon keys are short words, for which it is several times
 /// faster than the default SipHash (no untrusted keys are stored, so hash
@@ -802,7 +804,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
-    let mut by_surname: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut by_surname: FnvMap<String, Vec<usize>> = FnvMap::default();
     for c in candidates {
         let Some(surname) = c.words.last().cloned() else {
             continue;
@@ -848,9 +850,8 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
             gender: g.gender,
         })
         .collect();
-    let mut by_surname: HashMap<&str, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
-    let mut by_first: HashMap<&str, Vec<(usize, &[String])>, BuildHasherDefault<Fnv>> =
-        HashMap::default();
+    let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
+    let mut by_first: FnvMap<&str, Vec<(usize, &[String])>> = FnvMap::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
         for v in g.variants.iter().filter(|v| v.len() > 1) {
