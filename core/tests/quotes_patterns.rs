@@ -267,3 +267,12 @@ fn reported_speech_inside_a_direct_quote_yields_to_it() {
     assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
     assert_eq!(a.quotes[0].kind, QuoteKind::Direct);
 }
+
+#[test]
+fn phrasal_speech_verbs() {
+    let (_, mention, _, _, cue) = only("“That is simply not true,” Ann Lee shot back.");
+    assert_eq!(
+        (mention.as_str(), cue.as_deref()),
+        ("Ann Lee", Some("shot"))
+    );
+}

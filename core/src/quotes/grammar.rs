@@ -212,6 +212,13 @@ impl<'a> Toks<'a> {
         if !self.is_word(i) {
             return false;
         }
+        // `shot back`, `fired back`, `chimed in`
+        if self.lower_is(i, &["shot", "fired", "hit", "pushed", "chimed", "cut"]) {
+            return self
+                .toks
+                .get(i + 1)
+                .is_some_and(|t| matches!(&self.text[t.range.clone()], "back" | "in"));
+        }
         // `as Ann Lee put it`
         if self.lower_is(i, &["put"]) {
             return self
