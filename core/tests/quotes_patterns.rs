@@ -276,3 +276,10 @@ fn phrasal_speech_verbs() {
         ("Ann Lee", Some("shot"))
     );
 }
+
+#[test]
+fn colon_after_a_source() {
+    let (_, mention, _, _, _) =
+        only("More from the Gallup report: “Most states lean one way or the other this year.”");
+    assert_eq!(mention, "the Gallup report");
+}

@@ -146,8 +146,15 @@ impl Toks<'_> {
                     // `But, said Solovey, “…`
                     self.phrase_after(verb + 1)
                         .filter(|&(f, l)| l < end && is_capitalized(self.word(f)))
-                });
+                })
+                .or_else(|| self.colon_speaker(start, end))
+                // `And then Trump went on the attack, saying, “…`
+                .or_else(|| self.first_actor(start, verb));
             return Some(self.attribution(np, verb, verb));
+        }
+        // `Donald Trump: "…"`, `More from the report: “…`
+        if let Some(np) = self.colon_speaker(start, end) {
+            return Some(self.attribution(Some(np), end - 1, end - 1));
         }
         // No speech verb: the subject of the sentence (`Clinton supports
         // "appropriate pay raises"`), without a cue.
@@ -157,13 +164,52 @@ impl Toks<'_> {
                 cue: None,
             });
         }
-        // `Donald Trump: "…"`
-        let colon = end - 1;
-        if self.word(colon) == ":" && colon > start {
-            let np = self
-                .phrase_before(colon)
-                .filter(|&(f, l)| f >= start && is_capitalized(self.word(l)))?;
-            return Some(self.attribution(Some(np), colon, colon));
+        None
+    }
+
+    /// The phrase right before a final colon: `HuffPollster: “`, `More
+    /// from Jones: “`, `From the report: “`.
+    fn colon_speaker(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let colon = end
+            .checked_sub(1)
+            .filter(|&c| c > start && self.word(c) == ":")?;
+        let from = (colon.saturating_sub(6).max(start)..colon)
+            .rev()
+            .find(|&k| self.lower_is(k, &["from"]));
+        if let Some(k) = from {
+            return self.phrase_after(k + 1).filter(|&(_, l)| l + 1 == colon);
+        }
+        self.phrase_before(colon)
+            .filter(|&(f, l)| f >= start && is_capitalized(self.word(l)))
+    }
+
+    /// The first pronoun or name of a clause that acts before `verb`
+    /// (followed by a lowercase word), when no better subject is found.
+    fn first_actor(&self, start: usize, verb: usize) -> Option<(usize, usize)> {
+        let followed_by_verb = |l: usize| {
+            self.toks.get(l + 1).is_some_and(|t| {
+                t.is_word && self.text[t.range.clone()].starts_with(|c: char| c.is_lowercase())
+            })
+        };
+        let mut i = start;
+        while i < verb {
+            if self.is_word(i) && self.is_pronoun(i) && followed_by_verb(i) {
+                return Some((i, i));
+            }
+            if self.is_word(i) && is_capitalized(self.word(i)) && !self.is_intro(i) {
+                let mut last = i;
+                while last + 1 < verb
+                    && self.is_word(last + 1)
+                    && is_capitalized(self.word(last + 1))
+                {
+                    last += 1;
+                }
+                if followed_by_verb(last) && !self.word(last).contains(['’', '\'']) {
+                    return Some((i, last));
+                }
+                i = last;
+            }
+            i += 1;
         }
         None
     }
