@@ -386,6 +386,18 @@ const ROLE_STOP: &[&str] = &[
     "your",
 ];
 
+/// Prepositions after which a lone surname is a place (`in Washington`).
+const LOCATIVE: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "across",
+    "outside",
+    "inside",
+    "throughout",
+    "into",
+];
+
 /// Verbs after a name that mark it as a person's (`Ann Fox said`).
 const PERSON_VERBS: &[&str] = &[
     "acknowledged",
@@ -875,6 +887,14 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
                 .filter(|&&i| toks[i].is_word)
                 .map(|&i| strip_possessive(text, toks[i].range.clone()))
                 .collect();
+            // `in Washington` is the place even when George Washington was
+            // named before.
+            let after_locative = run
+                .first()
+                .and_then(|&i| i.checked_sub(1))
+                .is_some_and(|b| {
+                    toks[b].is_word && in_list(&text[toks[b].range.clone()], LOCATIVE)
+                });
             let mut k = 0;
             while k < words.len() {
                 order += 1;
@@ -899,7 +919,7 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
                 });
-                if let Some(g) = owner {
+                if let Some(g) = owner.filter(|_| !(k == 0 && after_locative)) {
                     people[g].mentions.push(ranges[k].clone());
                 }
                 k += 1;
