@@ -611,7 +611,12 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
 fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let word = |i: usize| &text[toks[i].range.clone()];
     // The name starts after the last title word, or at a given name.
-    let last_title = run.iter().rposition(|&i| is_title(word(i)));
+    let mut last_title = run.iter().rposition(|&i| is_title(word(i)));
+    // A title word closing a run that opens with a given name is a surname
+    // (`Matthew Prince`, `Anna Judge`), not a title before an empty name.
+    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(word(run[0])) {
+        last_title = None;
+    }
     let mut start = last_title.map_or(0, |k| k + 1);
     if let Some(j) = run[start..].iter().position(|&i| is_first_name(word(i))) {
         if start + j + 1 < run.len() {
@@ -640,6 +645,7 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
             .is_some_and(|t| t.is_word && in_sorted(&text[t.range.clone()], PERSON_VERBS));
     let lower_role_before =
         before.is_some_and(|b| toks[b].is_word && is_title(&text[toks[b].range.clone()]));
+    let cue_before = name.len() >= 2 && start == 0 && speech_cue_before(text, toks, run[0]);
     let role_before = (last_title.is_some() || lower_role_before)
         .then(|| role_ending_at(text, toks, run[0], run.get(start).copied()))
         .flatten();
@@ -654,7 +660,13 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     } else {
         None
     };
-    if !(titled || has_first || lower_role_before || apposition.is_some() || verb_after) {
+    if !(titled
+        || has_first
+        || lower_role_before
+        || apposition.is_some()
+        || verb_after
+        || cue_before)
+    {
         return None;
     }
     if name.len() == 1 && !titled && !lower_role_before && apposition.is_none() {
@@ -679,6 +691,25 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
         role: role_before.or(apposition),
         gender,
     })
+}
+
+/// Whether the words right before token `first` attribute speech to what
+/// follows: a speech verb (`said Ann Fox`) or `according to`.
+fn speech_cue_before(text: &str, toks: &[Token], first: usize) -> bool {
+    let word = |i: usize| {
+        toks.get(i)
+            .filter(|t| t.is_word)
+            .map(|t| &text[t.range.clone()])
+    };
+    let Some(prev) = first.checked_sub(1).and_then(word) else {
+        return false;
+    };
+    in_sorted(prev, PERSON_VERBS)
+        || prev.eq_ignore_ascii_case("to")
+            && first
+                .checked_sub(2)
+                .and_then(word)
+                .is_some_and(|w| w.eq_ignore_ascii_case("according"))
 }
 
 /// The role phrase that ends right before a name starting at token

@@ -56,3 +56,28 @@ fn two_people_sharing_a_surname_stay_apart() {
     let n = names("Bill Clinton and Hillary Clinton arrived. Hillary Clinton spoke.");
     assert_eq!(n, vec!["Bill Clinton", "Hillary Clinton"]);
 }
+
+#[test]
+fn a_speech_verb_or_according_to_before_a_name() {
+    assert_eq!(
+        names("Lead.\n\nThe hearing ran late. “We will appeal,” said Tenzing Quill, who represents the family."),
+        vec!["Tenzing Quill"]
+    );
+    assert_eq!(
+        names("Lead.\n\nThe count is not over, according to Ilse Varga of the election office."),
+        vec!["Ilse Varga"]
+    );
+}
+
+#[test]
+fn a_title_word_can_be_a_surname_after_a_given_name() {
+    assert_eq!(
+        names("Lead.\n\nThe firm grew fast. Matthew Prince, its chief executive, expects more."),
+        vec!["Matthew Prince"]
+    );
+    // A title before a name is still a title.
+    assert_eq!(
+        names("Lead.\n\nThe visit ended when Prince Harry left."),
+        vec!["Harry"]
+    );
+}
