@@ -78,6 +78,8 @@ pub struct WorkerConfig {
     pub max_in_flight: usize,
     pub commit_interval_ms: u64,
     pub shutdown_timeout_ms: u64,
+    /// false: pass-through (values copied, not enriched), for benchmarks only.
+    pub enrich: bool,
 }
 
 /// The operations endpoint (`/healthz`, `/readyz`, `/metrics`).

@@ -17,6 +17,9 @@ use crate::metrics;
 pub struct Destinations {
     pub output: String,
     pub dead_letter: String,
+    /// `worker.enrich = false`: every value is copied to the output as it
+    /// is, not decoded nor enriched (pass-through, for benchmarks only).
+    pub pass_through: bool,
 }
 
 /// The `process` span of a message: fields topic, partition, offset and
@@ -43,7 +46,28 @@ pub fn process(
     limits: &DecodeLimits,
     to: &Destinations,
 ) -> OutputRecord {
+    if to.pass_through {
+        return pass_through(input, span, to);
+    }
     process_with(input, span, limits, to, enricher_core::enrich)
+}
+
+/// The pass-through of `worker.enrich = false`, for benchmarks only: the
+/// value copied to the output topic under the input's key, with the
+/// headers of an enriched event, so that everything but decode, enrich and
+/// serialize costs what it costs in a real run.
+fn pass_through(input: &InputMessage, span: &tracing::Span, to: &Destinations) -> OutputRecord {
+    let _entered = span.enter();
+    span.record("outcome", "passed_through");
+    let id = input
+        .key
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let mut trace = HeaderList::new();
+    trace_context::inject(span, &input.headers, &mut trace);
+    let value = input.payload.clone().unwrap_or_default();
+    output::enriched_record(input, &to.output, &id, value, trace, Utc::now())
 }
 
 /// [`process`] with another enrichment function (tests give one that panics).
@@ -142,6 +166,7 @@ mod tests {
         Destinations {
             output: "out".into(),
             dead_letter: "dlq".into(),
+            pass_through: false,
         }
     }
 
@@ -205,6 +230,20 @@ mod tests {
             .unwrap()
             .contains("index out of bounds in quotes"));
         assert_eq!(r.payload, m.payload, "the original value");
+    }
+
+    #[test]
+    fn pass_through_copies_the_value_under_the_input_key() {
+        let m = msg(Some(b"{oops, not even JSON"));
+        let to = Destinations {
+            pass_through: true,
+            ..to()
+        };
+        let r = process(&m, &process_span(&m), &DecodeLimits::default(), &to);
+        assert_eq!(r.topic, "out");
+        assert_eq!(r.payload, m.payload);
+        assert_eq!(r.key.as_deref(), Some(&b"key-7"[..]));
+        assert_eq!(r.header(output::SOURCE_OFFSET), Some("7"));
     }
 
     #[test]

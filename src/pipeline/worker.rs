@@ -667,6 +667,7 @@ impl Worker {
             to: Destinations {
                 output: config.topics.output.clone(),
                 dead_letter: config.topics.dead_letter.clone(),
+                pass_through: !config.worker.enrich,
             },
             max_in_flight: config.worker.max_in_flight,
             shutdown_timeout: Duration::from_millis(config.worker.shutdown_timeout_ms),

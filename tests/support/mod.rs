@@ -181,6 +181,11 @@ impl Broker {
         }
     }
 
+    /// The broker's process id while it runs (for its RSS).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Starts the broker again on the same port and sqlite file.
     pub fn restart(&mut self) {
         self.stop();
@@ -408,6 +413,11 @@ impl WorkerProcess {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// The worker's process id while it runs (for its RSS).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// Waits until the worker's log says it holds partitions.

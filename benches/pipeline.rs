@@ -1,0 +1,783 @@
+//! Pipeline benchmark: the real worker binary against a real broker.
+//!
+//! `scripts/bench-pipeline.sh [--quick] [--n=50000] [--rate=1000] ...` (or
+//! `cargo bench --bench pipeline -- ...`). Starts a Tansu broker (sqlite
+//! storage, the test harness's `tests/support`) per case, produces raw
+//! articles, runs `target/release/article-enricher run` as a child process
+//! and prints figures. It is not a pass/fail test: under `cargo test` it
+//! only says how to run it.
+//!
+//! Cases (`--cases=` a comma-separated subset, default all):
+//! - `saturation`: N articles pre-produced, then the worker started; for
+//!   the enriching worker and for the pass-through one (`worker.enrich =
+//!   false`), each on a fresh broker. Also the produce-only (the
+//!   pre-produce) and consume-only (a plain consumer reading the N inputs)
+//!   baselines against the same broker.
+//! - `rate`: the worker running, articles offered at a fixed rate;
+//!   end-to-end latency percentiles, enriching and pass-through.
+//! - `large`: 1 MiB bodies, saturation; peak RSS.
+//! - `slow`: the worker's output throttled (see [`SLOW_OUTPUT`]); peak RSS.
+//!
+//! Latency is input CreateTime → output CreateTime: the bench sets each
+//! input's timestamp to the wall clock when it hands the message to its
+//! producer; the worker's producer stamps each output when the worker
+//! enqueues it (librdkafka's default). Both on this machine's clock, in
+//! milliseconds. Also printed: input CreateTime → the moment the bench's
+//! consumer received the output ("seen").
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Message, Timestamp};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::{Offset, TopicPartitionList};
+use serde_json::{Map, Value};
+use support::{Broker, Topics, WorkerProcess};
+
+/// Worker producer properties of the slow-output case: at most 10 outputs
+/// queued in librdkafka, and a batch (up to 100) is sent only when full or
+/// after 1 s, so the queue never fills a batch: about 10 outputs per second
+/// leave the worker while its input is available at full speed. The worker
+/// waits on its full producer queue (its real back-pressure path), its
+/// partition tasks stop at `worker.max_in_flight`, and librdkafka's
+/// consumer prefetch fills up to its limits.
+const SLOW_OUTPUT: &str = r#"
+"linger.ms" = "1000"
+"batch.num.messages" = "100"
+"queue.buffering.max.messages" = "10"
+"#;
+
+const INPUT_PARTITIONS: i32 = 2;
+
+struct Opts {
+    n: usize,
+    rate: f64,
+    rate_secs: f64,
+    large_n: usize,
+    large_bytes: usize,
+    slow_n: usize,
+    slow_secs: f64,
+    cases: Vec<String>,
+}
+
+impl Opts {
+    fn parse() -> Option<Self> {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if !args.iter().any(|a| a == "--bench") {
+            return None;
+        }
+        let quick = args.iter().any(|a| a == "--quick");
+        let mut o = if quick {
+            Self {
+                n: 2_000,
+                rate: 500.0,
+                rate_secs: 6.0,
+                large_n: 10,
+                large_bytes: 1 << 20,
+                slow_n: 2_000,
+                slow_secs: 8.0,
+                cases: vec![],
+            }
+        } else {
+            Self {
+                n: 50_000,
+                rate: 1_000.0,
+                rate_secs: 30.0,
+                large_n: 200,
+                large_bytes: 1 << 20,
+                slow_n: 20_000,
+                slow_secs: 30.0,
+                cases: vec![],
+            }
+        };
+        for a in &args {
+            let Some((k, v)) = a.split_once('=') else {
+                continue;
+            };
+            let num = || {
+                v.parse::<f64>()
+                    .unwrap_or_else(|_| panic!("{a}: not a number"))
+            };
+            match k {
+                "--n" => o.n = num() as usize,
+                "--rate" => o.rate = num(),
+                "--rate-secs" => o.rate_secs = num(),
+                "--large-n" => o.large_n = num() as usize,
+                "--large-bytes" => o.large_bytes = num() as usize,
+                "--slow-n" => o.slow_n = num() as usize,
+                "--slow-secs" => o.slow_secs = num(),
+                "--cases" => o.cases = v.split(',').map(str::to_owned).collect(),
+                _ => panic!("unknown option {k}"),
+            }
+        }
+        if o.cases.is_empty() {
+            o.cases = ["saturation", "rate", "large", "slow"]
+                .map(str::to_owned)
+                .to_vec();
+        }
+        Some(o)
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The raw events: JSON objects of the corpus, each sent with its own id.
+struct Corpus {
+    source: String,
+    docs: Vec<Map<String, Value>>,
+}
+
+impl Corpus {
+    fn load() -> Self {
+        let root = support::root();
+        let shared = root.join("../shared/data/polnear-train.jsonl");
+        let (source, text) = if shared.is_file() {
+            (
+                "../shared/data/polnear-train.jsonl (PolNeAR train articles, JSON events as they are, ids replaced)".to_owned(),
+                std::fs::read_to_string(&shared).unwrap(),
+            )
+        } else {
+            (
+                "tests/fixtures/articles.jsonl (../shared/data absent)".to_owned(),
+                std::fs::read_to_string(root.join("tests/fixtures/articles.jsonl")).unwrap(),
+            )
+        };
+        let docs: Vec<Map<String, Value>> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| match v {
+                Value::Object(m) if m.get("text").is_some_and(Value::is_string) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert!(!docs.is_empty(), "no articles in {source}");
+        Self { source, docs }
+    }
+
+    fn event(&self, i: usize, id: &str) -> Vec<u8> {
+        let mut doc = self.docs[i % self.docs.len()].clone();
+        doc.insert("id".into(), Value::String(id.to_owned()));
+        serde_json::to_vec(&doc).unwrap()
+    }
+
+    /// An event whose text is about `bytes` long, made of corpus texts.
+    fn large_event(&self, i: usize, id: &str, bytes: usize) -> Vec<u8> {
+        let mut text = String::with_capacity(bytes + 16_384);
+        let mut j = i;
+        while text.len() < bytes {
+            text.push_str(self.docs[j % self.docs.len()]["text"].as_str().unwrap());
+            text.push_str("\n\n");
+            j += 1;
+        }
+        let mut cut = bytes;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        serde_json::to_vec(
+            &serde_json::json!({"id": id, "title": format!("Large article {i}"), "text": text}),
+        )
+        .unwrap()
+    }
+}
+
+/// Counts the bench producer's acknowledgements.
+#[derive(Default)]
+struct Acks {
+    ok: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl ClientContext for Acks {}
+
+impl ProducerContext for Acks {
+    type DeliveryOpaque = ();
+    fn delivery(&self, r: &DeliveryResult<'_>, _: ()) {
+        match r {
+            Ok(_) => self.ok.fetch_add(1, Ordering::Relaxed),
+            Err((e, _)) => {
+                if self.failed.fetch_add(1, Ordering::Relaxed) == 0 {
+                    eprintln!("bench producer: delivery failed: {e}");
+                }
+                0
+            }
+        };
+    }
+}
+
+struct Input {
+    producer: ThreadedProducer<Acks>,
+    topic: String,
+}
+
+impl Input {
+    fn new(broker: &Broker, topic: &str) -> Self {
+        let producer = broker
+            .client_config()
+            .set("enable.idempotence", "true")
+            .set("linger.ms", "5")
+            .set("queue.buffering.max.messages", "100000")
+            .set("message.max.bytes", "16777216")
+            .set("message.timeout.ms", "300000")
+            .create_with_context(Acks::default())
+            .unwrap();
+        Self {
+            producer,
+            topic: topic.to_owned(),
+        }
+    }
+
+    /// Sends with CreateTime = now; returns the timestamp.
+    fn send(&self, key: &str, payload: &[u8]) -> i64 {
+        loop {
+            let ts = now_ms();
+            let r: BaseRecord<'_, str, [u8]> = BaseRecord::to(&self.topic)
+                .key(key)
+                .payload(payload)
+                .timestamp(ts);
+            match self.producer.send(r) {
+                Ok(()) => return ts,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                    std::thread::sleep(Duration::from_millis(1))
+                }
+                Err((e, _)) => panic!("cannot produce: {e}"),
+            }
+        }
+    }
+
+    fn flush(&self) {
+        self.producer
+            .flush(Duration::from_secs(600))
+            .expect("input acknowledged");
+        let failed = self.producer.context().failed.load(Ordering::Relaxed);
+        assert_eq!(failed, 0, "{failed} inputs were not acknowledged");
+    }
+}
+
+/// One output as the bench saw it.
+#[derive(Clone, Copy)]
+struct Seen {
+    idx: usize,
+    /// Output timestamp (ms) and whether it is CreateTime.
+    ts: i64,
+    create_time: bool,
+    /// When the bench's consumer got it (ms).
+    seen: i64,
+    bytes: usize,
+    dead: bool,
+}
+
+fn consumer(broker: &Broker) -> BaseConsumer {
+    broker
+        .client_config()
+        .set("group.id", support::unique("bench-reader"))
+        .set("enable.auto.commit", "false")
+        .set("fetch.wait.max.ms", "10")
+        .set("fetch.message.max.bytes", "16777216")
+        .create()
+        .unwrap()
+}
+
+/// Reads the output and dead-letter topics from the beginning until `n`
+/// distinct inputs have an output, or `idle` passes without any output, or
+/// `budget` passes.
+fn read_outputs(
+    broker: &Broker,
+    topics: &Topics,
+    n: usize,
+    idle: Duration,
+    budget: Duration,
+) -> Vec<Seen> {
+    let c = consumer(broker);
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..2 {
+        tpl.add_partition_offset(&topics.output, p, Offset::Beginning)
+            .unwrap();
+    }
+    tpl.add_partition_offset(&topics.dead_letter, 0, Offset::Beginning)
+        .unwrap();
+    c.assign(&tpl).unwrap();
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let mut out = Vec::with_capacity(n);
+    let mut distinct = HashSet::with_capacity(n);
+    while distinct.len() < n && last.elapsed() < idle && start.elapsed() < budget {
+        let Some(r) = c.poll(Duration::from_millis(50)) else {
+            continue;
+        };
+        let m = match r {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("bench reader: {e}");
+                continue;
+            }
+        };
+        let seen = now_ms();
+        last = Instant::now();
+        let key = std::str::from_utf8(m.key().unwrap_or_default()).unwrap_or("");
+        let Some(idx) = key.rsplit('-').next().and_then(|i| i.parse().ok()) else {
+            eprintln!("bench reader: an output with key {key:?}");
+            continue;
+        };
+        let (ts, create_time) = match m.timestamp() {
+            Timestamp::CreateTime(t) => (t, true),
+            Timestamp::LogAppendTime(t) => (t, false),
+            Timestamp::NotAvailable => (seen, false),
+        };
+        distinct.insert(idx);
+        out.push(Seen {
+            idx,
+            ts,
+            create_time,
+            seen,
+            bytes: m.payload_len(),
+            dead: m.topic() == topics.dead_letter,
+        });
+    }
+    out
+}
+
+fn percentile(sorted: &[i64], p: f64) -> i64 {
+    if sorted.is_empty() {
+        return -1;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn latencies(mut v: Vec<i64>) -> String {
+    v.sort_unstable();
+    format!(
+        "p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+        percentile(&v, 0.50),
+        percentile(&v, 0.95),
+        percentile(&v, 0.99),
+        v.last().copied().unwrap_or(-1)
+    )
+}
+
+/// VmHWM and VmRSS of a process, in MiB.
+fn rss(pid: Option<u32>) -> (f64, f64) {
+    let Some(pid) = pid else { return (-1.0, -1.0) };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(-1.0, |kb| kb / 1024.0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// What one worker run produced, summarised.
+struct RunFigures {
+    label: String,
+    outputs: usize,
+    distinct: usize,
+    dead: usize,
+    in_bytes: u64,
+    out_bytes: u64,
+    /// Outputs per second between the first and last output timestamps.
+    per_sec: f64,
+    in_mb_per_sec: f64,
+    wall: f64,
+    lat_ts: String,
+    lat_seen: String,
+    hwm: f64,
+    broker_hwm: f64,
+    ts_kind: &'static str,
+}
+
+impl RunFigures {
+    fn print(&self) {
+        println!(
+            "  {}: {} outputs ({} distinct, {} dead letters), {:.0} articles/s, {:.2} MB/s of input ({:.1} MB in, {:.1} MB out), {:.1} s wall from worker start",
+            self.label, self.outputs, self.distinct, self.dead, self.per_sec, self.in_mb_per_sec,
+            mb(self.in_bytes), mb(self.out_bytes), self.wall
+        );
+        println!(
+            "    latency ({} → output {}): {}",
+            "input CreateTime", self.ts_kind, self.lat_ts
+        );
+        println!(
+            "    latency (input CreateTime → seen by the bench): {}",
+            self.lat_seen
+        );
+        println!(
+            "    peak RSS (VmHWM): worker {:.1} MiB, broker {:.1} MiB",
+            self.hwm, self.broker_hwm
+        );
+    }
+}
+
+fn summarise(
+    label: &str,
+    seen: &[Seen],
+    sent_ts: &[i64],
+    in_sizes: &[usize],
+    started_ms: i64,
+    hwm: f64,
+    broker_hwm: f64,
+) -> RunFigures {
+    let distinct: HashSet<usize> = seen.iter().map(|s| s.idx).collect();
+    let first = seen.iter().map(|s| s.ts).min().unwrap_or(0);
+    let last = seen.iter().map(|s| s.ts).max().unwrap_or(0);
+    let span = ((last - first) as f64 / 1000.0).max(1e-3);
+    let in_bytes: u64 = distinct.iter().map(|&i| in_sizes[i] as u64).sum();
+    let last_seen = seen.iter().map(|s| s.seen).max().unwrap_or(started_ms);
+    RunFigures {
+        label: label.to_owned(),
+        outputs: seen.len(),
+        distinct: distinct.len(),
+        dead: seen.iter().filter(|s| s.dead).count(),
+        in_bytes,
+        out_bytes: seen.iter().map(|s| s.bytes as u64).sum(),
+        per_sec: (seen.len().saturating_sub(1)) as f64 / span,
+        in_mb_per_sec: mb(in_bytes) / span,
+        wall: (last_seen - started_ms) as f64 / 1000.0,
+        lat_ts: latencies(seen.iter().map(|s| s.ts - sent_ts[s.idx]).collect()),
+        lat_seen: latencies(seen.iter().map(|s| s.seen - sent_ts[s.idx]).collect()),
+        hwm,
+        broker_hwm,
+        ts_kind: if seen.iter().all(|s| s.create_time) {
+            "CreateTime"
+        } else {
+            "timestamp (not all CreateTime!)"
+        },
+    }
+}
+
+fn worker_env(enrich: bool) -> Vec<(&'static str, &'static str)> {
+    vec![
+        // The defaults of config/default.toml, not the test harness's.
+        ("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "64"),
+        ("ARTICLE_ENRICHER__WORKER__COMMIT_INTERVAL_MS", "5000"),
+        (
+            "ARTICLE_ENRICHER__WORKER__ENRICH",
+            if enrich { "true" } else { "false" },
+        ),
+    ]
+}
+
+fn producer_props(extra: &str) -> String {
+    format!("[kafka.producer_properties]\n\"message.max.bytes\" = \"16777216\"\n{extra}")
+}
+
+/// Pre-produces `n` events built by `make`; returns send timestamps and sizes.
+fn pre_produce(
+    broker: &Broker,
+    topic: &str,
+    n: usize,
+    make: impl Fn(usize) -> Vec<u8>,
+    prefix: &str,
+) -> (Vec<i64>, Vec<usize>) {
+    let input = Input::new(broker, topic);
+    let mut ts = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
+    let started = Instant::now();
+    for i in 0..n {
+        let payload = make(i);
+        sizes.push(payload.len());
+        ts.push(input.send(&format!("{prefix}-{i}"), &payload));
+    }
+    input.flush();
+    let secs = started.elapsed().as_secs_f64();
+    let bytes: u64 = sizes.iter().map(|&s| s as u64).sum();
+    println!(
+        "  produce-only baseline: {n} articles, {:.1} MB in {secs:.2} s: {:.0} articles/s, {:.2} MB/s (acks=all, idempotent, linger.ms=5)",
+        mb(bytes),
+        n as f64 / secs,
+        mb(bytes) / secs
+    );
+    (ts, sizes)
+}
+
+/// A plain consumer reads the `n` inputs: what the broker serves.
+fn consume_only(broker: &Broker, topic: &str, n: usize) {
+    let c = consumer(broker);
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..INPUT_PARTITIONS {
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .unwrap();
+    }
+    c.assign(&tpl).unwrap();
+    let started = Instant::now();
+    let mut got = 0usize;
+    let mut bytes = 0u64;
+    let mut first: Option<Instant> = None;
+    while got < n && started.elapsed() < Duration::from_secs(600) {
+        if let Some(Ok(m)) = c.poll(Duration::from_millis(100)) {
+            first.get_or_insert_with(Instant::now);
+            got += 1;
+            bytes += m.payload_len() as u64;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "  consume-only baseline: {got} articles, {:.1} MB in {secs:.2} s: {:.0} articles/s, {:.2} MB/s (first after {:.2} s)",
+        mb(bytes),
+        got as f64 / secs,
+        mb(bytes) / secs,
+        first.map_or(-1.0, |f| (f - started).as_secs_f64())
+    );
+}
+
+fn start_worker(
+    broker: &Broker,
+    topics: &Topics,
+    name: &str,
+    enrich: bool,
+    props: &str,
+) -> WorkerProcess {
+    WorkerProcess::start_with_env(
+        broker,
+        topics,
+        name,
+        &producer_props(props),
+        &worker_env(enrich),
+    )
+}
+
+fn stop_worker(mut w: WorkerProcess) -> (f64, f64) {
+    let r = rss(w.pid());
+    w.kill9();
+    r
+}
+
+/// Saturation: pre-produce, then start the worker.
+fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> RunFigures {
+    let label = if enrich { "enrich" } else { "pass-through" };
+    println!(
+        "saturation, {label}: {} articles pre-produced, then the worker started",
+        opts.n
+    );
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let prefix = format!("s{}", u8::from(enrich));
+    let (ts, sizes) = pre_produce(
+        &broker,
+        &topics.input,
+        opts.n,
+        |i| corpus.event(i, &format!("{prefix}-{i}")),
+        &prefix,
+    );
+    if baselines {
+        consume_only(&broker, &topics.input, opts.n);
+    }
+    let started = now_ms();
+    let worker = start_worker(&broker, &topics, label, enrich, "");
+    let seen = read_outputs(
+        &broker,
+        &topics,
+        opts.n,
+        Duration::from_secs(60),
+        Duration::from_secs(3600),
+    );
+    let (hwm, _) = stop_worker(worker);
+    let (bhwm, _) = rss(broker.pid());
+    let f = summarise(label, &seen, &ts, &sizes, started, hwm, bhwm);
+    f.print();
+    f
+}
+
+/// A fixed offered rate to a running worker.
+fn rate(opts: &Opts, corpus: &Corpus, enrich: bool) -> RunFigures {
+    let label = if enrich { "enrich" } else { "pass-through" };
+    let n = (opts.rate * opts.rate_secs) as usize;
+    println!("rate, {label}: {n} articles offered at {} /s", opts.rate);
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let worker = start_worker(&broker, &topics, label, enrich, "");
+    worker.wait_assigned(Duration::from_secs(60));
+    std::thread::scope(|scope| {
+        // The reader runs beside the producer so that "seen" is live.
+        let reader = scope.spawn(|| {
+            read_outputs(
+                &broker,
+                &topics,
+                n,
+                Duration::from_secs(60),
+                Duration::from_secs(3600),
+            )
+        });
+        let input = Input::new(&broker, &topics.input);
+        let prefix = format!("r{}", u8::from(enrich));
+        let mut ts = Vec::with_capacity(n);
+        let mut sizes = Vec::with_capacity(n);
+        let started = Instant::now();
+        let started_ms = now_ms();
+        for i in 0..n {
+            let due = started + Duration::from_secs_f64(i as f64 / opts.rate);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            let payload = corpus.event(i, &format!("{prefix}-{i}"));
+            sizes.push(payload.len());
+            ts.push(input.send(&format!("{prefix}-{i}"), &payload));
+        }
+        let offered_secs = started.elapsed().as_secs_f64();
+        input.flush();
+        println!(
+        "  offered {:.0} /s: {n} sent in {offered_secs:.2} s, {:.0} /s achieved by the producer",
+        opts.rate,
+        n as f64 / offered_secs
+    );
+        let seen = reader.join().unwrap();
+        let (hwm, _) = stop_worker(worker);
+        let (bhwm, _) = rss(broker.pid());
+        let f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
+        f.print();
+        f
+    })
+}
+
+fn large(opts: &Opts, corpus: &Corpus) {
+    println!(
+        "large: {} articles of {} bytes of text, pre-produced, enriching worker",
+        opts.large_n, opts.large_bytes
+    );
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let (ts, sizes) = pre_produce(
+        &broker,
+        &topics.input,
+        opts.large_n,
+        |i| corpus.large_event(i, &format!("l-{i}"), opts.large_bytes),
+        "l",
+    );
+    let started = now_ms();
+    let worker = start_worker(&broker, &topics, "large", true, "");
+    let seen = read_outputs(
+        &broker,
+        &topics,
+        opts.large_n,
+        Duration::from_secs(120),
+        Duration::from_secs(3600),
+    );
+    let (hwm, _) = stop_worker(worker);
+    let (bhwm, _) = rss(broker.pid());
+    summarise("large", &seen, &ts, &sizes, started, hwm, bhwm).print();
+}
+
+fn slow(opts: &Opts, corpus: &Corpus) {
+    println!(
+        "slow output: {} articles pre-produced, enriching worker with producer properties {} for {} s",
+        opts.slow_n,
+        SLOW_OUTPUT.trim().replace('\n', ", "),
+        opts.slow_secs
+    );
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let (ts, sizes) = pre_produce(
+        &broker,
+        &topics.input,
+        opts.slow_n,
+        |i| corpus.event(i, &format!("w-{i}")),
+        "w",
+    );
+    let started = now_ms();
+    let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT);
+    let deadline = Instant::now() + Duration::from_secs_f64(opts.slow_secs);
+    let mut samples = Vec::new();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        samples.push(rss(worker.pid()).1);
+    }
+    let seen = read_outputs(
+        &broker,
+        &topics,
+        opts.slow_n,
+        Duration::from_secs(2),
+        Duration::from_secs(5),
+    );
+    let (hwm, last) = stop_worker(worker);
+    let (bhwm, _) = rss(broker.pid());
+    let f = summarise("slow", &seen, &ts, &sizes, started, hwm, bhwm);
+    f.print();
+    println!(
+        "    worker RSS sampled every 0.5 s: {}; at the end {last:.1} MiB",
+        samples
+            .iter()
+            .step_by((samples.len() / 10).max(1))
+            .map(|r| format!("{r:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+fn main() {
+    let Some(opts) = Opts::parse() else {
+        println!("the pipeline benchmark runs under `cargo bench --bench pipeline` or scripts/bench-pipeline.sh; nothing to do under cargo test");
+        return;
+    };
+    let corpus = Corpus::load();
+    let avg = corpus
+        .docs
+        .iter()
+        .map(|d| d["text"].as_str().unwrap().len())
+        .sum::<usize>()
+        / corpus.docs.len();
+    println!(
+        "corpus: {}: {} articles, mean text {avg} bytes",
+        corpus.source,
+        corpus.docs.len()
+    );
+    println!("worker: {}", env!("CARGO_BIN_EXE_article-enricher"));
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("model name"))
+            .and_then(|l| l.split(':').nth(1))
+            .unwrap_or("?")
+            .trim()
+    );
+    let has = |c: &str| opts.cases.iter().any(|x| x == c);
+    if has("saturation") {
+        let p = saturation(&opts, &corpus, false, true);
+        let e = saturation(&opts, &corpus, true, true);
+        println!(
+            "saturation: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
+            e.per_sec / p.per_sec,
+            e.per_sec,
+            p.per_sec
+        );
+    }
+    if has("rate") {
+        let p = rate(&opts, &corpus, false);
+        let e = rate(&opts, &corpus, true);
+        println!(
+            "rate {:.0}/s: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
+            opts.rate,
+            e.per_sec / p.per_sec,
+            e.per_sec,
+            p.per_sec
+        );
+    }
+    if has("large") {
+        large(&opts, &corpus);
+    }
+    if has("slow") {
+        slow(&opts, &corpus);
+    }
+}
