@@ -58,13 +58,15 @@ const INPUT_PARTITIONS: i32 = 2;
 
 struct Opts {
     n: usize,
-    rate: f64,
+    rates: Vec<f64>,
     rate_secs: f64,
     large_n: usize,
     large_bytes: usize,
     slow_n: usize,
     slow_secs: f64,
     cases: Vec<String>,
+    /// worker.max_in_flight of every worker run.
+    max_in_flight: String,
 }
 
 impl Opts {
@@ -77,24 +79,26 @@ impl Opts {
         let mut o = if quick {
             Self {
                 n: 2_000,
-                rate: 500.0,
+                rates: vec![500.0],
                 rate_secs: 6.0,
                 large_n: 10,
                 large_bytes: 1 << 20,
                 slow_n: 2_000,
                 slow_secs: 8.0,
                 cases: vec![],
+                max_in_flight: "64".into(),
             }
         } else {
             Self {
                 n: 50_000,
-                rate: 1_000.0,
+                rates: vec![1_000.0],
                 rate_secs: 30.0,
                 large_n: 200,
                 large_bytes: 1 << 20,
                 slow_n: 20_000,
                 slow_secs: 30.0,
                 cases: vec![],
+                max_in_flight: "64".into(),
             }
         };
         for a in &args {
@@ -107,7 +111,13 @@ impl Opts {
             };
             match k {
                 "--n" => o.n = num() as usize,
-                "--rate" => o.rate = num(),
+                "--rate" => {
+                    o.rates = v
+                        .split(',')
+                        .map(|r| r.parse().unwrap_or_else(|_| panic!("{a}: not a number")))
+                        .collect()
+                }
+                "--max-in-flight" => o.max_in_flight = v.to_owned(),
                 "--rate-secs" => o.rate_secs = num(),
                 "--large-n" => o.large_n = num() as usize,
                 "--large-bytes" => o.large_bytes = num() as usize,
@@ -414,8 +424,8 @@ impl RunFigures {
             mb(self.in_bytes), mb(self.out_bytes), self.wall
         );
         println!(
-            "    latency ({} → output {}): {}",
-            "input CreateTime", self.ts_kind, self.lat_ts
+            "    latency (input CreateTime → output {}): {}",
+            self.ts_kind, self.lat_ts
         );
         println!(
             "    latency (input CreateTime → seen by the bench): {}",
@@ -465,10 +475,10 @@ fn summarise(
     }
 }
 
-fn worker_env(enrich: bool) -> Vec<(&'static str, &'static str)> {
+fn worker_env(enrich: bool, max_in_flight: &str) -> Vec<(&'static str, &str)> {
     vec![
         // The defaults of config/default.toml, not the test harness's.
-        ("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "64"),
+        ("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", max_in_flight),
         ("ARTICLE_ENRICHER__WORKER__COMMIT_INTERVAL_MS", "5000"),
         (
             "ARTICLE_ENRICHER__WORKER__ENRICH",
@@ -546,13 +556,14 @@ fn start_worker(
     name: &str,
     enrich: bool,
     props: &str,
+    opts: &Opts,
 ) -> WorkerProcess {
     WorkerProcess::start_with_env(
         broker,
         topics,
         name,
         &producer_props(props),
-        &worker_env(enrich),
+        &worker_env(enrich, &opts.max_in_flight),
     )
 }
 
@@ -583,7 +594,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         consume_only(&broker, &topics.input, opts.n);
     }
     let started = now_ms();
-    let worker = start_worker(&broker, &topics, label, enrich, "");
+    let worker = start_worker(&broker, &topics, label, enrich, "", opts);
     let seen = read_outputs(
         &broker,
         &topics,
@@ -599,13 +610,13 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
 }
 
 /// A fixed offered rate to a running worker.
-fn rate(opts: &Opts, corpus: &Corpus, enrich: bool) -> RunFigures {
+fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let label = if enrich { "enrich" } else { "pass-through" };
-    let n = (opts.rate * opts.rate_secs) as usize;
-    println!("rate, {label}: {n} articles offered at {} /s", opts.rate);
+    let n = (rate * opts.rate_secs) as usize;
+    println!("rate, {label}: {n} articles offered at {rate} /s");
     let broker = Broker::start();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let worker = start_worker(&broker, &topics, label, enrich, "");
+    let worker = start_worker(&broker, &topics, label, enrich, "", opts);
     worker.wait_assigned(Duration::from_secs(60));
     std::thread::scope(|scope| {
         // The reader runs beside the producer so that "seen" is live.
@@ -625,7 +636,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool) -> RunFigures {
         let started = Instant::now();
         let started_ms = now_ms();
         for i in 0..n {
-            let due = started + Duration::from_secs_f64(i as f64 / opts.rate);
+            let due = started + Duration::from_secs_f64(i as f64 / rate);
             if let Some(wait) = due.checked_duration_since(Instant::now()) {
                 std::thread::sleep(wait);
             }
@@ -637,7 +648,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool) -> RunFigures {
         input.flush();
         println!(
         "  offered {:.0} /s: {n} sent in {offered_secs:.2} s, {:.0} /s achieved by the producer",
-        opts.rate,
+        rate,
         n as f64 / offered_secs
     );
         let seen = reader.join().unwrap();
@@ -664,7 +675,7 @@ fn large(opts: &Opts, corpus: &Corpus) {
         "l",
     );
     let started = now_ms();
-    let worker = start_worker(&broker, &topics, "large", true, "");
+    let worker = start_worker(&broker, &topics, "large", true, "", opts);
     let seen = read_outputs(
         &broker,
         &topics,
@@ -694,7 +705,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         "w",
     );
     let started = now_ms();
-    let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT);
+    let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT, opts);
     let deadline = Instant::now() + Duration::from_secs_f64(opts.slow_secs);
     let mut samples = Vec::new();
     while Instant::now() < deadline {
@@ -764,15 +775,17 @@ fn main() {
         );
     }
     if has("rate") {
-        let p = rate(&opts, &corpus, false);
-        let e = rate(&opts, &corpus, true);
-        println!(
+        for &r in &opts.rates {
+            let p = rate(&opts, &corpus, false, r);
+            let e = rate(&opts, &corpus, true, r);
+            println!(
             "rate {:.0}/s: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
-            opts.rate,
+            r,
             e.per_sec / p.per_sec,
             e.per_sec,
             p.per_sec
         );
+        }
     }
     if has("large") {
         large(&opts, &corpus);

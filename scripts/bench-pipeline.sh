@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The pipeline benchmark (benches/pipeline.rs): a Tansu broker per case,
+# the release worker binary, figures printed. Options go to the bench:
+#   scripts/bench-pipeline.sh --quick                  # small N, a minute or two
+#   scripts/bench-pipeline.sh                          # N = 50,000, 1,000/s for 30 s
+#   scripts/bench-pipeline.sh --n=20000 --rate=500 --rate-secs=20 \
+#       --large-n=100 --large-bytes=1048576 --slow-n=20000 --slow-secs=30 \
+#       --cases=saturation,rate,large,slow
+# CPU-heavy: on a shared machine run it when the machine is quiet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/ensure-build-deps.sh
+TANSU_BIN="$(scripts/ensure-tansu.sh)"
+export TANSU_BIN
+# The worker's own logs stay at warn so that logging does not skew figures.
+export TEST_WORKER_LOG="${TEST_WORKER_LOG:-warn,article_enricher=info}"
+cargo bench --bench pipeline -- "$@"
