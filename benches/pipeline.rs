@@ -39,7 +39,7 @@ use rdkafka::message::{Message, Timestamp};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 use serde_json::{Map, Value};
-use support::{Broker, Topics, WorkerProcess};
+use support::{Broker, Topics};
 
 /// Worker producer properties of the slow-output case: at most 10 outputs
 /// queued in librdkafka, and a batch (up to 100) is sent only when full or
@@ -67,6 +67,9 @@ struct Opts {
     cases: Vec<String>,
     /// worker.max_in_flight of every worker run.
     max_in_flight: String,
+    /// Extra librdkafka properties of the worker, `k=v;k=v`.
+    consumer_props: String,
+    producer_props: String,
 }
 
 impl Opts {
@@ -87,6 +90,8 @@ impl Opts {
                 slow_secs: 8.0,
                 cases: vec![],
                 max_in_flight: "64".into(),
+                consumer_props: String::new(),
+                producer_props: String::new(),
             }
         } else {
             Self {
@@ -99,6 +104,8 @@ impl Opts {
                 slow_secs: 30.0,
                 cases: vec![],
                 max_in_flight: "64".into(),
+                consumer_props: String::new(),
+                producer_props: String::new(),
             }
         };
         for a in &args {
@@ -118,6 +125,8 @@ impl Opts {
                         .collect()
                 }
                 "--max-in-flight" => o.max_in_flight = v.to_owned(),
+                "--consumer-props" => o.consumer_props = v.to_owned(),
+                "--producer-props" => o.producer_props = v.to_owned(),
                 "--rate-secs" => o.rate_secs = num(),
                 "--large-n" => o.large_n = num() as usize,
                 "--large-bytes" => o.large_bytes = num() as usize,
@@ -475,22 +484,6 @@ fn summarise(
     }
 }
 
-fn worker_env(enrich: bool, max_in_flight: &str) -> Vec<(&'static str, &str)> {
-    vec![
-        // The defaults of config/default.toml, not the test harness's.
-        ("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", max_in_flight),
-        ("ARTICLE_ENRICHER__WORKER__COMMIT_INTERVAL_MS", "5000"),
-        (
-            "ARTICLE_ENRICHER__WORKER__ENRICH",
-            if enrich { "true" } else { "false" },
-        ),
-    ]
-}
-
-fn producer_props(extra: &str) -> String {
-    format!("[kafka.producer_properties]\n\"message.max.bytes\" = \"16777216\"\n{extra}")
-}
-
 /// Pre-produces `n` events built by `make`; returns send timestamps and sizes.
 fn pre_produce(
     broker: &Broker,
@@ -550,26 +543,110 @@ fn consume_only(broker: &Broker, topic: &str, n: usize) {
     );
 }
 
+/// The worker binary as a child process: keys through the environment,
+/// the librdkafka properties (maps, which the environment cannot carry) in
+/// a config file.
+struct BenchWorker {
+    child: Option<std::process::Child>,
+    log_path: std::path::PathBuf,
+}
+
+impl BenchWorker {
+    fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    fn wait_assigned(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.log().contains("partitions assigned") {
+            assert!(Instant::now() < deadline, "no partitions: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for BenchWorker {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn props_toml(extra: &str) -> String {
+    extra
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| format!("\"{}\" = \"{}\"\n", k.trim(), v.trim()))
+        .collect()
+}
+
 fn start_worker(
     broker: &Broker,
     topics: &Topics,
     name: &str,
     enrich: bool,
-    props: &str,
+    producer_props: &str,
     opts: &Opts,
-) -> WorkerProcess {
-    WorkerProcess::start_with_env(
-        broker,
-        topics,
-        name,
-        &producer_props(props),
-        &worker_env(enrich, &opts.max_in_flight),
-    )
+) -> BenchWorker {
+    let dir = broker.dir.path();
+    let config = dir.join(format!("{name}.toml"));
+    let toml = format!(
+        "[kafka.properties]\n\"broker.address.family\" = \"v4\"\n\
+         [kafka.consumer_properties]\n{}\
+         [kafka.producer_properties]\n\"message.max.bytes\" = \"16777216\"\n{}{}",
+        props_toml(&opts.consumer_props),
+        props_toml(&opts.producer_props),
+        producer_props
+    );
+    std::fs::write(&config, toml).unwrap();
+    let log_path = dir.join(format!("{name}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("ARTICLE_ENRICHER__KAFKA__BROKERS", &broker.bootstrap)
+        .env("ARTICLE_ENRICHER__KAFKA__GROUP_ID", &topics.group)
+        .env("ARTICLE_ENRICHER__TOPICS__INPUT", &topics.input)
+        .env("ARTICLE_ENRICHER__TOPICS__OUTPUT", &topics.output)
+        .env("ARTICLE_ENRICHER__TOPICS__DEAD_LETTER", &topics.dead_letter)
+        .env(
+            "ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT",
+            &opts.max_in_flight,
+        )
+        .env(
+            "ARTICLE_ENRICHER__WORKER__ENRICH",
+            if enrich { "true" } else { "false" },
+        )
+        .env(
+            "RUST_LOG",
+            std::env::var("TEST_WORKER_LOG")
+                .unwrap_or_else(|_| "warn,article_enricher=info".into()),
+        )
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("the worker starts");
+    BenchWorker {
+        child: Some(child),
+        log_path,
+    }
 }
 
-fn stop_worker(mut w: WorkerProcess) -> (f64, f64) {
+fn stop_worker(mut w: BenchWorker) -> (f64, f64) {
     let r = rss(w.pid());
-    w.kill9();
+    if let Some(mut c) = w.child.take() {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
     r
 }
 
@@ -617,7 +694,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let broker = Broker::start();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
-    worker.wait_assigned(Duration::from_secs(60));
+    worker.wait_assigned();
     std::thread::scope(|scope| {
         // The reader runs beside the producer so that "seen" is live.
         let reader = scope.spawn(|| {
