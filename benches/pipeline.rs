@@ -641,6 +641,47 @@ fn start_worker(
     }
 }
 
+/// CPU seconds (user + system) a process has used.
+fn cpu_secs(pid: Option<u32>) -> f64 {
+    let Some(pid) = pid else { return -1.0 };
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name in parentheses: utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // SAFETY: sysconf has no preconditions.
+    let tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / tck
+}
+
+/// Where the CPU went during a worker run.
+struct CpuWatch {
+    broker0: f64,
+    wall0: Instant,
+}
+
+impl CpuWatch {
+    fn start(broker: &Broker) -> Self {
+        Self {
+            broker0: cpu_secs(broker.pid()),
+            wall0: Instant::now(),
+        }
+    }
+
+    fn line(&self, broker: &Broker, worker: &BenchWorker) -> String {
+        let wall = self.wall0.elapsed().as_secs_f64();
+        let w = cpu_secs(worker.pid());
+        let b = cpu_secs(broker.pid()) - self.broker0;
+        format!(
+            "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core), broker {b:.1} s ({:.0} % of a core), 2 cores in all",
+            100.0 * w / wall,
+            100.0 * b / wall
+        )
+    }
+}
+
 fn stop_worker(mut w: BenchWorker) -> (f64, f64) {
     let r = rss(w.pid());
     if let Some(mut c) = w.child.take() {
@@ -671,6 +712,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         consume_only(&broker, &topics.input, opts.n);
     }
     let started = now_ms();
+    let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
     let seen = read_outputs(
         &broker,
@@ -679,10 +721,12 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         Duration::from_secs(60),
         Duration::from_secs(3600),
     );
+    let cpu = watch.line(&broker, &worker);
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     let f = summarise(label, &seen, &ts, &sizes, started, hwm, bhwm);
     f.print();
+    println!("{cpu}");
     f
 }
 
@@ -693,6 +737,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     println!("rate, {label}: {n} articles offered at {rate} /s");
     let broker = Broker::start();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
     worker.wait_assigned();
     std::thread::scope(|scope| {
@@ -729,10 +774,12 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         n as f64 / offered_secs
     );
         let seen = reader.join().unwrap();
+        let cpu = watch.line(&broker, &worker);
         let (hwm, _) = stop_worker(worker);
         let (bhwm, _) = rss(broker.pid());
         let f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
         f.print();
+        println!("{cpu}");
         f
     })
 }
@@ -752,6 +799,7 @@ fn large(opts: &Opts, corpus: &Corpus) {
         "l",
     );
     let started = now_ms();
+    let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, "large", true, "", opts);
     let seen = read_outputs(
         &broker,
@@ -760,9 +808,11 @@ fn large(opts: &Opts, corpus: &Corpus) {
         Duration::from_secs(120),
         Duration::from_secs(3600),
     );
+    let cpu = watch.line(&broker, &worker);
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     summarise("large", &seen, &ts, &sizes, started, hwm, bhwm).print();
+    println!("{cpu}");
 }
 
 fn slow(opts: &Opts, corpus: &Corpus) {
@@ -782,6 +832,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         "w",
     );
     let started = now_ms();
+    let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT, opts);
     let deadline = Instant::now() + Duration::from_secs_f64(opts.slow_secs);
     let mut samples = Vec::new();
@@ -796,10 +847,12 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         Duration::from_secs(2),
         Duration::from_secs(5),
     );
+    let cpu = watch.line(&broker, &worker);
     let (hwm, last) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     let f = summarise("slow", &seen, &ts, &sizes, started, hwm, bhwm);
     f.print();
+    println!("{cpu}");
     println!(
         "    worker RSS sampled every 0.5 s: {}; at the end {last:.1} MiB",
         samples
