@@ -670,14 +670,16 @@ impl CpuWatch {
         }
     }
 
-    fn line(&self, broker: &Broker, worker: &BenchWorker) -> String {
+    fn line(&self, broker: &Broker, worker: &BenchWorker, outputs: usize) -> String {
         let wall = self.wall0.elapsed().as_secs_f64();
         let w = cpu_secs(worker.pid());
         let b = cpu_secs(broker.pid()) - self.broker0;
         format!(
-            "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core), broker {b:.1} s ({:.0} % of a core), 2 cores in all",
+            "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core, {:.2} ms per output), broker {b:.1} s ({:.0} % of a core, {:.2} ms per output)",
             100.0 * w / wall,
-            100.0 * b / wall
+            1000.0 * w / outputs.max(1) as f64,
+            100.0 * b / wall,
+            1000.0 * b / outputs.max(1) as f64,
         )
     }
 }
@@ -721,7 +723,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         Duration::from_secs(60),
         Duration::from_secs(3600),
     );
-    let cpu = watch.line(&broker, &worker);
+    let cpu = watch.line(&broker, &worker, seen.len());
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     let f = summarise(label, &seen, &ts, &sizes, started, hwm, bhwm);
@@ -774,7 +776,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         n as f64 / offered_secs
     );
         let seen = reader.join().unwrap();
-        let cpu = watch.line(&broker, &worker);
+        let cpu = watch.line(&broker, &worker, seen.len());
         let (hwm, _) = stop_worker(worker);
         let (bhwm, _) = rss(broker.pid());
         let f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
@@ -808,7 +810,7 @@ fn large(opts: &Opts, corpus: &Corpus) {
         Duration::from_secs(120),
         Duration::from_secs(3600),
     );
-    let cpu = watch.line(&broker, &worker);
+    let cpu = watch.line(&broker, &worker, seen.len());
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     summarise("large", &seen, &ts, &sizes, started, hwm, bhwm).print();
@@ -847,7 +849,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         Duration::from_secs(2),
         Duration::from_secs(5),
     );
-    let cpu = watch.line(&broker, &worker);
+    let cpu = watch.line(&broker, &worker, seen.len());
     let (hwm, last) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     let f = summarise("slow", &seen, &ts, &sizes, started, hwm, bhwm);
