@@ -444,6 +444,7 @@ impl Replay {
             to: Destinations {
                 output: opts.output.clone(),
                 dead_letter: opts.dead_letter.clone(),
+                pass_through: !config.worker.enrich,
             },
             cpu: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
