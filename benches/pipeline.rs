@@ -620,6 +620,8 @@ fn start_worker(
             "ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT",
             &opts.max_in_flight,
         )
+        // The operations endpoint on a free port, so that runs never collide.
+        .env("ARTICLE_ENRICHER__HTTP__LISTEN", "127.0.0.1:0")
         .env(
             "ARTICLE_ENRICHER__WORKER__ENRICH",
             if enrich { "true" } else { "false" },
