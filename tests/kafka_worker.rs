@@ -491,3 +491,49 @@ fn scaling_out_mid_stream_hands_partitions_over_exactly() {
     );
     assert_order_kept(&reader);
 }
+
+/// An output larger than the producer may send can never be produced:
+/// retrying it would hold its partition forever. It becomes a dead letter
+/// without its value, and the messages after it go on.
+#[test]
+fn an_output_too_large_to_produce_becomes_a_dead_letter() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "toolarge", 1);
+    let mut worker = WorkerProcess::start(
+        &broker,
+        &topics,
+        "worker",
+        "[kafka.producer_properties]\n\"message.max.bytes\" = \"20000\"\n",
+    );
+    worker.wait_assigned(WAIT);
+    let producer = TestProducer::new(&broker);
+    let long = "The council met again on Monday and talked for hours. ".repeat(400);
+    producer.send(&topics.input, &Raw::new("long", long));
+    producer.send(&topics.input, &Raw::new("short", article(1)));
+    producer.flush();
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(
+        reader.read_until(WAIT, |s| s.len() >= 2),
+        "{}",
+        worker.log()
+    );
+    let long = reader
+        .seen
+        .iter()
+        .find(|o| o.source() == (0, 0))
+        .expect("an output for the long article");
+    assert_eq!(long.topic, topics.dead_letter);
+    assert_eq!(long.header("error-kind"), Some("output_too_large"));
+    assert!(long
+        .header("value-dropped")
+        .unwrap()
+        .contains("message.max.bytes"));
+    assert_eq!(long.payload.as_deref(), Some(&b""[..]));
+    let short = reader
+        .seen
+        .iter()
+        .find(|o| o.source() == (0, 1))
+        .expect("the next message is not held up");
+    assert_eq!(short.topic, topics.output);
+    worker.terminate(Duration::from_secs(15));
+}

@@ -94,6 +94,46 @@ impl OutputRecord {
     pub fn header(&self, name: &str) -> Option<&str> {
         header_value(&self.headers, name)
     }
+
+    /// What to produce instead of this record when the producer or the
+    /// brokers refuse it for its size: retrying the same bytes would fail
+    /// forever and hold the partition. An enriched event becomes a dead
+    /// letter of kind `output_too_large`; a dead letter keeps its kind. Both
+    /// keep key and headers, lose the value (an empty one: a null value would
+    /// be a tombstone on a compacted topic) and say why in `value-dropped`.
+    /// The source headers tell where the input can be read again.
+    pub fn without_value(
+        &self,
+        dead_letter_topic: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> OutputRecord {
+        let size = self.payload.as_ref().map_or(0, Vec::len);
+        let reason = format!(
+            "the output of {size} bytes was refused ({error}); raise message.max.bytes of the producer \
+             (kafka.producer_properties) and of the brokers to carry outputs this large"
+        );
+        let mut headers = self.headers.clone();
+        let outcome = match &self.outcome {
+            Outcome::Enriched { .. } => {
+                headers.push(text(ERROR_KIND, OUTPUT_TOO_LARGE_KIND));
+                headers.push(text(ERROR_MESSAGE, reason.clone()));
+                headers.push(text(FAILED_AT, rfc3339(now)));
+                Outcome::DeadLettered {
+                    kind: OUTPUT_TOO_LARGE_KIND.to_owned(),
+                }
+            }
+            dead => dead.clone(),
+        };
+        headers.push(text(VALUE_DROPPED, reason));
+        OutputRecord {
+            topic: dead_letter_topic.to_owned(),
+            key: self.key.clone(),
+            payload: Some(Vec::new()),
+            headers,
+            outcome,
+        }
+    }
 }
 
 /// The first value of header `name` in `headers`, as text.
@@ -104,6 +144,12 @@ pub fn header_value<'a>(headers: &'a HeaderList, name: &str) -> Option<&'a str> 
         .and_then(|(_, v)| v.as_deref())
         .and_then(|v| std::str::from_utf8(v).ok())
 }
+
+/// Error kind of an enriched event too large for the producer or brokers.
+pub const OUTPUT_TOO_LARGE_KIND: &str = "output_too_large";
+
+/// Header saying why a record was produced without its value.
+pub const VALUE_DROPPED: &str = "value-dropped";
 
 fn text(name: &str, value: impl Into<String>) -> (String, Option<Vec<u8>>) {
     (name.to_owned(), Some(value.into().into_bytes()))
@@ -189,6 +235,39 @@ mod tests {
             ],
             timestamp_ms: None,
         }
+    }
+
+    #[test]
+    fn a_record_too_large_becomes_a_dead_letter_without_value() {
+        let enriched = enriched_record(&input(), "out", "id-1", vec![b'x'; 10], Vec::new(), now());
+        let small = enriched.without_value("dlq", "Broker: Message size too large", now());
+        assert_eq!(small.topic, "dlq");
+        assert_eq!(small.key.as_deref(), Some(&b"id-1"[..]));
+        assert_eq!(small.payload.as_deref(), Some(&b""[..]));
+        assert_eq!(
+            small.outcome,
+            Outcome::DeadLettered {
+                kind: OUTPUT_TOO_LARGE_KIND.into()
+            }
+        );
+        assert_eq!(small.header(ERROR_KIND), Some(OUTPUT_TOO_LARGE_KIND));
+        assert_eq!(small.header(SOURCE_OFFSET), Some("41"));
+        assert!(small.header(VALUE_DROPPED).unwrap().contains("10 bytes"));
+
+        let dead = dead_letter_record(&input(), "dlq", "invalid_json", "bad", now());
+        let small = dead.without_value("dlq", "too large", now());
+        assert_eq!(
+            small.header(ERROR_KIND),
+            Some("invalid_json"),
+            "a dead letter keeps its reason"
+        );
+        assert_eq!(
+            small.outcome,
+            Outcome::DeadLettered {
+                kind: "invalid_json".into()
+            }
+        );
+        assert!(small.header(VALUE_DROPPED).is_some());
     }
 
     fn now() -> DateTime<Utc> {

@@ -627,12 +627,21 @@ impl Replay {
         let producer = self.producer.clone();
         let stats = self.stats.clone();
         let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
+        let dead_letter = self.to.dead_letter.clone();
         let first = worker::enqueue(&producer, &record, &stats)
             .instrument(produce_span.clone())
             .await;
         Box::pin(
             async move {
-                worker::acknowledged_after_retries(&producer, &record, &stats, first).await;
+                let mut record = record;
+                worker::acknowledged_after_retries(
+                    &producer,
+                    &mut record,
+                    &dead_letter,
+                    &stats,
+                    first,
+                )
+                .await;
                 (p, offset, record.outcome)
             }
             .instrument(produce_span),

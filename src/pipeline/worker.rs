@@ -535,12 +535,15 @@ impl PartitionTask {
         let producer = self.shared.producer.clone();
         let stats = self.shared.stats.clone();
         let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
+        let dead_letter = self.shared.settings.to.dead_letter.clone();
         let first = enqueue(&producer, &record, &stats)
             .instrument(produce_span.clone())
             .await;
         Box::pin(
             async move {
-                acknowledged_after_retries(&producer, &record, &stats, first).await;
+                let mut record = record;
+                acknowledged_after_retries(&producer, &mut record, &dead_letter, &stats, first)
+                    .await;
                 metrics::acknowledged(&record, started, timestamp);
                 (offset, record.outcome)
             }
@@ -589,20 +592,34 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 /// Awaits the broker's acknowledgement of `record`, enqueueing it again
 /// with backoff after each failure, for as long as it takes: the caller
 /// stores the input offset only after this returns, so an output that
-/// failed is never skipped. Partition and offset are in the caller's span.
+/// failed is never skipped. The one failure that retrying cannot mend, a
+/// record too large for the producer or the brokers, replaces the record by
+/// a dead letter without its value ([`OutputRecord::without_value`]).
+/// Partition and offset are in the caller's span.
 pub(crate) async fn acknowledged_after_retries(
     producer: &WorkerProducer,
-    record: &OutputRecord,
+    record: &mut OutputRecord,
+    dead_letter_topic: &str,
     stats: &Stats,
-    mut delivery: DeliveryFuture,
+    mut delivery: Enqueued,
 ) {
     let mut attempt = 0u32;
     loop {
-        let error = match delivery.await {
-            Ok(Ok(_)) => return,
-            Ok(Err((e, _))) => e.to_string(),
-            Err(_) => "the producer was closed".to_owned(),
+        let error = match delivery {
+            Err(e) => e,
+            Ok(ack) => match ack.await {
+                Ok(Ok(_)) => return,
+                Ok(Err((e, _))) => e,
+                Err(_) => KafkaError::Canceled,
+            },
         };
+        if is_too_large(&error) && record.payload.as_ref().is_some_and(|p| !p.is_empty()) {
+            warn!(topic = %record.topic, "the output is too large to produce ({error}); producing a dead letter without its value instead");
+            *record =
+                record.without_value(dead_letter_topic, &error.to_string(), chrono::Utc::now());
+            delivery = enqueue(producer, record, stats).await;
+            continue;
+        }
         attempt += 1;
         Stats::bump(&stats.produce_retries);
         metrics::produce_retried();
@@ -616,12 +633,24 @@ pub(crate) async fn acknowledged_after_retries(
     }
 }
 
-/// Puts `record` in the producer's queue, waiting while the queue is full.
+/// A record in the producer's queue, or the error that keeps it out for good.
+pub(crate) type Enqueued = Result<DeliveryFuture, KafkaError>;
+
+fn is_too_large(e: &KafkaError) -> bool {
+    matches!(
+        e,
+        KafkaError::MessageProduction(RDKafkaErrorCode::MessageSizeTooLarge)
+    )
+}
+
+/// Puts `record` in the producer's queue, waiting while the queue is full
+/// and retrying other errors with backoff; only a record too large to ever
+/// fit is given back as an error.
 pub(crate) async fn enqueue(
     producer: &WorkerProducer,
     record: &OutputRecord,
     stats: &Stats,
-) -> DeliveryFuture {
+) -> Enqueued {
     let mut attempt = 0u32;
     loop {
         let mut r: FutureRecord<'_, [u8], [u8]> =
@@ -633,10 +662,11 @@ pub(crate) async fn enqueue(
             r = r.payload(p.as_slice());
         }
         match producer.send_result(r) {
-            Ok(delivery) => return delivery,
+            Ok(delivery) => return Ok(delivery),
             Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
+            Err((e, _)) if is_too_large(&e) => return Err(e),
             Err((e, _)) => {
                 attempt += 1;
                 Stats::bump(&stats.produce_retries);
