@@ -51,23 +51,26 @@ fn demo_enriches_the_samples_and_dead_letters_the_broken_one() {
         .any(|e| e["id"] == "sample-harbour-strike" && e["published"] == "2025-04-02"));
 }
 
-#[test]
-fn a_property_librdkafka_rejects_stops_run_naming_the_key() {
+/// Runs `run` with `toml` as its config file; it must stop at start with
+/// exit code 2. Returns its stderr.
+fn run_refused(toml: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("c.toml");
-    std::fs::write(
-        &config,
-        "[kafka.properties]\n\"fetch.wait.max.msss\" = \"10\"\n",
-    )
-    .unwrap();
+    std::fs::write(&config, toml).unwrap();
     let out = bin()
         .arg("--config")
         .arg(&config)
         .arg("run")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_property_librdkafka_rejects_stops_run_naming_the_key() {
+    let stderr = run_refused("[kafka.properties]\n\"fetch.wait.max.msss\" = \"10\"\n");
     assert!(
         stderr.contains("kafka.properties.\"fetch.wait.max.msss\""),
         "{stderr}"
@@ -76,20 +79,7 @@ fn a_property_librdkafka_rejects_stops_run_naming_the_key() {
 
 #[test]
 fn a_reserved_property_is_refused_with_the_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("c.toml");
-    std::fs::write(
-        &config,
-        "[kafka.consumer_properties]\n\"enable.auto.offset.store\" = \"true\"\n",
-    )
-    .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("run")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr =
+        run_refused("[kafka.consumer_properties]\n\"enable.auto.offset.store\" = \"true\"\n");
     assert!(stderr.contains("enable.auto.offset.store"), "{stderr}");
 }
