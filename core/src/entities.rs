@@ -314,30 +314,8 @@ const MAY_FOLLOW: &[&str] = &[
     "Spokeswoman",
 ];
 
-const DAYS_AND_MONTHS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn is_day_or_month(word: &str) -> bool {
-    DAYS_AND_MONTHS.contains(&word)
+    crate::text::WEEKDAYS.contains(&word) || crate::text::MONTHS.contains(&word)
 }
 
 /// True when a gazetteer hit is not glued to other capitalized words in

@@ -101,6 +101,33 @@ pub fn is_headline_case(text: &str) -> bool {
     long >= 3
 }
 
+/// The days of the week, capitalized as news text writes them.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The months, capitalized as news text writes them.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Abbreviations after which a period does not end a sentence (lowercase,
 /// without the final period).
 const ABBREVIATIONS: &[&str] = &[

@@ -51,15 +51,6 @@ fn small_number(s: &str, max_digits: usize) -> Option<u32> {
 
 /// Words after which a date is the publication date.
 const PUBLICATION_CUES: &[&str] = &["dated", "filed", "posted", "published", "updated"];
-const WEEKDAYS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// The date of a lede that states its own publication date: a full date
 /// (day, month and year) opening the text, after at most a weekday
@@ -88,7 +79,7 @@ pub fn publication_date(text: &str) -> Option<NaiveDate> {
             || (["on", "at"].contains(&before.as_str())
                 && PUBLICATION_CUES.contains(&two_before.as_str()))
     };
-    let opening = |i: usize| i == 0 || (i == 1 && WEEKDAYS.contains(&words[0]));
+    let opening = |i: usize| i == 0 || (i == 1 && crate::text::WEEKDAYS.contains(&words[0]));
     (0..words.len())
         .filter(|&i| opening(i) || cued(i))
         .find_map(|i| date_at(&words, i))

@@ -112,19 +112,10 @@ fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
 /// and date the news (`on Tuesday`; headlines rarely do, except for
 /// `Super Tuesday` and possessives like `Monday’s Morning Email`).
 fn reads_like_a_lede(line: &str) -> bool {
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     let words: Vec<&str> = line.split_whitespace().collect();
     words.iter().enumerate().any(|(i, raw)| {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let day = DAYS.contains(&w)
+        let day = crate::text::WEEKDAYS.contains(&w)
             && !raw.contains(['’', '\''])
             && (i == 0 || !words[i - 1].ends_with("Super"));
         let according = w == "according" && words.get(i + 1) == Some(&"to");
