@@ -134,6 +134,49 @@ pub fn process_with(
     output::enriched_record(input, &to.output, &raw.id, json, trace, Utc::now())
 }
 
+/// Runs [`process`] on the blocking pool, holding a permit of `cpu` (which
+/// caps CPU-bound work at the number of cores across partitions). The
+/// reactor never runs the core. A panic of the task itself (`process`
+/// already catches the core's) still yields a dead letter, so every input
+/// gets exactly one record.
+pub async fn process_on_blocking_pool(
+    input: std::sync::Arc<InputMessage>,
+    span: tracing::Span,
+    limits: DecodeLimits,
+    to: Destinations,
+    cpu: std::sync::Arc<tokio::sync::Semaphore>,
+) -> OutputRecord {
+    let job = {
+        let (input, span, to) = (input.clone(), span, to.clone());
+        async move {
+            let _permit = cpu.acquire_owned().await;
+            tokio::task::spawn_blocking(move || process(&input, &span, &limits, &to)).await
+        }
+    };
+    match job.await {
+        Ok(record) => record,
+        Err(e) => {
+            let what = if e.is_panic() {
+                panic_message(e.into_panic().as_ref())
+            } else {
+                "the task was cancelled".to_owned()
+            };
+            tracing::error!(
+                partition = input.partition,
+                offset = input.offset,
+                "processing failed: {what}"
+            );
+            output::dead_letter_record(
+                &input,
+                &to.dead_letter,
+                PANIC_KIND,
+                &format!("processing panicked: {what}"),
+                Utc::now(),
+            )
+        }
+    }
+}
+
 /// The text of a panic payload.
 pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {

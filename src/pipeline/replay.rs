@@ -37,7 +37,7 @@ use self::progress::Progress;
 use self::range::{End, Lookup, Plan, RangeError, Request, Start};
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
-use super::output::{self, InputMessage, Outcome, OutputRecord};
+use super::output::{InputMessage, Outcome, OutputRecord};
 use super::process::{self, Destinations};
 use super::worker::{self, KafkaLogContext, Stats, WorkerProducer};
 use crate::config::Config;
@@ -576,37 +576,10 @@ impl Replay {
         let (p, offset) = (input.partition, input.offset);
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let job = {
-            let input = input.clone();
-            let span = span.clone();
-            let to = to.clone();
-            let cpu = self.cpu.clone();
-            async move {
-                let _permit = cpu.acquire_owned().await;
-                tokio::task::spawn_blocking(move || process::process(&input, &span, &limits, &to))
-                    .await
-            }
-        };
+        let record =
+            process::process_on_blocking_pool(input, span.clone(), limits, to, self.cpu.clone());
         Box::pin(async move {
-            let mut record = match job.await {
-                Ok(record) => record,
-                Err(e) => {
-                    // process() catches the core's panics; this is one of the shell.
-                    let what = if e.is_panic() {
-                        process::panic_message(e.into_panic().as_ref())
-                    } else {
-                        "the task was cancelled".to_owned()
-                    };
-                    error!(partition = p, offset, "processing failed: {what}");
-                    output::dead_letter_record(
-                        &input,
-                        &to.dead_letter,
-                        output::PANIC_KIND,
-                        &format!("processing panicked: {what}"),
-                        chrono::Utc::now(),
-                    )
-                }
-            };
+            let mut record = record.await;
             record
                 .headers
                 .push((REPLAY_ID.to_owned(), Some(replay_id.into_bytes())));

@@ -485,39 +485,15 @@ impl PartitionTask {
         let timestamp = input.timestamp_ms;
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let job = {
-            let input = input.clone();
-            let span = span.clone();
-            let cpu = self.shared.cpu.clone();
-            async move {
-                let _permit = cpu.acquire_owned().await;
-                tokio::task::spawn_blocking(move || {
-                    process::process(&input, &span, &settings.limits, &settings.to)
-                })
-                .await
-            }
-        };
-        let settings = self.shared.settings.clone();
+        let record = process::process_on_blocking_pool(
+            input,
+            span.clone(),
+            settings.limits,
+            settings.to.clone(),
+            self.shared.cpu.clone(),
+        );
         Some(Box::pin(async move {
-            let record = match job.await {
-                Ok(record) => record,
-                Err(e) => {
-                    // process() catches the core's panics; this is a panic of the shell.
-                    let what = if e.is_panic() {
-                        process::panic_message(e.into_panic().as_ref())
-                    } else {
-                        "the task was cancelled".to_owned()
-                    };
-                    error!(offset, "processing failed: {what}");
-                    super::output::dead_letter_record(
-                        &input,
-                        &settings.to.dead_letter,
-                        super::output::PANIC_KIND,
-                        &format!("processing panicked: {what}"),
-                        chrono::Utc::now(),
-                    )
-                }
-            };
+            let record = record.await;
             (record, span, offset, timestamp)
         }))
     }
