@@ -5,24 +5,10 @@
 //! Reads `../shared/data/seed-article.txt` (outside the repository); the
 //! test passes with a printed notice when that file is absent.
 
-use std::path::PathBuf;
-
 use enricher_core::enriched::BoilerplateKind;
-use enricher_core::{decode, enrich, DecodeLimits, EnrichedArticle};
 
-fn seed() -> Option<EnrichedArticle> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/seed-article.txt");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("SKIPPED: seed article not found at {}", path.display());
-        return None;
-    };
-    let raw = decode(&bytes, None, &DecodeLimits::default()).expect("the seed decodes");
-    Some(enrich(&raw))
-}
-
-fn slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
-}
+mod common;
+use common::{seed, slice};
 
 #[test]
 fn seed_date_title_language() {

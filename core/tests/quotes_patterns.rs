@@ -3,13 +3,12 @@
 use enricher_core::enriched::{EnrichedArticle, Quote, QuoteKind};
 use enricher_core::{decode, enrich, DecodeLimits};
 
+mod common;
+use common::slice;
+
 fn run(text: &str) -> EnrichedArticle {
     let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
     enrich(&raw)
-}
-
-fn slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
 }
 
 fn direct(a: &EnrichedArticle) -> Vec<&Quote> {

@@ -2,25 +2,10 @@
 //! exactly right: its three direct quotes with speaker, role and cue, its
 //! indirect quotes, its two people, and nothing from the `Read more:` list.
 
-use std::path::PathBuf;
-
 use enricher_core::enriched::{EnrichedArticle, Quote, QuoteKind};
-use enricher_core::{decode, enrich, DecodeLimits};
 
-fn seed() -> Option<EnrichedArticle> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/seed-article.txt");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("SKIPPED: seed article not found at {}", path.display());
-        return None;
-    };
-    let raw = decode(&bytes, None, &DecodeLimits::default()).expect("the seed decodes");
-    Some(enrich(&raw))
-}
-
-/// The text of a code point span of the article.
-fn slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
-}
+mod common;
+use common::{seed, slice};
 
 fn direct(article: &EnrichedArticle) -> Vec<&Quote> {
     article
