@@ -24,7 +24,9 @@ pub mod metadata;
 pub mod people;
 pub mod quotes;
 pub mod text;
+pub mod words;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 pub use enriched::{EnrichedArticle, SCHEMA_VERSION};
@@ -41,6 +43,9 @@ pub struct Doc<'a> {
     /// The paragraphs that are article body: quotes and entities are looked
     /// for only here.
     pub body: Vec<Range<usize>>,
+    /// The tokens of each body paragraph, made on first use: people and
+    /// quotes both walk them, and tokenizing is a tenth of the core's work.
+    body_tokens: OnceCell<Vec<Vec<text::Token>>>,
 }
 
 impl<'a> Doc<'a> {
@@ -53,13 +58,25 @@ impl<'a> Doc<'a> {
             offsets: text::CharOffsets::new(text),
             body: paragraphs.clone(),
             paragraphs,
+            body_tokens: OnceCell::new(),
         }
+    }
+
+    /// The tokens of each paragraph of [`Doc::body`], in the same order.
+    pub fn body_tokens(&self) -> &[Vec<text::Token>] {
+        self.body_tokens.get_or_init(|| {
+            self.body
+                .iter()
+                .map(|p| text::tokens(self.text, p.clone()))
+                .collect()
+        })
     }
 
     /// Drops from the body every paragraph that lies inside one of `spans`.
     pub fn remove_boilerplate(&mut self, spans: &[Range<usize>]) {
         self.body
             .retain(|p| !spans.iter().any(|s| s.start <= p.start && p.end <= s.end));
+        self.body_tokens = OnceCell::new();
     }
 
     /// The code point span of a byte range.

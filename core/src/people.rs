@@ -18,7 +18,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::text::{self, Token};
+use crate::text::Token;
+use crate::words::WordList;
 use crate::Doc;
 
 /// A person found in the body, in byte ranges.
@@ -124,7 +125,7 @@ fn lexicon() -> &'static Lexicon {
 /// Words that are capitalized without being names: calendar words end a
 /// name (`President Obama Tuesday`), and organization words make the whole
 /// run an organization (`Fox News`, `Clinton Foundation`).
-const NOT_NAME: &[&str] = &[
+const NOT_NAME: WordList = WordList::new(&[
     "a",
     "after",
     "an",
@@ -190,9 +191,9 @@ const NOT_NAME: &[&str] = &[
     "why",
     "with",
     "yes",
-];
+]);
 
-const ORG_WORDS: &[&str] = &[
+const ORG_WORDS: WordList = WordList::new(&[
     "act",
     "administration",
     "agency",
@@ -313,10 +314,10 @@ const ORG_WORDS: &[&str] = &[
     "university",
     "valley",
     "ventures",
-];
+]);
 
 /// Function words that stop the backward scan for a role phrase.
-const ROLE_STOP: &[&str] = &[
+const ROLE_STOP: WordList = WordList::new(&[
     "a",
     "about",
     "according",
@@ -384,22 +385,22 @@ const ROLE_STOP: &[&str] = &[
     "with",
     "would",
     "your",
-];
+]);
 
 /// Prepositions after which a lone surname is a place (`in Washington`).
-const LOCATIVE: &[&str] = &[
-    "in",
-    "at",
-    "near",
+const LOCATIVE: WordList = WordList::new(&[
     "across",
-    "outside",
+    "at",
+    "in",
     "inside",
-    "throughout",
     "into",
-];
+    "near",
+    "outside",
+    "throughout",
+]);
 
 /// Verbs after a name that mark it as a person's (`Ann Fox said`).
-const PERSON_VERBS: &[&str] = &[
+const PERSON_VERBS: WordList = WordList::new(&[
     "acknowledged",
     "added",
     "adds",
@@ -425,7 +426,7 @@ const PERSON_VERBS: &[&str] = &[
     "warned",
     "writes",
     "wrote",
-];
+]);
 
 pub(crate) fn is_title(word: &str) -> bool {
     lookup(&lexicon().titles, word).is_some()
@@ -446,11 +447,6 @@ fn first_name_gender(word: &str) -> Option<Gender> {
 /// Whether `word` is in a list of lowercase ASCII words, ignoring case.
 fn in_list(word: &str, list: &[&str]) -> bool {
     list.iter().any(|l| word.eq_ignore_ascii_case(l))
-}
-
-/// Whether `word` is in a sorted list of lowercase words, ignoring case.
-fn in_sorted(word: &str, list: &[&str]) -> bool {
-    with_lower(word, |w| list.binary_search(&w).is_ok())
 }
 
 /// A word that could be part of a name: capitalized, not all capitals
@@ -505,15 +501,17 @@ struct Candidate {
 
 /// Finds the people named in the body paragraphs of `doc`.
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
-    let paragraphs: Vec<Vec<Token>> = doc
-        .body
+    // Each paragraph's tokens with its capitalized runs, found once for
+    // both passes.
+    let paragraphs: Vec<(&[Token], Vec<Vec<usize>>)> = doc
+        .body_tokens()
         .iter()
-        .map(|p| text::tokens(doc.text, p.clone()))
+        .map(|toks| (toks.as_slice(), capitalized_runs(doc.text, toks)))
         .collect();
     let mut candidates = Vec::new();
-    for toks in &paragraphs {
+    for (toks, runs) in &paragraphs {
         if !looks_like_headline(doc.text, toks) {
-            candidates.extend(candidates_in(doc.text, toks));
+            candidates.extend(candidates_in(doc.text, toks, runs));
         }
     }
     let groups = group(candidates);
@@ -580,11 +578,10 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in(text: &str, toks: &[Token]) -> Vec<Candidate> {
-    capitalized_runs(text, toks)
-        .into_iter()
+fn candidates_in(text: &str, toks: &[Token], runs: &[Vec<usize>]) -> Vec<Candidate> {
+    runs.iter()
         .filter(|run| may_name(text, toks, run))
-        .filter_map(|run| classify(text, toks, &run))
+        .filter_map(|run| classify(text, toks, run))
         .collect()
 }
 
@@ -626,14 +623,14 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let mut name: Vec<usize> = run[start..]
         .iter()
         .copied()
-        .take_while(|&i| !in_sorted(word(i), NOT_NAME))
+        .take_while(|&i| !NOT_NAME.contains(word(i)))
         .collect();
     if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
         return None;
     }
     // `Clinton Foundation`, `Fox News`; words before the name may be
     // organizations (`Secretary of State Hillary Clinton`).
-    if run[start..].iter().any(|&i| in_sorted(word(i), ORG_WORDS)) {
+    if run[start..].iter().any(|&i| ORG_WORDS.contains(word(i))) {
         return None;
     }
     let has_first = is_first_name(word(name[0])) && name.len() >= 2;
@@ -642,7 +639,7 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     let verb_after = name.len() >= 2
         && toks
             .get(name.last()? + 1)
-            .is_some_and(|t| t.is_word && in_sorted(&text[t.range.clone()], PERSON_VERBS));
+            .is_some_and(|t| t.is_word && PERSON_VERBS.contains(&text[t.range.clone()]));
     let lower_role_before =
         before.is_some_and(|b| toks[b].is_word && is_title(&text[toks[b].range.clone()]));
     let cue_before = name.len() >= 2 && start == 0 && speech_cue_before(text, toks, run[0]);
@@ -704,7 +701,7 @@ fn speech_cue_before(text: &str, toks: &[Token], first: usize) -> bool {
     let Some(prev) = first.checked_sub(1).and_then(word) else {
         return false;
     };
-    in_sorted(prev, PERSON_VERBS)
+    PERSON_VERBS.contains(prev)
         || prev.eq_ignore_ascii_case("to")
             && first
                 .checked_sub(2)
@@ -741,7 +738,7 @@ fn role_ending_at(
             && w == "."
             && first >= 2
             && is_abbreviation(&text[toks[first - 2].range.clone()]);
-        let word_ok = prev.is_word && !in_sorted(w, ROLE_STOP) && !in_sorted(w, PERSON_VERBS);
+        let word_ok = prev.is_word && !ROLE_STOP.contains(w) && !PERSON_VERBS.contains(w);
         if !(word_ok || period_of_abbr) {
             break;
         }
@@ -883,7 +880,11 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> Vec<PersonFound> {
+fn collect_mentions(
+    text: &str,
+    paragraphs: &[(&[Token], Vec<Vec<usize>>)],
+    groups: &[Group],
+) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -906,8 +907,8 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
     }
     let mut last_full: Vec<usize> = vec![0; groups.len()];
     let mut order = 0;
-    for toks in paragraphs {
-        for run in capitalized_runs(text, toks) {
+    for (toks, runs) in paragraphs {
+        for run in runs {
             let words: Vec<&str> = run
                 .iter()
                 .filter(|&&i| toks[i].is_word)
@@ -924,7 +925,7 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
                 .first()
                 .and_then(|&i| i.checked_sub(1))
                 .is_some_and(|b| {
-                    toks[b].is_word && in_list(&text[toks[b].range.clone()], LOCATIVE)
+                    toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
                 });
             let mut k = 0;
             while k < words.len() {
@@ -958,16 +959,4 @@ fn collect_mentions(text: &str, paragraphs: &[Vec<Token>], groups: &[Group]) -> 
         }
     }
     people
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_lists_are_sorted_for_binary_search() {
-        for list in [NOT_NAME, ORG_WORDS, ROLE_STOP, PERSON_VERBS] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
-        }
-    }
 }

@@ -9,6 +9,7 @@ use std::ops::Range;
 use super::verbs::is_speech_verb;
 use crate::people::{is_capitalized, is_title};
 use crate::text::Token;
+use crate::words::WordList;
 
 /// A token slice with the text it indexes.
 #[derive(Clone, Copy)]
@@ -17,7 +18,7 @@ pub struct Toks<'a> {
     pub toks: &'a [Token],
 }
 
-pub const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
+pub const PRONOUNS: WordList = WordList::new(&["he", "i", "it", "she", "they", "we", "you"]);
 
 /// The longest stretch, in tokens, searched for a sentence boundary; news
 /// sentences are far shorter, and attributions lie within a few words.
@@ -25,141 +26,158 @@ const SENTENCE_REACH: usize = 120;
 
 /// Words between a speaker and its verb: `he later said`, `Cruz has
 /// repeatedly argued`.
-const AUX: &[&str] = &[
-    "also",
-    "later",
-    "then",
-    "has",
-    "had",
-    "have",
-    "was",
-    "is",
-    "were",
-    "are",
-    "would",
-    "will",
-    "once",
-    "previously",
-    "recently",
+const AUX: WordList = WordList::new(&[
     "again",
-    "further",
-    "just",
-    "often",
-    "never",
     "already",
-    "still",
-    "even",
-    "yet",
-    "had",
-    "once",
-    "did",
-    "does",
-    "do",
-    "could",
-    "might",
-    "may",
-    "can",
-    "should",
-    "must",
+    "also",
+    "are",
     "been",
     "being",
-    "not",
-    "reportedly",
-    "only",
-    "now",
-    "soon",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "even",
     "finally",
-];
+    "further",
+    "had",
+    "has",
+    "have",
+    "is",
+    "just",
+    "later",
+    "may",
+    "might",
+    "must",
+    "never",
+    "not",
+    "now",
+    "often",
+    "once",
+    "only",
+    "previously",
+    "recently",
+    "reportedly",
+    "should",
+    "soon",
+    "still",
+    "then",
+    "was",
+    "were",
+    "will",
+    "would",
+    "yet",
+]);
 
 /// Words that start a noun phrase in lower case.
-pub(super) const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another", "some",
-    "many", "several", "two", "three", "both", "each", "this", "that", "these", "those", "other",
-    "former", "no", "any", "most", "few",
-];
+pub(super) const DETERMINERS: WordList = WordList::new(&[
+    "a", "an", "another", "any", "both", "each", "few", "former", "her", "his", "its", "many",
+    "most", "my", "no", "one", "other", "our", "several", "some", "that", "the", "their", "these",
+    "this", "those", "three", "two", "your",
+]);
 
 /// Sentence openers that are not the subject (`However, one source …`).
-const INTRO: &[&str] = &[
-    "even",
-    "however",
-    "still",
-    "meanwhile",
-    "later",
-    "earlier",
-    "also",
-    "yet",
-    "instead",
-    "speaking",
-    "asked",
-    "following",
-    "last",
-    "this",
-    "next",
-    "separately",
-    "indeed",
-    "now",
-    "then",
-    "today",
-    "yesterday",
-    "tuesday",
-    "monday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "here",
-    "there",
+const INTRO: WordList = WordList::new(&[
     "again",
+    "alongside",
+    "also",
+    "although",
+    "amid",
+    "anyway",
+    "asked",
+    "besides",
+    "between",
+    "despite",
+    "earlier",
+    "even",
     "finally",
     "first",
-    "second",
-    "alongside",
-    "between",
-    "amid",
-    "despite",
-    "although",
-    "though",
-    "unlike",
-    "why",
-    "what",
-    "moreover",
-    "wait",
-    "yes",
-    "well",
-    "besides",
+    "following",
+    "friday",
     "furthermore",
-    "otherwise",
-    "nonetheless",
-    "nevertheless",
-    "regardless",
-    "thus",
     "hence",
-    "therefore",
-    "anyway",
+    "here",
+    "however",
+    "indeed",
+    "instead",
+    "last",
+    "later",
+    "meanwhile",
+    "monday",
+    "moreover",
+    "nevertheless",
+    "next",
+    "nonetheless",
+    "now",
+    "otherwise",
     "plus",
+    "regardless",
+    "saturday",
+    "second",
+    "separately",
     "so",
-];
+    "speaking",
+    "still",
+    "sunday",
+    "then",
+    "there",
+    "therefore",
+    "this",
+    "though",
+    "thursday",
+    "thus",
+    "today",
+    "tuesday",
+    "unlike",
+    "wait",
+    "wednesday",
+    "well",
+    "what",
+    "why",
+    "yes",
+    "yesterday",
+    "yet",
+]);
 
 /// Words after which a speech-verb form is a noun (`the report`).
-const ARTICLES: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those",
-];
+const ARTICLES: WordList = WordList::new(&[
+    "a", "an", "her", "his", "its", "my", "our", "the", "their", "these", "this", "those", "your",
+]);
 
 /// Words before a capitalized phrase that make it an object, not a
 /// subject (`responded on Facebook writing`).
-const PREPOSITIONS: &[&str] = &[
-    "on", "in", "at", "to", "for", "with", "from", "by", "of", "about", "into", "over", "under",
-    "against", "during", "than", "like", "via",
-];
+const PREPOSITIONS: WordList = WordList::new(&[
+    "about", "against", "at", "by", "during", "for", "from", "in", "into", "like", "of", "on",
+    "over", "than", "to", "under", "via", "with",
+]);
 
 /// Words a speaker noun phrase does not contain.
-pub(super) const NP_STOP: &[&str] = &[
-    "and", "but", "or", "because", "when", "while", "after", "before", "if", "as", "that", "who",
-    "which", "where", "in", "on", "at", "to", "during", "from", "with", "about", "than", "so",
-    "since", "although", "though", "whether", "into", "over", "by", "for", "of", "what", "how",
-    "why", "not", "is", "was", "are", "were", "be",
-];
+pub(super) const NP_STOP: WordList = WordList::new(&[
+    "about", "after", "although", "and", "are", "as", "at", "be", "because", "before", "but", "by",
+    "during", "for", "from", "how", "if", "in", "into", "is", "not", "of", "on", "or", "over",
+    "since", "so", "than", "that", "though", "to", "was", "were", "what", "when", "where",
+    "whether", "which", "while", "who", "why", "with",
+]);
+
+/// Verbs that report speech with a particle: `shot back`, `chimed in`.
+const PHRASAL_SPEECH: WordList =
+    WordList::new(&["chimed", "cut", "fired", "hit", "pushed", "shot"]);
+
+/// Past forms of speech verbs that do not end in `-ed`.
+const IRREGULAR_PAST: WordList = WordList::new(&["said", "told", "wrote"]);
+
+/// Speech-verb forms that cannot be nouns, besides those in `-ed`.
+const FINITE_FORMS: WordList = WordList::new(&[
+    "adds", "asks", "said", "says", "tells", "told", "writes", "wrote",
+]);
+
+/// Prepositions between a speaker's head noun and its object (`a
+/// spokesman for Bernie Sanders`).
+const OBJECT_PREPOSITIONS: WordList = WordList::new(&["at", "for", "of"]);
+
+/// Conjunctions that may open a clause before its subject (`And he …`).
+const CONJUNCTIONS: WordList = WordList::new(&["and", "but", "or", "so", "yet"]);
 
 impl<'a> Toks<'a> {
     pub fn len(&self) -> usize {
@@ -174,13 +192,17 @@ impl<'a> Toks<'a> {
         self.toks[i].is_word
     }
 
-    pub(super) fn lower_is(&self, i: usize, list: &[&str]) -> bool {
-        let w = self.word(i);
-        list.iter().any(|l| w.eq_ignore_ascii_case(l))
+    pub(super) fn lower_is(&self, i: usize, list: &WordList) -> bool {
+        list.contains(self.word(i))
+    }
+
+    /// Whether token `i` is `word`, ignoring ASCII case.
+    pub(super) fn is(&self, i: usize, word: &str) -> bool {
+        self.word(i).eq_ignore_ascii_case(word)
     }
 
     pub fn is_pronoun(&self, i: usize) -> bool {
-        self.is_word(i) && self.lower_is(i, PRONOUNS)
+        self.is_word(i) && self.lower_is(i, &PRONOUNS)
     }
 
     /// A sentence opener that is not its subject: `However,`, `In 2012`,
@@ -197,9 +219,9 @@ impl<'a> Toks<'a> {
             .toks
             .get(i + 1)
             .is_some_and(|t| t.is_word && is_capitalized(&self.text[t.range.clone()]));
-        self.lower_is(i, NP_STOP)
-            || self.lower_is(i, INTRO)
-            || self.lower_is(i, PREPOSITIONS)
+        self.lower_is(i, &NP_STOP)
+            || self.lower_is(i, &INTRO)
+            || self.lower_is(i, &PREPOSITIONS)
             || (self.is_word(i)
                 && w.len() > 4
                 && !before_name
@@ -213,14 +235,14 @@ impl<'a> Toks<'a> {
             return false;
         }
         // `shot back`, `fired back`, `chimed in`
-        if self.lower_is(i, &["shot", "fired", "hit", "pushed", "chimed", "cut"]) {
+        if self.lower_is(i, &PHRASAL_SPEECH) {
             return self
                 .toks
                 .get(i + 1)
                 .is_some_and(|t| matches!(&self.text[t.range.clone()], "back" | "in"));
         }
         // `as Ann Lee put it`
-        if self.lower_is(i, &["put"]) {
+        if self.is(i, "put") {
             return self
                 .toks
                 .get(i + 1)
@@ -236,14 +258,12 @@ impl<'a> Toks<'a> {
         }
         // `the report`, `Trump’s remarks`, `a snappy retort`
         let marks_noun = |k: usize| {
-            self.is_word(k) && (self.lower_is(k, ARTICLES) || is_possessive(self.word(k)))
+            self.is_word(k) && (self.lower_is(k, &ARTICLES) || is_possessive(self.word(k)))
         };
         // Two words back only for a bare form (`a snappy retort`), as
         // `the campaign said` or `his aide notes` are verbs.
         let w = self.word(i);
-        let bare = !w.ends_with('s')
-            && !w.ends_with("ed")
-            && !self.lower_is(i, &["said", "told", "wrote"]);
+        let bare = !w.ends_with('s') && !w.ends_with("ed") && !self.lower_is(i, &IRREGULAR_PAST);
         let noun = i > 0
             && (marks_noun(i - 1)
                 || (i > 1
@@ -258,19 +278,12 @@ impl<'a> Toks<'a> {
     /// A speech verb in a form that cannot be a noun (`said`, `added`),
     /// unlike `state` or `report` in `state news agency`.
     fn is_finite_verb(&self, i: usize) -> bool {
-        self.is_verb(i)
-            && (self.word(i).ends_with("ed")
-                || self.lower_is(
-                    i,
-                    &[
-                        "said", "says", "told", "tells", "wrote", "writes", "adds", "asks",
-                    ],
-                ))
+        self.is_verb(i) && (self.word(i).ends_with("ed") || self.lower_is(i, &FINITE_FORMS))
     }
 
     pub(super) fn is_aux(&self, i: usize) -> bool {
         self.is_word(i)
-            && (self.lower_is(i, AUX)
+            && (self.lower_is(i, &AUX)
                 || (self.word(i).ends_with("ly") && !is_capitalized(self.word(i))))
     }
 
@@ -341,7 +354,7 @@ impl<'a> Toks<'a> {
         if self.is_pronoun(last) {
             return Some((last, last));
         }
-        if self.lower_is(last, NP_STOP) || self.is_finite_verb(last) {
+        if self.lower_is(last, &NP_STOP) || self.is_finite_verb(last) {
             return None;
         }
         let mut first = last;
@@ -349,7 +362,7 @@ impl<'a> Toks<'a> {
         while first > 0 && last - first < 8 {
             let p = first - 1;
             let ok_word = self.is_word(p)
-                && !self.lower_is(p, NP_STOP)
+                && !self.lower_is(p, &NP_STOP)
                 && !self.is_finite_verb(p)
                 && !self.is_pronoun(p);
             let abbr_period = !self.is_word(p)
@@ -361,16 +374,17 @@ impl<'a> Toks<'a> {
                 break;
             }
             first = p;
-            if self.lower_is(p, DETERMINERS) {
+            if self.lower_is(p, &DETERMINERS) {
                 determiner = true;
                 break;
             }
         }
-        let object = first > 0 && self.is_word(first - 1) && self.lower_is(first - 1, PREPOSITIONS);
+        let object =
+            first > 0 && self.is_word(first - 1) && self.lower_is(first - 1, &PREPOSITIONS);
         if object {
             // `a spokesman for Bernie Sanders said`: the head before `for`.
             let of = first - 1;
-            if self.lower_is(of, &["for", "of", "at"]) {
+            if self.lower_is(of, &OBJECT_PREPOSITIONS) {
                 return self.phrase_before(of).map(|(f, _)| (f, last));
             }
             return None;
@@ -401,7 +415,7 @@ impl<'a> Toks<'a> {
         let mut i = start;
         while i < self.len() && i - start < 12 {
             let stop = if self.is_word(i) {
-                self.lower_is(i, NP_STOP) || self.is_verb(i) || (i > start && self.is_pronoun(i))
+                self.lower_is(i, &NP_STOP) || self.is_verb(i) || (i > start && self.is_pronoun(i))
             } else {
                 let abbr_period =
                     self.word(i) == "." && i > start && is_abbreviation(self.word(i - 1));
@@ -419,7 +433,7 @@ impl<'a> Toks<'a> {
                 && (self.word(k).chars().next().is_some_and(char::is_uppercase)
                     || is_title(self.word(k)))
         });
-        let first_ok = self.is_pronoun(start) || self.lower_is(start, DETERMINERS) || named;
+        let first_ok = self.is_pronoun(start) || self.lower_is(start, &DETERMINERS) || named;
         (first_ok && self.is_word(start)).then_some((start, last))
     }
 
@@ -438,7 +452,7 @@ impl<'a> Toks<'a> {
             if i >= end {
                 return None;
             }
-            if self.lower_is(i, &["and", "but", "so", "yet", "or"]) {
+            if self.lower_is(i, &CONJUNCTIONS) {
                 i += 1;
             } else if !self.is_word(i) || self.is_intro(i) {
                 let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
@@ -457,12 +471,12 @@ impl<'a> Toks<'a> {
         if self.word(i).contains(['’', '\'']) && !is_possessive(self.word(i)) {
             return None;
         }
-        if self.lower_is(i, DETERMINERS) {
+        if self.lower_is(i, &DETERMINERS) {
             let mut last = i;
             while last + 1 < end
                 && last < i + 3
                 && self.is_word(last + 1)
-                && !self.lower_is(last + 1, NP_STOP)
+                && !self.lower_is(last + 1, &NP_STOP)
                 && !self.is_verb(last + 1)
             {
                 last += 1;
@@ -477,7 +491,7 @@ impl<'a> Toks<'a> {
             .toks
             .get(last + 1)
             .is_some_and(|t| !t.is_word || !is_capitalized(&self.text[t.range.clone()]));
-        (is_capitalized(self.word(i)) && followed && !self.lower_is(i, NP_STOP))
+        (is_capitalized(self.word(i)) && followed && !self.lower_is(i, &NP_STOP))
             .then_some((i, last))
     }
 

@@ -18,7 +18,6 @@ mod verbs;
 use std::ops::Range;
 
 use crate::enriched::{Cue, Quote, QuoteKind, Speaker};
-use crate::text::{self, Token};
 use crate::{entities, Doc};
 
 use patterns::Attribution;
@@ -26,17 +25,13 @@ use speakers::Resolver;
 
 /// Finds the quotes of the body of `doc`, ordered by start.
 pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
-    let paras: Vec<Vec<Token>> = doc
-        .body
-        .iter()
-        .map(|p| text::tokens(doc.text, p.clone()))
-        .collect();
+    let paras = doc.body_tokens();
     // Marks with no word between them (`""`, stray runs of marks) quote
     // nothing; dropping them first keeps hostile input cheap.
     let mut quoted = marks::find(doc.text, &doc.body);
     quoted.retain(|q| doc.text[q.range.clone()].chars().any(char::is_alphanumeric));
     let resolver = Resolver::new(doc.text, &found.people);
-    let mut quotes: Vec<Quote> = attribution::attribute(doc.text, &paras, &quoted)
+    let mut quotes: Vec<Quote> = attribution::attribute(doc.text, paras, &quoted)
         .into_iter()
         .filter(|d| {
             keep_direct(
@@ -55,7 +50,7 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
             )
         })
         .collect();
-    for toks in &paras {
+    for toks in paras {
         for r in indirect::find(doc.text, toks) {
             quotes.push(build(
                 doc,

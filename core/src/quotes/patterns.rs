@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use super::grammar::{Toks, DETERMINERS, NP_STOP};
 use crate::people::is_capitalized;
+use crate::words::WordList;
 
 /// Who speaks and with which verb, in bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,13 +28,13 @@ impl Toks<'_> {
         {
             i += 1;
         }
-        if i < end && self.lower_is(i, &["as"]) {
+        if i < end && self.is(i, "as") {
             i += 1; // `,” as Cruz said on the radio`
         }
         if i >= end || !self.is_word(i) {
             return None;
         }
-        if self.lower_is(i, &["according"]) && i + 1 < end && self.lower_is(i + 1, &["to"]) {
+        if self.is(i, "according") && i + 1 < end && self.is(i + 1, "to") {
             let np = self.phrase_after(i + 2)?;
             return Some(self.attribution(Some(np), i, i + 1));
         }
@@ -79,13 +80,13 @@ impl Toks<'_> {
         while last > start && !self.is_word(last) {
             last -= 1;
         }
-        const CLAUSE: &[&str] = &[
-            "and", "but", "because", "when", "while", "if", "although", "after", "before", "that",
+        const CLAUSE: WordList = WordList::new(&[
+            "after", "although", "and", "because", "before", "but", "if", "that", "when", "while",
             "who",
-        ];
-        let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, CLAUSE));
+        ]);
+        let clause_word = (start..end).any(|k| self.is_word(k) && self.lower_is(k, &CLAUSE));
         let capital = self.is_word(start) && is_capitalized(self.word(start));
-        let starts_np = capital || self.lower_is(start, DETERMINERS) || self.is_pronoun(start);
+        let starts_np = capital || self.lower_is(start, &DETERMINERS) || self.is_pronoun(start);
         let apposition = (start..end).any(|k| self.word(k) == ",");
         let len = end - start;
         if starts_np && !clause_word && len <= 24 && (apposition || len <= 8) {
@@ -100,7 +101,7 @@ impl Toks<'_> {
             return Some((start, run));
         }
         // `federal prosecutors wrote`
-        let plain = (start..end).all(|k| self.is_word(k) && !self.lower_is(k, NP_STOP));
+        let plain = (start..end).all(|k| self.is_word(k) && !self.lower_is(k, &NP_STOP));
         (plain && len <= 4).then_some((start, last))
     }
 
@@ -175,7 +176,7 @@ impl Toks<'_> {
             .filter(|&c| c > start && self.word(c) == ":")?;
         let from = (colon.saturating_sub(6).max(start)..colon)
             .rev()
-            .find(|&k| self.lower_is(k, &["from"]));
+            .find(|&k| self.is(k, "from"));
         if let Some(k) = from {
             return self.phrase_after(k + 1).filter(|&(_, l)| l + 1 == colon);
         }
@@ -216,7 +217,7 @@ impl Toks<'_> {
 
     /// `As White House press secretary Josh Earnest explained, …`
     fn as_said(&self, start: usize, end: usize) -> Option<Attribution> {
-        if !self.lower_is(start, &["as"]) {
+        if !self.is(start, "as") {
             return None;
         }
         let verb = (start + 2..end.min(start + 12)).find(|&v| self.is_verb(v))?;
@@ -226,7 +227,7 @@ impl Toks<'_> {
 
     fn according_to(&self, start: usize, end: usize) -> Option<Attribution> {
         let at = (start..end.saturating_sub(1))
-            .find(|&i| self.lower_is(i, &["according"]) && self.lower_is(i + 1, &["to"]))?;
+            .find(|&i| self.is(i, "according") && self.is(i + 1, "to"))?;
         let np = self.phrase_after(at + 2).filter(|&(_, l)| l < end)?;
         Some(self.attribution(Some(np), at, at + 1))
     }

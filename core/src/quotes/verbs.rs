@@ -3,10 +3,12 @@
 use std::sync::OnceLock;
 
 use crate::people::with_lower;
+use crate::words::{shape_of, Shape};
 
-/// All forms of the verbs in `data/speech-verbs.txt`, lowercase, sorted.
-fn forms() -> &'static [String] {
-    static FORMS: OnceLock<Vec<String>> = OnceLock::new();
+/// All forms of the verbs in `data/speech-verbs.txt`, lowercase, sorted,
+/// with their [`Shape`] to turn most other words away cheaply.
+fn forms() -> &'static (Vec<String>, Shape) {
+    static FORMS: OnceLock<(Vec<String>, Shape)> = OnceLock::new();
     FORMS.get_or_init(|| {
         let mut set = Vec::new();
         for line in include_str!("../../data/speech-verbs.txt").lines() {
@@ -22,7 +24,8 @@ fn forms() -> &'static [String] {
         }
         set.sort_unstable();
         set.dedup();
-        set
+        let shape = shape_of(set.iter().map(String::as_str));
+        (set, shape)
     })
 }
 
@@ -48,7 +51,11 @@ fn regular_forms(base: &str) -> Vec<String> {
 
 /// True when `word` (any case) is a form of a speech verb.
 pub fn is_speech_verb(word: &str) -> bool {
-    let find = |w: &str| forms().binary_search_by(|f| f.as_str().cmp(w)).is_ok();
+    let (forms, shape) = forms();
+    if !shape.admits(word) {
+        return false;
+    }
+    let find = |w: &str| forms.binary_search_by(|f| f.as_str().cmp(w)).is_ok();
     if word.bytes().all(|b| b.is_ascii_lowercase()) {
         return find(word);
     }
