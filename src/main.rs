@@ -14,6 +14,12 @@ use article_enricher::config::{Config, LogFormat};
 use article_enricher::telemetry;
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: the core makes many small,
+/// short-lived allocations per article (tokens, names, spans), and glibc's
+/// malloc and free were a tenth of its instructions (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Enriches news articles with metadata, entities and direct quotes with
 /// their speakers: as a Kafka consumer-group worker, or on files.
 #[derive(Debug, Parser)]

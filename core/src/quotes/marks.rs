@@ -41,6 +41,12 @@ fn mark(c: char) -> Option<Mark> {
     }
 }
 
+/// Whether byte `b` may begin a double mark in UTF-8: `"`, or the lead
+/// byte of `« »` (0xC2), of `“ ” „ ‟` (0xE2) or of `＂` (0xEF).
+fn may_begin_mark(b: u8) -> bool {
+    matches!(b, b'"' | 0xC2 | 0xE2 | 0xEF)
+}
+
 fn is_mark(c: char) -> bool {
     mark(c).is_some() || matches!(c, '‘' | '’' | '\'')
 }
@@ -101,37 +107,41 @@ pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
                 open = None;
             }
         }
-        let mut prev: Option<char> = None;
-        let mut chars = slice.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            let at = para.start + i;
-            if skip_first {
-                skip_first = false;
-                prev = Some(c);
+        let bytes = slice.as_bytes();
+        let mut from = match skip_first {
+            true => slice.chars().next().map_or(0, char::len_utf8),
+            false => 0,
+        };
+        // Jump from one byte that may begin a mark to the next: marks are
+        // a few per paragraph, so the rest of the text is skipped unread.
+        while let Some(k) = bytes[from..].iter().position(|&b| may_begin_mark(b)) {
+            let i = from + k;
+            let Some(c) = slice[i..].chars().next() else {
+                break;
+            };
+            from = i + c.len_utf8();
+            let Some(m) = mark(c) else {
                 continue;
-            }
-            if let Some(m) = mark(c) {
-                let ctx = context(prev, next);
-                let here = Open {
-                    start: at,
-                    para: pi,
-                    straight: m == Mark::Straight,
-                    nested: false,
-                };
-                open = match open {
-                    None => opens(m, &ctx).then_some(here),
-                    Some(o) => match step(o, m, &ctx) {
-                        Step::Close => {
-                            push(&mut out, o.start..at + c.len_utf8(), o.para, pi);
-                            None
-                        }
-                        Step::Nest(nested) => Some(Open { nested, ..o }),
-                        Step::Restart => Some(here),
-                    },
-                };
-            }
-            prev = Some(c);
+            };
+            let at = para.start + i;
+            let ctx = context(slice[..i].chars().next_back(), slice[from..].chars().next());
+            let here = Open {
+                start: at,
+                para: pi,
+                straight: m == Mark::Straight,
+                nested: false,
+            };
+            open = match open {
+                None => opens(m, &ctx).then_some(here),
+                Some(o) => match step(o, m, &ctx) {
+                    Step::Close => {
+                        push(&mut out, o.start..from + para.start, o.para, pi);
+                        None
+                    }
+                    Step::Nest(nested) => Some(Open { nested, ..o }),
+                    Step::Restart => Some(here),
+                },
+            };
         }
     }
     if let (Some(o), Some(last)) = (open, paras.last()) {
