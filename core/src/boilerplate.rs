@@ -229,7 +229,8 @@ fn could_be_boilerplate(text: &str) -> bool {
     if t.split_whitespace().nth(6).is_none() {
         return true;
     }
-    let head: String = t.chars().take(40).flat_map(char::to_lowercase).collect();
+    let head_end = t.char_indices().nth(40).map_or(t.len(), |(i, _)| i);
+    let head = t[..head_end].to_lowercase();
     let bare = head.trim_start_matches(|c: char| !c.is_alphanumeric());
     let opens = |list: &[&str], h: &str| list.iter().any(|o| h.starts_with(o));
     opens(CREDIT_OPENINGS, &head)

@@ -457,9 +457,10 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
         if !b.first().is_some_and(u8::is_ascii_uppercase) {
             return false;
         }
-        let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
-        let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
-        return letters <= 2 || upper < letters;
+        // Some lowercase letter, or at most two letters (`U.S`, `JR`):
+        // the same test as below, deciding at the second byte for most.
+        return b.iter().any(u8::is_ascii_lowercase)
+            || b.iter().filter(|c| c.is_ascii_alphabetic()).count() <= 2;
     }
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
@@ -476,6 +477,10 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
 /// The byte range of a word without a possessive `’s`/`'s` ending.
 pub(crate) fn strip_possessive(text: &str, range: Range<usize>) -> Range<usize> {
     let w = &text[range.clone()];
+    // Every suffix below ends in `s`, `'` or the last byte of `’`.
+    if !matches!(w.as_bytes().last(), Some(b's' | b'\'' | 0x99)) {
+        return range;
+    }
     for suffix in ["’s", "'s", "’", "'"] {
         if let Some(stem) = w.strip_suffix(suffix) {
             if !stem.is_empty() {

@@ -22,14 +22,13 @@ pub struct CharOffsets {
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
         let mut multibyte = Vec::new();
-        if !text.is_ascii() {
-            let mut extra = 0;
-            for (i, c) in text.char_indices() {
-                let len = c.len_utf8();
-                if len > 1 {
-                    extra += len - 1;
-                    multibyte.push((i, extra));
-                }
+        let mut extra = 0;
+        // A lead byte of a multi-byte character is 0xC0 or above, and its
+        // count of leading one bits is the character's length.
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b >= 0xC0 {
+                extra += b.leading_ones() as usize - 1;
+                multibyte.push((i, extra));
             }
         }
         Self { multibyte }
@@ -253,12 +252,18 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let mut segment = 0;
     let mut prev = ' ';
     let mut i = 0;
+    let bytes = slice.as_bytes();
     while let Some((c, len)) = char_at(slice, i) {
         if is_alphanumeric(c) {
             word_start.get_or_insert(i);
-            segment += 1;
-            prev = c;
-            i += len;
+            // The rest of an ASCII run in one tight loop: most of a word.
+            let run = bytes[i + len..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            segment += 1 + run;
+            i += len + run;
+            prev = if run > 0 { char::from(bytes[i - 1]) } else { c };
             continue;
         }
         let next = char_at(slice, i + len).map(|(n, _)| n);

@@ -59,8 +59,13 @@ impl Shape {
 
 /// Compares `a` with `b` lowercased (`a` is lowercase already).
 fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
-    let lowered = b.iter().map(u8::to_ascii_lowercase);
-    a.iter().copied().cmp(lowered)
+    for (&x, &y) in a.iter().zip(b) {
+        let y = y.to_ascii_lowercase();
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 const fn is_lowercase_ascii(word: &str) -> bool {
