@@ -85,7 +85,7 @@ fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
 
 /// Calls `f` with `word` in lower case, without allocating for the short
 /// ASCII words that make up nearly all lookups.
-pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 32];
     if word.len() <= buf.len() && word.is_ascii() {
         let lowered = &mut buf[..word.len()];

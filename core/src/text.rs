@@ -219,11 +219,14 @@ fn is_sentence_break(
     !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
 }
 
-/// `char::is_alphanumeric` with a fast path for ASCII, which is most of
-/// news text.
-fn is_alphanumeric(c: char) -> bool {
+/// `char::is_alphanumeric` with fast paths for ASCII, which is most of
+/// news text, and for the General Punctuation block (curly quotes,
+/// dashes, ellipses: most of the rest), which holds no letters or digits.
+pub(crate) fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
+    } else if ('\u{2000}'..='\u{206F}').contains(&c) {
+        false
     } else {
         c.is_alphanumeric()
     }

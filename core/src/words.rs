@@ -58,7 +58,7 @@ impl Shape {
 }
 
 /// Compares `a` with `b` lowercased (`a` is lowercase already).
-fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
+pub(crate) fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     for (&x, &y) in a.iter().zip(b) {
         let y = y.to_ascii_lowercase();
         if x != y {

@@ -65,7 +65,7 @@ impl Folder {
             i += c.len_utf8();
             if c.is_whitespace() {
                 self.end_word();
-            } else if c.is_alphanumeric() {
+            } else if crate::text::is_alphanumeric(c) {
                 let mut buf = [0u8; 4];
                 for lower in c.to_lowercase() {
                     for &byte in lower.encode_utf8(&mut buf).as_bytes() {

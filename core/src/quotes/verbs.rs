@@ -2,8 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::people::with_lower;
-use crate::words::{shape_of, Shape};
+use crate::words::{cmp_ignore_case, shape_of, Shape};
 
 /// All forms of the verbs in `data/speech-verbs.txt`, lowercase, sorted,
 /// with their [`Shape`] to turn most other words away cheaply.
@@ -49,17 +48,15 @@ fn regular_forms(base: &str) -> Vec<String> {
     vec![base.to_owned(), third, past, ing]
 }
 
-/// True when `word` (any case) is a form of a speech verb.
+/// True when `word` (any ASCII case) is a form of a speech verb.
 pub fn is_speech_verb(word: &str) -> bool {
     let (forms, shape) = forms();
     if !shape.admits(word) {
         return false;
     }
-    let find = |w: &str| forms.binary_search_by(|f| f.as_str().cmp(w)).is_ok();
-    if word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return find(word);
-    }
-    with_lower(word, find)
+    forms
+        .binary_search_by(|f| cmp_ignore_case(f.as_bytes(), word.as_bytes()))
+        .is_ok()
 }
 
 #[cfg(test)]
