@@ -5,11 +5,17 @@
 //! when present (840 real news articles), else the project's own fixtures;
 //! the first line printed says which. Criterion reports MB/s (bytes of
 //! article text) for the `bytes` group and articles/s for `articles`.
+//! Like the worker binary, the bench allocates with mimalloc.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+/// The allocator of the `article-enricher` binary, so that the figures are
+/// those of the worker (the core allocates per token and per name).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use enricher_core::{
     boilerplate, decode, enrich, entities, metadata, quotes, DecodeLimits, Doc, RawArticle,
 };
