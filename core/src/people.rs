@@ -531,18 +531,19 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
 /// full of names (`Sen. Ann Lee met Gov. Tom Hill on Friday.`) is told
 /// apart by its final period.
 fn looks_like_headline(text: &str, toks: &[Token]) -> bool {
-    let words: Vec<&str> = toks
+    let words = toks
         .iter()
         .filter(|t| t.is_word)
         .map(|t| &text[t.range.clone()])
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    let caps = words.iter().filter(|w| is_capitalized(w)).count();
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic));
+    let (count, caps) = words.fold((0, 0), |(n, caps), w| {
+        (n + 1, caps + usize::from(is_capitalized(w)))
+    });
     let prose = toks
         .last()
         .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
-    let ratio = |tenths: usize| caps * 10 >= words.len() * tenths;
-    words.len() >= 4 && (ratio(9) || (ratio(7) && !prose))
+    let ratio = |tenths: usize| caps * 10 >= count * tenths;
+    count >= 4 && (ratio(9) || (ratio(7) && !prose))
 }
 
 /// Runs of capitalized words in a paragraph, as token index lists. An

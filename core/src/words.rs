@@ -125,17 +125,21 @@ impl WordList {
     /// Whether `word` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        self.shape.admits(word)
-            && self
-                .words
-                .binary_search_by(|w| cmp_ignore_case(w.as_bytes(), word.as_bytes()))
-                .is_ok()
+        self.shape.admits(word) && self.search(word)
     }
 
     /// Whether `word` is in the list exactly as written (so in lowercase).
     #[inline]
     pub fn contains_exact(&self, word: &str) -> bool {
-        !word.bytes().any(|b| b.is_ascii_uppercase()) && self.contains(word)
+        self.shape.admits(word)
+            && !word.bytes().any(|b| b.is_ascii_uppercase())
+            && self.search(word)
+    }
+
+    fn search(&self, word: &str) -> bool {
+        self.words
+            .binary_search_by(|w| cmp_ignore_case(w.as_bytes(), word.as_bytes()))
+            .is_ok()
     }
 }
 
