@@ -3,11 +3,12 @@
 //! words?
 //!
 //! The extractors ask it for nearly every token, and nearly every answer
-//! is no. So a list carries a [`Shape`]: a bit set of its words' lengths
-//! and first and last letters. A word whose bit is not set is rejected
-//! with one bit test, before any string comparison; the words that pass are looked up by binary
-//! search, comparing bytes without case and without allocating. Lists are
-//! checked at compile time to be sorted, lowercase ASCII.
+//! is no. So a list carries a [`Shape`]: a bit set of its words'
+//! signatures (length, first and last byte). A word whose bit is not set
+//! is rejected with one bit test, before any string comparison; the words
+//! that pass are looked up by binary search, comparing bytes without case
+//! and without allocating. Lists are checked at compile time to be sorted,
+//! lowercase ASCII.
 
 use std::cmp::Ordering;
 
@@ -42,20 +43,15 @@ impl Shape {
 /// The signature bit of a word: a multiplicative hash of its length and
 /// its lowercased first and last bytes.
 const fn signature(bytes: &[u8]) -> Option<usize> {
-    let [first, .., last] = bytes else {
-        return match bytes {
-            [only] => Some(mix(1, *only, *only)),
-            _ => None,
-        };
+    let [first, ..] = bytes else {
+        return None;
     };
-    Some(mix(bytes.len(), *first, *last))
-}
-
-const fn mix(len: usize, first: u8, last: u8) -> usize {
-    let key = (len as u64)
+    let last = bytes[bytes.len() - 1];
+    let key = (bytes.len() as u64)
         | (first.to_ascii_lowercase() as u64) << 16
         | (last.to_ascii_lowercase() as u64) << 24;
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
+    // Fibonacci hashing: the top 10 bits of the product.
+    Some((key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize)
 }
 
 /// Compares `a` with `b` lowercased (`a` is lowercase already).
