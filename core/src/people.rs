@@ -452,9 +452,13 @@ fn in_list(word: &str, list: &[&str]) -> bool {
 /// A word that could be part of a name: capitalized, not all capitals
 /// beyond initials (`CNN`, headline `TRUMP`), with a letter.
 pub(crate) fn is_capitalized(word: &str) -> bool {
+    let b = word.as_bytes();
+    // Most words open with an ASCII letter that is not a capital.
+    if b.first().is_some_and(|f| f.is_ascii() && !f.is_ascii_uppercase()) {
+        return false;
+    }
     if word.is_ascii() {
-        let b = word.as_bytes();
-        if !b.first().is_some_and(u8::is_ascii_uppercase) {
+        if b.is_empty() {
             return false;
         }
         // Some lowercase letter, or at most two letters (`U.S`, `JR`):
