@@ -152,6 +152,65 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
+/// The 1-, 5- and 15-minute load averages, as `/proc/loadavg` has them.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A fresh broker, checked to have the header index the test harness adds
+/// after its first start (`support::index_headers`): without it every
+/// fetched record scans all headers and the broker, not the worker, sets
+/// the figures. Also checks that sqlite plans Tansu's header lookup
+/// (`header_fetch.sql`) as a search on that index; the plan is printed
+/// with the first broker.
+fn start_broker() -> Broker {
+    static PRINTED: std::sync::Once = std::sync::Once::new();
+    let broker = Broker::start();
+    let db = broker.dir.path().join("tansu.db");
+    let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", db.display()));
+    c.busy_timeout(Duration::from_secs(10)).unwrap();
+    let indexes: Vec<String> = c
+        .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'header'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut plan = c
+        .prepare(
+            "explain query plan select h.k, h.v from header h \
+             join record r on h.topition = r.topition and h.offset_id = r.offset_id \
+             join topition tp on tp.id = r.topition join topic t on tp.topic = t.id \
+             join cluster c on t.cluster = c.id \
+             where c.name = ?1 and t.name = ?2 and tp.partition = ?3 and r.offset_id = ?4",
+        )
+        .unwrap();
+    let steps: Vec<String> = plan
+        .query_map([None::<String>, None, None, None], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let header_step = steps
+        .iter()
+        .find(|s| s.contains(" h ") || s.ends_with(" h"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        header_step.contains("USING INDEX") || header_step.contains("USING COVERING INDEX"),
+        "Tansu's header lookup is not an index search (indexes on header: {indexes:?}; plan: {steps:?})"
+    );
+    PRINTED.call_once(|| {
+        println!("broker: Tansu, sqlite storage; indexes on its header table: {indexes:?}; header lookup planned as {header_step:?} (checked on every broker start)");
+    });
+    broker
+}
+
 /// The raw events: JSON objects of the corpus, each sent with its own id.
 struct Corpus {
     source: String,
@@ -662,6 +721,7 @@ fn cpu_secs(pid: Option<u32>) -> f64 {
 struct CpuWatch {
     broker0: f64,
     wall0: Instant,
+    load0: String,
 }
 
 impl CpuWatch {
@@ -669,6 +729,7 @@ impl CpuWatch {
         Self {
             broker0: cpu_secs(broker.pid()),
             wall0: Instant::now(),
+            load0: loadavg(),
         }
     }
 
@@ -682,6 +743,10 @@ impl CpuWatch {
             1000.0 * w / outputs.max(1) as f64,
             100.0 * b / wall,
             1000.0 * b / outputs.max(1) as f64,
+        ) + &format!(
+            "\n    load average (1, 5, 15 min) at the worker's start {}, at the end {}",
+            self.load0,
+            loadavg()
         )
     }
 }
@@ -702,7 +767,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         "saturation, {label}: {} articles pre-produced, then the worker started",
         opts.n
     );
-    let broker = Broker::start();
+    let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let prefix = format!("s{}", u8::from(enrich));
     let (ts, sizes) = pre_produce(
@@ -739,7 +804,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let label = if enrich { "enrich" } else { "pass-through" };
     let n = (rate * opts.rate_secs) as usize;
     println!("rate, {label}: {n} articles offered at {rate} /s");
-    let broker = Broker::start();
+    let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
@@ -793,7 +858,7 @@ fn large(opts: &Opts, corpus: &Corpus) {
         "large: {} articles of {} bytes of text, pre-produced, enriching worker",
         opts.large_n, opts.large_bytes
     );
-    let broker = Broker::start();
+    let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let (ts, sizes) = pre_produce(
         &broker,
@@ -826,7 +891,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         SLOW_OUTPUT.trim().replace('\n', ", "),
         opts.slow_secs
     );
-    let broker = Broker::start();
+    let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let (ts, sizes) = pre_produce(
         &broker,
@@ -886,6 +951,11 @@ fn main() {
         corpus.docs.len()
     );
     println!("worker: {}", env!("CARGO_BIN_EXE_article-enricher"));
+    println!(
+        "worker librdkafka properties from the command line: consumer {:?}, producer {:?}; worker.max_in_flight {}",
+        opts.consumer_props, opts.producer_props, opts.max_in_flight
+    );
+    println!("load average (1, 5, 15 min) at the start: {}", loadavg());
     println!(
         "machine: {} cores, {}",
         std::thread::available_parallelism().map_or(0, usize::from),
