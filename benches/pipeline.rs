@@ -65,6 +65,8 @@ struct Opts {
     slow_n: usize,
     slow_secs: f64,
     cases: Vec<String>,
+    /// Worker modes of the saturation and rate cases: `pass-through`, `enrich`.
+    modes: Vec<String>,
     /// worker.max_in_flight of every worker run.
     max_in_flight: String,
     /// Extra librdkafka properties of the worker, `k=v;k=v`.
@@ -89,6 +91,7 @@ impl Opts {
                 slow_n: 2_000,
                 slow_secs: 8.0,
                 cases: vec![],
+                modes: vec![],
                 max_in_flight: "64".into(),
                 consumer_props: String::new(),
                 producer_props: String::new(),
@@ -103,6 +106,7 @@ impl Opts {
                 slow_n: 20_000,
                 slow_secs: 30.0,
                 cases: vec![],
+                modes: vec![],
                 max_in_flight: "64".into(),
                 consumer_props: String::new(),
                 producer_props: String::new(),
@@ -133,8 +137,18 @@ impl Opts {
                 "--slow-n" => o.slow_n = num() as usize,
                 "--slow-secs" => o.slow_secs = num(),
                 "--cases" => o.cases = v.split(',').map(str::to_owned).collect(),
+                "--modes" => o.modes = v.split(',').map(str::to_owned).collect(),
                 _ => panic!("unknown option {k}"),
             }
+        }
+        if o.modes.is_empty() {
+            o.modes = ["pass-through", "enrich"].map(str::to_owned).to_vec();
+        }
+        for m in &o.modes {
+            assert!(
+                m == "pass-through" || m == "enrich",
+                "--modes: {m} is neither pass-through nor enrich"
+            );
         }
         if o.cases.is_empty() {
             o.cases = ["saturation", "rate", "large", "slow"]
@@ -444,6 +458,26 @@ fn latencies(mut v: Vec<i64>) -> String {
         percentile(&v, 0.99),
         v.last().copied().unwrap_or(-1)
     )
+}
+
+/// The worst latency (input CreateTime → output timestamp) of the inputs
+/// sent in each second of a run, in ms: shows whether the tail comes from
+/// a steady queue or from stalls, and when.
+fn latency_by_second(seen: &[Seen], sent_ts: &[i64]) -> String {
+    let Some(t0) = sent_ts.iter().min() else {
+        return String::new();
+    };
+    let secs = sent_ts.iter().map(|t| (t - t0) / 1000).max().unwrap_or(0) as usize + 1;
+    let mut worst = vec![-1i64; secs];
+    for s in seen {
+        let b = ((sent_ts[s.idx] - t0) / 1000) as usize;
+        worst[b] = worst[b].max(s.ts - sent_ts[s.idx]);
+    }
+    worst
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// VmHWM and VmRSS of a process, in MiB.
@@ -809,6 +843,14 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
     worker.wait_assigned();
+    // The bench's own producer connects and gets its idempotent producer id
+    // before the clock starts: its start-up is not the worker's latency.
+    let input = Input::new(&broker, &topics.input);
+    input
+        .producer
+        .client()
+        .fetch_metadata(Some(&topics.input), Duration::from_secs(10))
+        .expect("metadata of the input topic");
     std::thread::scope(|scope| {
         // The reader runs beside the producer so that "seen" is live.
         let reader = scope.spawn(|| {
@@ -820,7 +862,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
                 Duration::from_secs(3600),
             )
         });
-        let input = Input::new(&broker, &topics.input);
+        std::thread::sleep(Duration::from_secs(1));
         let prefix = format!("r{}", u8::from(enrich));
         let mut ts = Vec::with_capacity(n);
         let mut sizes = Vec::with_capacity(n);
@@ -849,6 +891,10 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         let f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
         f.print();
         println!("{cpu}");
+        println!(
+            "    worst latency (ms) of the inputs sent in each second: {}",
+            latency_by_second(&seen, &ts)
+        );
         f
     })
 }
@@ -968,27 +1014,27 @@ fn main() {
             .trim()
     );
     let has = |c: &str| opts.cases.iter().any(|x| x == c);
+    let mode = |m: &str| opts.modes.iter().any(|x| x == m);
+    let ratio = |what: &str, e: &Option<RunFigures>, p: &Option<RunFigures>| {
+        if let (Some(e), Some(p)) = (e, p) {
+            println!(
+                "{what}: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
+                e.per_sec / p.per_sec,
+                e.per_sec,
+                p.per_sec
+            );
+        }
+    };
     if has("saturation") {
-        let p = saturation(&opts, &corpus, false, true);
-        let e = saturation(&opts, &corpus, true, true);
-        println!(
-            "saturation: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
-            e.per_sec / p.per_sec,
-            e.per_sec,
-            p.per_sec
-        );
+        let p = mode("pass-through").then(|| saturation(&opts, &corpus, false, true));
+        let e = mode("enrich").then(|| saturation(&opts, &corpus, true, true));
+        ratio("saturation", &e, &p);
     }
     if has("rate") {
         for &r in &opts.rates {
-            let p = rate(&opts, &corpus, false, r);
-            let e = rate(&opts, &corpus, true, r);
-            println!(
-            "rate {:.0}/s: enriched / pass-through throughput = {:.2} ({:.0} / {:.0} articles/s)",
-            r,
-            e.per_sec / p.per_sec,
-            e.per_sec,
-            p.per_sec
-        );
+            let p = mode("pass-through").then(|| rate(&opts, &corpus, false, r));
+            let e = mode("enrich").then(|| rate(&opts, &corpus, true, r));
+            ratio(&format!("rate {r:.0}/s"), &e, &p);
         }
     }
     if has("large") {
