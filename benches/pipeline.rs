@@ -754,6 +754,8 @@ fn cpu_secs(pid: Option<u32>) -> f64 {
 /// Where the CPU went during a worker run.
 struct CpuWatch {
     broker0: f64,
+    /// The bench's own clients (its producer and reader) run in this process.
+    bench0: f64,
     wall0: Instant,
     load0: String,
 }
@@ -762,6 +764,7 @@ impl CpuWatch {
     fn start(broker: &Broker) -> Self {
         Self {
             broker0: cpu_secs(broker.pid()),
+            bench0: cpu_secs(Some(std::process::id())),
             wall0: Instant::now(),
             load0: loadavg(),
         }
@@ -777,6 +780,10 @@ impl CpuWatch {
             1000.0 * w / outputs.max(1) as f64,
             100.0 * b / wall,
             1000.0 * b / outputs.max(1) as f64,
+        ) + &format!(
+            ", the bench's own clients {:.1} s ({:.0} % of a core)",
+            cpu_secs(Some(std::process::id())) - self.bench0,
+            100.0 * (cpu_secs(Some(std::process::id())) - self.bench0) / wall
         ) + &format!(
             "\n    load average (1, 5, 15 min) at the worker's start {}, at the end {}",
             self.load0,
