@@ -454,7 +454,9 @@ fn in_list(word: &str, list: &[&str]) -> bool {
 pub(crate) fn is_capitalized(word: &str) -> bool {
     let b = word.as_bytes();
     // Most words open with an ASCII letter that is not a capital.
-    if b.first().is_some_and(|f| f.is_ascii() && !f.is_ascii_uppercase()) {
+    if b.first()
+        .is_some_and(|f| f.is_ascii() && !f.is_ascii_uppercase())
+    {
         return false;
     }
     if word.is_ascii() {
