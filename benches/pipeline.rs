@@ -393,14 +393,7 @@ fn read_outputs(
     budget: Duration,
 ) -> Vec<Seen> {
     let c = consumer(broker);
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..2 {
-        tpl.add_partition_offset(&topics.output, p, Offset::Beginning)
-            .unwrap();
-    }
-    tpl.add_partition_offset(&topics.dead_letter, 0, Offset::Beginning)
-        .unwrap();
-    c.assign(&tpl).unwrap();
+    c.assign(&support::output_assignment(topics)).unwrap();
     let start = Instant::now();
     let mut last = Instant::now();
     let mut out = Vec::with_capacity(n);
@@ -577,14 +570,14 @@ fn summarise(
     }
 }
 
-/// Pre-produces `n` events built by `make`; returns send timestamps and sizes.
+/// Pre-produces `n` events built by `make`.
 fn pre_produce(
     broker: &Broker,
     topic: &str,
     n: usize,
     make: impl Fn(usize) -> Vec<u8>,
     prefix: &str,
-) -> (Vec<i64>, Vec<usize>) {
+) -> Produced {
     let input = Input::new(broker, topic);
     let mut ts = Vec::with_capacity(n);
     let mut sizes = Vec::with_capacity(n);
@@ -603,7 +596,7 @@ fn pre_produce(
         n as f64 / secs,
         mb(bytes) / secs
     );
-    (ts, sizes)
+    Produced { ts, sizes }
 }
 
 /// A plain consumer reads the `n` inputs: what the broker serves.
@@ -811,7 +804,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
     let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let prefix = format!("s{}", u8::from(enrich));
-    let (ts, sizes) = pre_produce(
+    let input = pre_produce(
         &broker,
         &topics.input,
         opts.n,
@@ -821,20 +814,41 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
     if baselines {
         consume_only(&broker, &topics.input, opts.n);
     }
+    drain(&broker, &topics, opts, label, enrich, &input, 60)
+}
+
+/// Inputs already in the topic: their CreateTimes and sizes, by index.
+struct Produced {
+    ts: Vec<i64>,
+    sizes: Vec<usize>,
+}
+
+/// Starts a worker on pre-produced input, reads its outputs until every
+/// input has one (or `idle_secs` pass without any), stops it and prints the
+/// figures.
+fn drain(
+    broker: &Broker,
+    topics: &Topics,
+    opts: &Opts,
+    label: &str,
+    enrich: bool,
+    input: &Produced,
+    idle_secs: u64,
+) -> RunFigures {
     let started = now_ms();
-    let watch = CpuWatch::start(&broker);
-    let worker = start_worker(&broker, &topics, label, enrich, "", opts);
+    let watch = CpuWatch::start(broker);
+    let worker = start_worker(broker, topics, label, enrich, "", opts);
     let seen = read_outputs(
-        &broker,
-        &topics,
-        opts.n,
-        Duration::from_secs(60),
+        broker,
+        topics,
+        input.ts.len(),
+        Duration::from_secs(idle_secs),
         Duration::from_secs(3600),
     );
-    let cpu = watch.line(&broker, &worker, seen.len());
+    let cpu = watch.line(broker, &worker, seen.len());
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
-    let f = summarise(label, &seen, &ts, &sizes, started, hwm, bhwm);
+    let f = summarise(label, &seen, &input.ts, &input.sizes, started, hwm, bhwm);
     f.print();
     println!("{cpu}");
     f
@@ -913,28 +927,14 @@ fn large(opts: &Opts, corpus: &Corpus) {
     );
     let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let (ts, sizes) = pre_produce(
+    let input = pre_produce(
         &broker,
         &topics.input,
         opts.large_n,
         |i| corpus.large_event(i, &format!("l-{i}"), opts.large_bytes),
         "l",
     );
-    let started = now_ms();
-    let watch = CpuWatch::start(&broker);
-    let worker = start_worker(&broker, &topics, "large", true, "", opts);
-    let seen = read_outputs(
-        &broker,
-        &topics,
-        opts.large_n,
-        Duration::from_secs(120),
-        Duration::from_secs(3600),
-    );
-    let cpu = watch.line(&broker, &worker, seen.len());
-    let (hwm, _) = stop_worker(worker);
-    let (bhwm, _) = rss(broker.pid());
-    summarise("large", &seen, &ts, &sizes, started, hwm, bhwm).print();
-    println!("{cpu}");
+    drain(&broker, &topics, opts, "large", true, &input, 120);
 }
 
 fn slow(opts: &Opts, corpus: &Corpus) {
@@ -946,7 +946,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
     );
     let broker = start_broker();
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let (ts, sizes) = pre_produce(
+    let input = pre_produce(
         &broker,
         &topics.input,
         opts.slow_n,
@@ -972,7 +972,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
     let cpu = watch.line(&broker, &worker, seen.len());
     let (hwm, last) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
-    let f = summarise("slow", &seen, &ts, &sizes, started, hwm, bhwm);
+    let f = summarise("slow", &seen, &input.ts, &input.sizes, started, hwm, bhwm);
     f.print();
     println!("{cpu}");
     println!(

@@ -453,26 +453,20 @@ fn in_list(word: &str, list: &[&str]) -> bool {
 /// beyond initials (`CNN`, headline `TRUMP`), with a letter.
 pub(crate) fn is_capitalized(word: &str) -> bool {
     let b = word.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
     // Most words open with an ASCII letter that is not a capital.
-    if b.first()
-        .is_some_and(|f| f.is_ascii() && !f.is_ascii_uppercase())
-    {
+    if first.is_ascii() && !first.is_ascii_uppercase() {
         return false;
     }
     if word.is_ascii() {
-        if b.is_empty() {
-            return false;
-        }
         // Some lowercase letter, or at most two letters (`U.S`, `JR`):
         // the same test as below, deciding at the second byte for most.
         return b.iter().any(u8::is_ascii_lowercase)
             || b.iter().filter(|c| c.is_ascii_alphabetic()).count() <= 2;
     }
-    let mut chars = word.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    if !first.is_uppercase() {
+    if !word.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();

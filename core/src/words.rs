@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 /// list it was built from. For a list of a hundred words, fewer than one
 /// in ten other words gets past it.
 #[derive(Debug, Clone, Copy)]
-pub struct Shape {
+struct Shape {
     bits: [u64; 16],
 }
 
@@ -35,7 +35,7 @@ impl Shape {
     /// False when no word of the list can equal `word`, even ignoring
     /// ASCII case; true means "maybe".
     #[inline]
-    pub fn admits(&self, word: &str) -> bool {
+    fn admits(&self, word: &str) -> bool {
         signature(word.as_bytes()).is_some_and(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
     }
 }
@@ -55,7 +55,7 @@ const fn signature(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Compares `a` with `b` lowercased (`a` is lowercase already).
-pub(crate) fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
+fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
     for (&x, &y) in a.iter().zip(b) {
         let y = y.to_ascii_lowercase();
         if x != y {
@@ -118,6 +118,32 @@ impl WordList {
         Self { words, shape }
     }
 
+    /// A list of words known only at run time (the speech-verb forms,
+    /// generated from their base forms): sorted and deduplicated here, and
+    /// kept for the life of the process, as lexicons are.
+    ///
+    /// # Panics
+    ///
+    /// On a word that is not lowercase ASCII: the lexicons are compiled in,
+    /// so a test catches it.
+    pub fn from_words(mut words: Vec<String>) -> Self {
+        words.sort_unstable();
+        words.dedup();
+        let words: Vec<&'static str> = words.into_iter().map(|w| &*w.leak()).collect();
+        let mut shape = Shape::EMPTY;
+        for w in &words {
+            assert!(
+                is_lowercase_ascii(w),
+                "word lists are lowercase ASCII: {w:?}"
+            );
+            shape = shape.with(w);
+        }
+        Self {
+            words: words.leak(),
+            shape,
+        }
+    }
+
     /// Whether `word` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
@@ -137,12 +163,6 @@ impl WordList {
             .binary_search_by(|w| cmp_ignore_case(w.as_bytes(), word.as_bytes()))
             .is_ok()
     }
-}
-
-/// The [`Shape`] of words known only at run time (the speech-verb forms
-/// generated from their base forms).
-pub fn shape_of<'a>(words: impl IntoIterator<Item = &'a str>) -> Shape {
-    words.into_iter().fold(Shape::EMPTY, Shape::with)
 }
 
 #[cfg(test)]
@@ -177,12 +197,12 @@ mod tests {
     }
 
     #[test]
-    fn shapes_admit_their_words_in_any_case() {
-        let words = ["a", "said", "x".repeat(300).leak()];
-        let shape = shape_of(words);
-        for w in words {
-            assert!(shape.admits(w) && shape.admits(&w.to_uppercase()), "{w}");
+    fn lists_made_at_run_time_find_their_words_in_any_case() {
+        let long = "x".repeat(300);
+        let list = WordList::from_words(vec!["said".into(), "a".into(), long.clone(), "a".into()]);
+        for w in ["a", "said", long.as_str()] {
+            assert!(list.contains(w) && list.contains(&w.to_uppercase()), "{w}");
         }
-        assert!(!shape.admits(""));
+        assert!(!list.contains("") && !list.contains("b"));
     }
 }

@@ -657,6 +657,19 @@ pub struct Reader {
     pub seen: Vec<Out>,
 }
 
+/// Every partition of the output (2) and dead-letter (1) topics, from the
+/// beginning: what a verifier reads by assignment, outside any group.
+pub fn output_assignment(topics: &Topics) -> TopicPartitionList {
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..2 {
+        tpl.add_partition_offset(&topics.output, p, Offset::Beginning)
+            .unwrap();
+    }
+    tpl.add_partition_offset(&topics.dead_letter, 0, Offset::Beginning)
+        .unwrap();
+    tpl
+}
+
 impl Reader {
     pub fn new(broker: &Broker, topics: &Topics) -> Self {
         let consumer: BaseConsumer = broker
@@ -666,14 +679,7 @@ impl Reader {
             .set("fetch.wait.max.ms", "100")
             .create()
             .unwrap();
-        let mut tpl = TopicPartitionList::new();
-        for p in 0..2 {
-            tpl.add_partition_offset(&topics.output, p, Offset::Beginning)
-                .unwrap();
-        }
-        tpl.add_partition_offset(&topics.dead_letter, 0, Offset::Beginning)
-            .unwrap();
-        consumer.assign(&tpl).unwrap();
+        consumer.assign(&output_assignment(topics)).unwrap();
         Self {
             consumer,
             seen: Vec::new(),

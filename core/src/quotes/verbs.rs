@@ -1,32 +1,25 @@
 //! The speech-verb lexicon: every form of the verbs that report speech.
 
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
-use crate::words::{cmp_ignore_case, shape_of, Shape};
+use crate::words::WordList;
 
-/// All forms of the verbs in `data/speech-verbs.txt`, lowercase, sorted,
-/// with their [`Shape`] to turn most other words away cheaply.
-fn forms() -> &'static (Vec<String>, Shape) {
-    static FORMS: OnceLock<(Vec<String>, Shape)> = OnceLock::new();
-    FORMS.get_or_init(|| {
-        let mut set = Vec::new();
-        for line in include_str!("../../data/speech-verbs.txt").lines() {
-            if line.starts_with('#') {
-                continue;
-            }
-            let words: Vec<&str> = line.split_whitespace().collect();
-            match words.as_slice() {
-                [] => {}
-                [base] => set.extend(regular_forms(base)),
-                all => set.extend(all.iter().map(|w| (*w).to_owned())),
-            }
+/// All forms of the verbs in `data/speech-verbs.txt`, lowercase.
+static FORMS: LazyLock<WordList> = LazyLock::new(|| {
+    let mut forms = Vec::new();
+    for line in include_str!("../../data/speech-verbs.txt").lines() {
+        if line.starts_with('#') {
+            continue;
         }
-        set.sort_unstable();
-        set.dedup();
-        let shape = shape_of(set.iter().map(String::as_str));
-        (set, shape)
-    })
-}
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [] => {}
+            [base] => forms.extend(regular_forms(base)),
+            all => forms.extend(all.iter().map(|w| (*w).to_owned())),
+        }
+    }
+    WordList::from_words(forms)
+});
 
 /// `add` → add, adds, added, adding; `argue` → argues, argued, arguing;
 /// `cry`-type and doubling verbs list their forms in the data file.
@@ -50,13 +43,7 @@ fn regular_forms(base: &str) -> Vec<String> {
 
 /// True when `word` (any ASCII case) is a form of a speech verb.
 pub fn is_speech_verb(word: &str) -> bool {
-    let (forms, shape) = forms();
-    if !shape.admits(word) {
-        return false;
-    }
-    forms
-        .binary_search_by(|f| cmp_ignore_case(f.as_bytes(), word.as_bytes()))
-        .is_ok()
+    FORMS.contains(word)
 }
 
 #[cfg(test)]
