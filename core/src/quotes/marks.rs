@@ -41,10 +41,36 @@ fn mark(c: char) -> Option<Mark> {
     }
 }
 
-/// Whether byte `b` may begin a double mark in UTF-8: `"`, or the lead
-/// byte of `« »` (0xC2), of `“ ” „ ‟` (0xE2) or of `＂` (0xEF).
-fn may_begin_mark(b: u8) -> bool {
-    matches!(b, b'"' | 0xC2 | 0xE2 | 0xEF)
+/// The bytes of a paragraph that may begin a double mark in UTF-8, in
+/// order: `"` and the lead bytes of `« »` (0xC2) and of `“ ” „ ‟` (0xE2)
+/// with one vectorized search, and the lead byte of the rare `＂` (0xEF)
+/// with a second one, which most paragraphs run once and never again.
+struct MarkStarts<'a> {
+    bytes: &'a [u8],
+    /// The next 0xEF byte at or after the last position asked for.
+    fullwidth: Option<usize>,
+}
+
+impl<'a> MarkStarts<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            fullwidth: memchr::memchr(0xEF, bytes),
+        }
+    }
+
+    /// The first byte at or after `from` that may begin a double mark.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        let rest = &self.bytes[from..];
+        if self.fullwidth.is_some_and(|f| f < from) {
+            self.fullwidth = memchr::memchr(0xEF, rest).map(|k| from + k);
+        }
+        let common = memchr::memchr3(b'"', 0xC2, 0xE2, rest).map(|k| from + k);
+        match (common, self.fullwidth) {
+            (Some(c), Some(f)) => Some(c.min(f)),
+            (c, f) => c.or(f),
+        }
+    }
 }
 
 fn is_mark(c: char) -> bool {
@@ -107,15 +133,14 @@ pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
                 open = None;
             }
         }
-        let bytes = slice.as_bytes();
+        let mut starts = MarkStarts::new(slice.as_bytes());
         let mut from = match skip_first {
             true => slice.chars().next().map_or(0, char::len_utf8),
             false => 0,
         };
         // Jump from one byte that may begin a mark to the next: marks are
         // a few per paragraph, so the rest of the text is skipped unread.
-        while let Some(k) = bytes[from..].iter().position(|&b| may_begin_mark(b)) {
-            let i = from + k;
+        while let Some(i) = starts.next(from) {
             let Some(c) = slice[i..].chars().next() else {
                 break;
             };
@@ -221,6 +246,14 @@ mod tests {
         );
         assert_eq!(quotes("Il a dit «non» hier."), vec!["«non»"]);
         assert_eq!(quotes("Er sagte „nein“ gestern."), vec!["„nein“"]);
+    }
+
+    #[test]
+    fn fullwidth_marks_among_others() {
+        assert_eq!(
+            quotes("＂A＂ then “b” and ＂c,＂ then \"d\" — ＂e＂"),
+            vec!["＂A＂", "“b”", "＂c,＂", "\"d\"", "＂e＂"]
+        );
     }
 
     #[test]

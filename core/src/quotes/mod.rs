@@ -89,23 +89,32 @@ fn without_overlaps(quotes: Vec<Quote>) -> Vec<Quote> {
 
 /// Whether a quotation is speech worth reporting: ones with a speech verb
 /// and words in them, and unattributed ones long enough not to be a scare
-/// quote or a title (`“Saturday Night Live”`).
+/// quote or a title (`“Saturday Night Live”`). Reads only as many words as
+/// it takes to decide.
 fn keep_direct(text: &str, segments: &[Range<usize>], attributed: bool) -> bool {
-    let words: Vec<&str> = segments
+    let mut words = segments
         .iter()
         .flat_map(|s| text[s.clone()].split_whitespace())
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .collect();
+        .filter(|w| w.chars().any(char::is_alphanumeric));
     if attributed {
-        return words.len() >= 2;
+        return words.nth(1).is_some();
     }
-    let title_case = words.iter().all(|w| {
-        w.chars()
-            .find(|c| c.is_alphabetic())
-            .map_or(true, char::is_uppercase)
-            || w.len() <= 3
-    });
-    words.len() >= 3 && !title_case
+    // Three words or more, and not all of them title case.
+    let mut count = 0;
+    let mut plain = false;
+    words.any(|w| {
+        count += 1;
+        plain |= !is_title_case(w);
+        count >= 3 && plain
+    })
+}
+
+/// A word that a title would have: capitalized, without letters, or short.
+fn is_title_case(word: &str) -> bool {
+    word.chars()
+        .find(|c| c.is_alphabetic())
+        .map_or(true, char::is_uppercase)
+        || word.len() <= 3
 }
 
 fn build(
