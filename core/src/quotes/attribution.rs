@@ -10,10 +10,9 @@
 
 use std::ops::Range;
 
-use super::grammar::Toks;
+use super::grammar::{Paragraphs, Toks};
 use super::marks::Quoted;
 use super::patterns::Attribution;
-use crate::text::Token;
 
 /// How many tokens before an opening mark a speech verb may stand
 /// (`Trump told reporters on Tuesday in Ohio: “…`).
@@ -43,7 +42,7 @@ pub struct Draft {
 
 /// Attributes every quotation; `paras` are the tokens of the paragraphs
 /// that `quoted` indexes.
-pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Draft> {
+pub fn attribute(paras: &Paragraphs, quoted: &[Quoted]) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = Vec::new();
     for (i, q) in quoted.iter().enumerate() {
         let prev_end = i
@@ -55,18 +54,10 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
             .get(i + 1)
             .filter(|n| n.first_para == q.last_para)
             .map(|n| n.range.start);
-        let (Some(head_toks), Some(tail_toks)) = (paras.get(q.first_para), paras.get(q.last_para))
-        else {
+        let (Some(head), Some(tail)) = (paras.get(q.first_para), paras.get(q.last_para)) else {
             continue;
         };
-        let head = Toks {
-            text,
-            toks: head_toks,
-        };
-        let tail = Toks {
-            text,
-            toks: tail_toks,
-        };
+        let (text, head_toks, tail_toks) = (head.text, head.toks, tail.toks);
         let h1 = head_toks.partition_point(|t| t.range.start < q.range.start);
         let h0 = prev_end.map_or(0, |e| head_toks.partition_point(|t| t.range.start < e));
         let h0 = h0.max(head.sentence_start(h1));
@@ -99,8 +90,8 @@ pub fn attribute(text: &str, paras: &[Vec<Token>], quoted: &[Quoted]) -> Vec<Dra
         }
     }
     share_within_paragraphs(&mut drafts);
-    carry_over_paragraphs(text, paras, &mut drafts);
-    from_context(text, paras, &mut drafts);
+    carry_over_paragraphs(paras, &mut drafts);
+    from_context(paras, &mut drafts);
     drafts
 }
 
@@ -170,7 +161,7 @@ fn share_within_paragraphs(drafts: &mut [Draft]) {
 /// A quotation that opens its paragraph without attribution continues the
 /// speaker of the paragraph before: its last attributed quotation, or a
 /// line ending with a colon (`Cruz continued:`).
-fn carry_over_paragraphs(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
+fn carry_over_paragraphs(paras: &Paragraphs, drafts: &mut [Draft]) {
     for i in 0..drafts.len() {
         if drafts[i].attribution.is_some() || !drafts[i].opens_paragraph {
             continue;
@@ -184,26 +175,25 @@ fn carry_over_paragraphs(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft])
             .take_while(|d| d.last_para >= before)
             .find(|d| d.attribution.is_some())
             .and_then(|d| d.attribution.clone());
-        drafts[i].attribution = from_quote.or_else(|| colon_line(text, paras.get(before)?));
+        drafts[i].attribution = from_quote.or_else(|| colon_line(&paras.get(before)?));
     }
 }
 
 /// The attribution of a paragraph that ends with a colon.
-fn colon_line(text: &str, toks: &[Token]) -> Option<Attribution> {
-    let last = toks.last()?;
-    if &text[last.range.clone()] != ":" {
+fn colon_line(t: &Toks) -> Option<Attribution> {
+    let last = t.len().checked_sub(1)?;
+    if t.word(last) != ":" {
         return None;
     }
-    let t = Toks { text, toks };
-    let start = t.sentence_start(toks.len() - 1);
-    t.attribution_before(start, toks.len(), COLON_REACH)
+    let start = t.sentence_start(last);
+    t.attribution_before(start, t.len(), COLON_REACH)
 }
 
 /// Last resorts for a quotation still without a speaker: a signature line
 /// after a quotation paragraph (`— Hillary Clinton.`), the sentence before
 /// it in its paragraph (`Ann Lee agreed. “…”`), or the last sentence of the
 /// paragraph before when it reports speech (`Schoen elaborated that …`).
-fn from_context(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
+fn from_context(paras: &Paragraphs, drafts: &mut [Draft]) {
     for d in drafts.iter_mut() {
         if d.attribution.as_ref().is_some_and(|a| a.speaker.is_some()) {
             continue;
@@ -211,21 +201,18 @@ fn from_context(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
         let found = if d.opens_paragraph {
             paras
                 .get(d.last_para + 1)
-                .and_then(|p| signature(text, p))
+                .and_then(|p| signature(&p))
                 .or_else(|| {
-                    let before = paras.get(d.first_para.checked_sub(1)?)?;
-                    let t = Toks { text, toks: before };
-                    let start = t.sentence_start(before.len().saturating_sub(1));
-                    t.attribution_before(start, before.len(), COLON_REACH)
+                    let t = paras.get(d.first_para.checked_sub(1)?)?;
+                    let start = t.sentence_start(t.len().saturating_sub(1));
+                    t.attribution_before(start, t.len(), COLON_REACH)
                         .filter(|a| a.cue.is_some())
                 })
         } else {
             d.previous_sentence.and_then(|(start, end)| {
-                let t = Toks {
-                    text,
-                    toks: paras.get(d.first_para)?,
-                };
-                t.attribution_before(start, end, COLON_REACH)
+                paras
+                    .get(d.first_para)?
+                    .attribution_before(start, end, COLON_REACH)
             })
         };
         let Some(found) = found.filter(|a| a.speaker.is_some()) else {
@@ -240,12 +227,10 @@ fn from_context(text: &str, paras: &[Vec<Token>], drafts: &mut [Draft]) {
 
 /// A paragraph that signs the quotation above it: `— Bernie Sanders.`,
 /// `-Michelle Marks, Philadelphia.`
-fn signature(text: &str, toks: &[Token]) -> Option<Attribution> {
-    let dash = toks.first()?;
-    if !matches!(&text[dash.range.clone()], "-" | "—" | "–" | "―") {
+fn signature(t: &Toks) -> Option<Attribution> {
+    if t.len() == 0 || !matches!(t.word(0), "-" | "—" | "–" | "―") {
         return None;
     }
-    let t = Toks { text, toks };
     let (first, last) = t.phrase_after(1)?;
     Some(Attribution {
         speaker: Some(t.span(first, last)),

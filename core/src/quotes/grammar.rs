@@ -4,6 +4,7 @@
 //! spokesman`, `Ryan’s spokeswoman, AshLee Strong,`), and sentence edges.
 //! [`super::patterns`] combines them into attribution patterns.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use super::verbs::is_speech_verb;
@@ -11,11 +12,106 @@ use crate::people::{is_capitalized, is_title};
 use crate::text::Token;
 use crate::words::WordList;
 
-/// A token slice with the text it indexes.
+/// One paragraph's tokens with the text they index, and the facts about
+/// each token that the patterns ask again and again (see [`Paragraphs`]).
 #[derive(Clone, Copy)]
 pub struct Toks<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
+    facts: &'a [Cell<u8>],
+}
+
+/// Bits of a token's facts: it ends a sentence ([`Toks::ends_sentence`]).
+const SENTENCE_END: u8 = 1;
+/// It is a double quotation mark.
+const QUOTE_MARK: u8 = 1 << 1;
+/// [`Toks::is_verb`] has been asked, and its answer is [`VERB`].
+const VERB_KNOWN: u8 = 1 << 2;
+/// It is a speech verb in use ([`Toks::is_verb`]).
+const VERB: u8 = 1 << 3;
+
+/// The body paragraphs, with the facts about each token that every pattern
+/// asks: indirect speech walks every sentence, each quotation looks for the
+/// edges of its own, and neighbouring patterns test the same words for
+/// verbs. So sentence ends and quotation marks are found once per token as
+/// the paragraphs are read, and whether a word is a verb when first asked,
+/// instead of at each look.
+pub struct Paragraphs<'a> {
+    text: &'a str,
+    tokens: &'a [Vec<Token>],
+    /// The facts of every token, paragraph after paragraph.
+    facts: Vec<Cell<u8>>,
+    /// Where each paragraph's tokens start in `facts`.
+    starts: Vec<usize>,
+}
+
+impl<'a> Paragraphs<'a> {
+    pub fn new(text: &'a str, tokens: &'a [Vec<Token>]) -> Self {
+        let mut facts = Vec::with_capacity(tokens.iter().map(Vec::len).sum());
+        let mut starts = Vec::with_capacity(tokens.len());
+        for toks in tokens {
+            starts.push(facts.len());
+            facts.extend((0..toks.len()).map(|i| Cell::new(token_facts(text, toks, i))));
+        }
+        Self {
+            text,
+            tokens,
+            facts,
+            starts,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// The tokens of paragraph `i`.
+    pub fn get(&self, i: usize) -> Option<Toks<'_>> {
+        let toks = self.tokens.get(i)?;
+        let start = self.starts[i];
+        Some(Toks {
+            text: self.text,
+            toks,
+            facts: &self.facts[start..start + toks.len()],
+        })
+    }
+}
+
+/// The facts of token `i` of `toks` that are cheap to know: whether it
+/// ends a sentence or is a quotation mark. Most tokens are words, neither;
+/// whether a word is a verb is found when first asked.
+fn token_facts(text: &str, toks: &[Token], i: usize) -> u8 {
+    if toks[i].is_word {
+        return 0;
+    }
+    let mut facts = VERB_KNOWN;
+    if ends_sentence(text, toks, i) {
+        facts |= SENTENCE_END;
+    }
+    if matches!(
+        &text[toks[i].range.clone()],
+        "“" | "”" | "\"" | "«" | "»" | "„"
+    ) {
+        facts |= QUOTE_MARK;
+    }
+    facts
+}
+
+/// A period, `?`, `!` or `;` that ends a sentence (not the period of
+/// `Sen.` or `J.`); token `i` is no word.
+fn ends_sentence(text: &str, toks: &[Token], i: usize) -> bool {
+    let word = |k: usize| &text[toks[k].range.clone()];
+    // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
+    let goes_on = toks.get(i + 1).is_some_and(|n| {
+        let w = &text[n.range.clone()];
+        w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
+    });
+    match word(i) {
+        "?" | "!" => !goes_on,
+        ";" => true,
+        "." => !(goes_on || i > 0 && toks[i - 1].is_word && is_abbreviation(word(i - 1))),
+        _ => false,
+    }
 }
 
 pub const PRONOUNS: WordList = WordList::new(&["he", "i", "it", "she", "they", "we", "you"]);
@@ -230,10 +326,20 @@ impl<'a> Toks<'a> {
 
     /// A speech verb used as a verb: lowercase (`United States` is not
     /// one) and not after an article or a possessive (`Trump’s remarks`).
+    /// Patterns ask it of the same words many times, so the answer is
+    /// kept.
     pub fn is_verb(&self, i: usize) -> bool {
-        if !self.is_word(i) {
-            return false;
+        let facts = self.facts[i].get();
+        if facts & VERB_KNOWN != 0 {
+            return facts & VERB != 0;
         }
+        let verb = self.find_verb(i);
+        self.facts[i].set(facts | VERB_KNOWN | if verb { VERB } else { 0 });
+        verb
+    }
+
+    /// [`Toks::is_verb`] for a word, from its neighbours.
+    fn find_verb(&self, i: usize) -> bool {
         // `shot back`, `fired back`, `chimed in`
         if self.lower_is(i, &PHRASAL_SPEECH) {
             return self
@@ -294,20 +400,12 @@ impl<'a> Toks<'a> {
     /// A period, `?`, `!` or `;` that ends a sentence (not the period of
     /// `Sen.` or `J.`).
     pub fn ends_sentence(&self, i: usize) -> bool {
-        if self.is_word(i) {
-            return false;
-        }
-        // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
-        let goes_on = self.toks.get(i + 1).is_some_and(|n| {
-            let w = &self.text[n.range.clone()];
-            w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
-        });
-        match self.word(i) {
-            "?" | "!" => !goes_on,
-            ";" => true,
-            "." => !(goes_on || i > 0 && self.is_word(i - 1) && is_abbreviation(self.word(i - 1))),
-            _ => false,
-        }
+        self.facts[i].get() & SENTENCE_END != 0
+    }
+
+    /// A double quotation mark.
+    pub fn is_quote_mark(&self, i: usize) -> bool {
+        self.facts[i].get() & QUOTE_MARK != 0
     }
 
     /// The index after the last sentence end before `end`, looking back

@@ -9,7 +9,6 @@ use std::ops::Range;
 
 use super::grammar::Toks;
 use super::patterns::Attribution;
-use crate::text::Token;
 use crate::words::WordList;
 
 /// Verbs that report a clause (a narrower set than the speech verbs that
@@ -89,22 +88,17 @@ pub struct Reported {
 }
 
 /// Finds the reported clauses of one paragraph's tokens.
-pub fn find(text: &str, toks: &[Token]) -> Vec<Reported> {
-    let t = Toks { text, toks };
+pub fn find(t: &Toks) -> Vec<Reported> {
     let mut out = Vec::new();
     let mut start = 0;
-    while start < toks.len() {
-        let end = (t.sentence_end(start) + 1).min(toks.len());
-        if !has_quote_mark(&t, start, end) {
-            sentence(&t, start, end, &mut out);
+    while start < t.len() {
+        let end = (t.sentence_end(start) + 1).min(t.len());
+        if !(start..end).any(|i| t.is_quote_mark(i)) {
+            sentence(t, start, end, &mut out);
         }
         start = end;
     }
     out
-}
-
-fn has_quote_mark(t: &Toks, start: usize, end: usize) -> bool {
-    (start..end).any(|i| !t.is_word(i) && matches!(t.word(i), "“" | "”" | "\"" | "«" | "»" | "„"))
 }
 
 fn is_reporting(t: &Toks, i: usize) -> bool {

@@ -20,18 +20,19 @@ use std::ops::Range;
 use crate::enriched::{Cue, Quote, QuoteKind, Speaker};
 use crate::{entities, Doc};
 
+use grammar::Paragraphs;
 use patterns::Attribution;
 use speakers::Resolver;
 
 /// Finds the quotes of the body of `doc`, ordered by start.
 pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
-    let paras = doc.body_tokens();
+    let paras = Paragraphs::new(doc.text, doc.body_tokens());
     // Marks with no word between them (`""`, stray runs of marks) quote
     // nothing; dropping them first keeps hostile input cheap.
     let mut quoted = marks::find(doc.text, &doc.body);
     quoted.retain(|q| doc.text[q.range.clone()].chars().any(char::is_alphanumeric));
     let resolver = Resolver::new(doc.text, &found.people);
-    let mut quotes: Vec<Quote> = attribution::attribute(doc.text, paras, &quoted)
+    let mut quotes: Vec<Quote> = attribution::attribute(&paras, &quoted)
         .into_iter()
         .filter(|d| {
             keep_direct(
@@ -50,8 +51,8 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
             )
         })
         .collect();
-    for toks in paras {
-        for r in indirect::find(doc.text, toks) {
+    for toks in (0..paras.len()).filter_map(|i| paras.get(i)) {
+        for r in indirect::find(&toks) {
             quotes.push(build(
                 doc,
                 &resolver,
