@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::grammar::{Paragraphs, Toks};
+use super::is_alphanumeric;
 use super::marks::Quoted;
 use super::patterns::Attribution;
 
@@ -99,14 +100,14 @@ pub fn attribute(paras: &Paragraphs, quoted: &[Quoted]) -> Vec<Draft> {
 /// goes on after the closing mark (`“…,” he said`).
 fn ends_open(text: &str, range: &Range<usize>) -> bool {
     let inner = text[range.clone()].trim_end_matches(|c: char| {
-        !c.is_alphanumeric() && !matches!(c, ',' | '—' | '–' | '-' | '?' | '!' | '.' | '…')
+        !is_alphanumeric(c) && !matches!(c, ',' | '—' | '–' | '-' | '?' | '!' | '.' | '…')
     });
     inner.ends_with([',', '—', '–', '-'])
 }
 
 /// Whether the quoted words end a sentence (`“We won.”`, `“Why?”`).
 fn ends_closed(text: &str, range: &Range<usize>) -> bool {
-    let inner = text[range.clone()].trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    let inner = text[range.clone()].trim_end_matches(|c: char| !is_alphanumeric(c) && c != '.');
     inner.ends_with('.')
 }
 

@@ -284,6 +284,16 @@ impl<'a> Toks<'a> {
         &self.text[self.toks[i].range.clone()]
     }
 
+    /// The last byte of token `i` (0 for none), read without slicing the
+    /// text: a cheap first test before a word-list lookup.
+    pub fn last_byte(&self, i: usize) -> u8 {
+        let r = &self.toks[i].range;
+        match r.end.checked_sub(1) {
+            Some(last) if r.start <= last => self.text.as_bytes()[last],
+            _ => 0,
+        }
+    }
+
     pub fn is_word(&self, i: usize) -> bool {
         self.toks[i].is_word
     }
