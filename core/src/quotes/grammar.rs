@@ -84,17 +84,15 @@ fn token_facts(text: &str, toks: &[Token], i: usize) -> u8 {
     if toks[i].is_word {
         return 0;
     }
-    let mut facts = VERB_KNOWN;
-    if ends_sentence(text, toks, i) {
-        facts |= SENTENCE_END;
-    }
-    if matches!(
-        &text[toks[i].range.clone()],
-        "“" | "”" | "\"" | "«" | "»" | "„"
-    ) {
-        facts |= QUOTE_MARK;
-    }
-    facts
+    let mark = &text[toks[i].range.clone()];
+    VERB_KNOWN
+        | match mark.as_bytes().first() {
+            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i) => SENTENCE_END,
+            Some(b'"' | 0xC2 | 0xE2) if matches!(mark, "“" | "”" | "\"" | "«" | "»" | "„") => {
+                QUOTE_MARK
+            }
+            _ => 0,
+        }
 }
 
 /// A period, `?`, `!` or `;` that ends a sentence (not the period of
@@ -350,26 +348,27 @@ impl<'a> Toks<'a> {
 
     /// [`Toks::is_verb`] for a word, from its neighbours.
     fn find_verb(&self, i: usize) -> bool {
+        let w = self.word(i);
         // `shot back`, `fired back`, `chimed in`
-        if self.lower_is(i, &PHRASAL_SPEECH) {
+        if PHRASAL_SPEECH.contains(w) {
             return self
                 .toks
                 .get(i + 1)
                 .is_some_and(|t| matches!(&self.text[t.range.clone()], "back" | "in"));
         }
         // `as Ann Lee put it`
-        if self.is(i, "put") {
+        if w.eq_ignore_ascii_case("put") {
             return self
                 .toks
                 .get(i + 1)
                 .is_some_and(|t| self.text[t.range.clone()].eq_ignore_ascii_case("it"));
         }
-        if !is_speech_verb(self.word(i)) {
+        // `United States` is no verb; `Tweeted` after a name is one. (Asked
+        // before the lexicon, which costs more.)
+        if w.chars().next().is_some_and(char::is_uppercase) && !w.ends_with("ed") {
             return false;
         }
-        // `United States` is no verb; `Tweeted` after a name is one.
-        let w = self.word(i);
-        if w.chars().next().is_some_and(char::is_uppercase) && !w.ends_with("ed") {
+        if !is_speech_verb(w) {
             return false;
         }
         // `the report`, `Trump’s remarks`, `a snappy retort`
@@ -378,7 +377,6 @@ impl<'a> Toks<'a> {
         };
         // Two words back only for a bare form (`a snappy retort`), as
         // `the campaign said` or `his aide notes` are verbs.
-        let w = self.word(i);
         let bare = !w.ends_with('s') && !w.ends_with("ed") && !self.lower_is(i, &IRREGULAR_PAST);
         let noun = i > 0
             && (marks_noun(i - 1)
@@ -625,7 +623,10 @@ fn is_possessive(word: &str) -> bool {
 /// A single capital (`J`) or a short title (`Sen`, `Mr`), after which a
 /// period does not end the sentence.
 fn is_abbreviation(word: &str) -> bool {
-    word.chars().count() == 1
+    let mut chars = word.chars();
+    let single = chars.next().is_some() && chars.next().is_none();
+    // Cheapest tests first: most words before a period are none of these.
+    single
+        || word.bytes().any(|b| b == b'.')
         || (word.len() <= 4 && is_capitalized(word) && is_title(word))
-        || word.contains('.')
 }
