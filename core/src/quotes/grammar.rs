@@ -282,16 +282,6 @@ impl<'a> Toks<'a> {
         &self.text[self.toks[i].range.clone()]
     }
 
-    /// The last byte of token `i` (0 for none), read without slicing the
-    /// text: a cheap first test before a word-list lookup.
-    pub fn last_byte(&self, i: usize) -> u8 {
-        let r = &self.toks[i].range;
-        match r.end.checked_sub(1) {
-            Some(last) if r.start <= last => self.text.as_bytes()[last],
-            _ => 0,
-        }
-    }
-
     pub fn is_word(&self, i: usize) -> bool {
         self.toks[i].is_word
     }
@@ -300,9 +290,11 @@ impl<'a> Toks<'a> {
         list.contains(self.word(i))
     }
 
-    /// Whether token `i` is `word`, ignoring ASCII case.
+    /// Whether token `i` is `word`, ignoring ASCII case. Compares lengths
+    /// first: patterns ask it of every token of a window.
     pub(super) fn is(&self, i: usize, word: &str) -> bool {
-        self.word(i).eq_ignore_ascii_case(word)
+        let r = &self.toks[i].range;
+        r.len() == word.len() && self.word(i).eq_ignore_ascii_case(word)
     }
 
     pub fn is_pronoun(&self, i: usize) -> bool {

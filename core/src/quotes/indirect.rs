@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::grammar::Toks;
 use super::patterns::Attribution;
+use crate::text::Token;
 use crate::words::WordList;
 
 /// Verbs that report a clause (a narrower set than the speech verbs that
@@ -122,12 +123,16 @@ pub fn find(t: &Toks) -> Vec<Reported> {
     out
 }
 
-fn is_reporting(t: &Toks, i: usize) -> bool {
-    let last = t.last_byte(i);
-    t.is_word(i)
+/// Whether `tok` is a reporting verb. Nearly every token is asked, so its
+/// last letter is tested before the word is looked up.
+fn is_reporting(text: &str, tok: &Token) -> bool {
+    let Some(&last) = text.as_bytes()[..tok.range.end].last() else {
+        return false;
+    };
+    tok.is_word
         && last.is_ascii_lowercase()
         && LAST_LETTERS & (1 << (last - b'a')) != 0
-        && REPORTING.contains_exact(t.word(i))
+        && REPORTING.contains_exact(&text[tok.range.clone()])
 }
 
 /// Both shapes in one sentence `start..end` (`end` past its final mark). A
@@ -140,10 +145,12 @@ fn sentence(t: &Toks, start: usize, end: usize, out: &mut Vec<Reported>) {
         end
     };
     let mut subject: Option<(usize, usize)> = None;
-    for v in start..content_end {
-        if !is_reporting(t, v) {
-            continue;
-        }
+    let verbs = t.toks[start..content_end]
+        .iter()
+        .enumerate()
+        .filter(|(_, tok)| is_reporting(t.text, tok))
+        .map(|(k, _)| start + k);
+    for v in verbs {
         let own = t.subject_of(v, start);
         let Some((first, last)) = own.or(subject) else {
             continue;

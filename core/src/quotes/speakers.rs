@@ -41,10 +41,14 @@ impl<'a> Resolver<'a> {
 
     pub fn resolve(&self, mention: &Range<usize>) -> Resolved {
         let words = &self.text[mention.clone()];
-        let gender = match words.to_lowercase().as_str() {
-            "he" => Some(Gender::Male),
-            "she" => Some(Gender::Female),
-            _ => None,
+        // No letter but `H`, `E` and `S` lowercases to `h`, `e` and `s`, so
+        // ASCII case folding is `to_lowercase` here, without a `String`.
+        let gender = if words.eq_ignore_ascii_case("he") {
+            Some(Gender::Male)
+        } else if words.eq_ignore_ascii_case("she") {
+            Some(Gender::Female)
+        } else {
+            None
         };
         if let Some(g) = gender {
             return self.pronoun(mention.start, g).unwrap_or_else(|| Resolved {
