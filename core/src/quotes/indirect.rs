@@ -84,19 +84,23 @@ const REPORTING_WORDS: &[&str] = &[
     "wrote",
 ];
 
-/// The last letters of the reporting verbs (`d`, `e`, `s`, `y`), one bit a
-/// letter: nearly every token is tested, and this one-byte test rejects most
-/// words before the lookup.
-const LAST_LETTERS: u32 = last_letters(REPORTING_WORDS);
+/// The first and last letters of the reporting verbs: bit `l` of entry
+/// `f` is set when some verb starts with letter `f` and ends with letter
+/// `l` (`said`: `s`, `d`). Nearly every token is tested, and these two
+/// bytes turn away most words before the lookup.
+const FIRST_LAST: [u32; 26] = first_last_letters(REPORTING_WORDS);
 
-const fn last_letters(words: &[&str]) -> u32 {
-    let mut bits = 0;
+const fn first_last_letters(words: &[&str]) -> [u32; 26] {
+    let mut bits = [0; 26];
     let mut i = 0;
     while i < words.len() {
         let w = words[i].as_bytes();
-        let last = w[w.len() - 1];
-        assert!(last.is_ascii_lowercase(), "reporting verbs are lowercase");
-        bits |= 1 << (last - b'a');
+        let (first, last) = (w[0], w[w.len() - 1]);
+        assert!(
+            first.is_ascii_lowercase() && last.is_ascii_lowercase(),
+            "reporting verbs are lowercase"
+        );
+        bits[(first - b'a') as usize] |= 1 << (last - b'a');
         i += 1;
     }
     bits
@@ -124,14 +128,16 @@ pub fn find(t: &Toks) -> Vec<Reported> {
 }
 
 /// Whether `tok` is a reporting verb. Nearly every token is asked, so its
-/// last letter is tested before the word is looked up.
+/// first and last letters are tested before the word is looked up.
 fn is_reporting(text: &str, tok: &Token) -> bool {
-    let Some(&last) = text.as_bytes()[..tok.range.end].last() else {
+    let bytes = &text.as_bytes()[tok.range.clone()];
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
     tok.is_word
+        && first.is_ascii_lowercase()
         && last.is_ascii_lowercase()
-        && LAST_LETTERS & (1 << (last - b'a')) != 0
+        && FIRST_LAST[usize::from(first - b'a')] & (1 << (last - b'a')) != 0
         && REPORTING.contains_exact(&text[tok.range.clone()])
 }
 

@@ -17,7 +17,7 @@ mod verbs;
 
 use std::ops::Range;
 
-use crate::enriched::{Cue, Quote, QuoteKind, Speaker};
+use crate::enriched::{Cue, Quote, QuoteKind, Span, Speaker};
 use crate::{entities, Doc};
 
 use grammar::Paragraphs;
@@ -135,14 +135,15 @@ fn build(
     segments: Vec<Range<usize>>,
     attribution: Option<&Attribution>,
 ) -> Quote {
-    let start = segments.first().map_or(0, |s| s.start);
-    let end = segments.last().map_or(0, |s| s.end);
     let text = segments
         .iter()
         .map(|s| &doc.text[s.clone()])
         .collect::<Vec<_>>()
         .join(" ");
-    let span = doc.span(start..end);
+    // The quote spans from its first segment's start to its last's end.
+    let spans: Vec<Span> = segments.iter().map(|s| doc.span(s.clone())).collect();
+    let start = spans.first().map_or(0, |s| s.start);
+    let end = spans.last().map_or(0, |s| s.end);
     let speaker = attribution.and_then(|a| a.speaker.as_ref()).map(|m| {
         let resolved = resolver.resolve(m);
         let s = doc.span(m.clone());
@@ -164,9 +165,9 @@ fn build(
     Quote {
         kind,
         text,
-        start: span.start,
-        end: span.end,
-        segments: segments.iter().map(|s| doc.span(s.clone())).collect(),
+        start,
+        end,
+        segments: spans,
         speaker,
         cue,
     }
