@@ -130,12 +130,14 @@ pub fn find(t: &Toks) -> Vec<Reported> {
 /// Whether `tok` is a reporting verb. Nearly every token is asked, so its
 /// first and last letters are tested before the word is looked up.
 fn is_reporting(text: &str, tok: &Token) -> bool {
+    if !tok.is_word {
+        return false;
+    }
     let bytes = &text.as_bytes()[tok.range.clone()];
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    tok.is_word
-        && first.is_ascii_lowercase()
+    first.is_ascii_lowercase()
         && last.is_ascii_lowercase()
         && FIRST_LAST[usize::from(first - b'a')] & (1 << (last - b'a')) != 0
         && REPORTING.contains_exact(&text[tok.range.clone()])

@@ -44,7 +44,7 @@ fn mark(c: char) -> Option<Mark> {
 /// The bytes of a paragraph that may begin a double mark in UTF-8, in
 /// order: `"` and the lead bytes of `« »` (0xC2) and of `“ ” „ ‟` (0xE2)
 /// with one vectorized search, and the lead byte of the rare `＂` (0xEF)
-/// with a second one, which most paragraphs run once and never again.
+/// with a second one, which runs only in texts that have that byte.
 struct MarkStarts<'a> {
     bytes: &'a [u8],
     /// The next 0xEF byte at or after the last position asked for.
@@ -52,10 +52,12 @@ struct MarkStarts<'a> {
 }
 
 impl<'a> MarkStarts<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    /// The mark starts of `bytes`, a paragraph of a text that has a 0xEF
+    /// byte somewhere when `fullwidth` is true.
+    fn new(bytes: &'a [u8], fullwidth: bool) -> Self {
         Self {
             bytes,
-            fullwidth: memchr::memchr(0xEF, bytes),
+            fullwidth: fullwidth.then(|| memchr::memchr(0xEF, bytes)).flatten(),
         }
     }
 
@@ -114,6 +116,7 @@ struct Open {
 pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
+    let fullwidth = memchr::memchr(0xEF, text.as_bytes()).is_some();
     for (pi, para) in paras.iter().enumerate() {
         let slice = &text[para.clone()];
         let mut skip_first = false;
@@ -133,7 +136,7 @@ pub fn find(text: &str, paras: &[Range<usize>]) -> Vec<Quoted> {
                 open = None;
             }
         }
-        let mut starts = MarkStarts::new(slice.as_bytes());
+        let mut starts = MarkStarts::new(slice.as_bytes(), fullwidth);
         let mut from = match skip_first {
             true => slice.chars().next().map_or(0, char::len_utf8),
             false => 0,
