@@ -403,9 +403,11 @@ impl<'a> Toks<'a> {
         self.facts[i].get() & SENTENCE_END != 0
     }
 
-    /// A double quotation mark.
-    pub fn is_quote_mark(&self, i: usize) -> bool {
-        self.facts[i].get() & QUOTE_MARK != 0
+    /// Whether tokens `start..end` hold a double quotation mark.
+    pub fn has_quote_mark(&self, start: usize, end: usize) -> bool {
+        self.facts[start..end]
+            .iter()
+            .any(|f| f.get() & QUOTE_MARK != 0)
     }
 
     /// The index after the last sentence end before `end`, looking back
@@ -413,19 +415,20 @@ impl<'a> Toks<'a> {
     /// without a period stays linear.
     pub fn sentence_start(&self, end: usize) -> usize {
         let floor = end.saturating_sub(SENTENCE_REACH);
-        (floor..end)
-            .rev()
-            .find(|&i| self.ends_sentence(i))
-            .map_or(floor, |i| i + 1)
+        self.facts
+            .get(floor..end)
+            .and_then(|facts| facts.iter().rposition(|f| f.get() & SENTENCE_END != 0))
+            .map_or(floor, |k| floor + k + 1)
     }
 
     /// The index of the first sentence end from `start`, looking ahead at
     /// most [`SENTENCE_REACH`] tokens, or where the look stopped.
     pub fn sentence_end(&self, start: usize) -> usize {
         let ceiling = self.len().min(start.saturating_add(SENTENCE_REACH));
-        (start..ceiling)
-            .find(|&i| self.ends_sentence(i))
-            .unwrap_or(ceiling)
+        self.facts
+            .get(start..ceiling)
+            .and_then(|facts| facts.iter().position(|f| f.get() & SENTENCE_END != 0))
+            .map_or(ceiling, |k| start + k)
     }
 
     /// The noun phrase that ends right before token `end` (exclusive):

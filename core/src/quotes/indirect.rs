@@ -119,7 +119,7 @@ pub fn find(t: &Toks) -> Vec<Reported> {
     let mut start = 0;
     while start < t.len() {
         let end = (t.sentence_end(start) + 1).min(t.len());
-        if !(start..end).any(|i| t.is_quote_mark(i)) {
+        if !t.has_quote_mark(start, end) {
             sentence(t, start, end, &mut out);
         }
         start = end;
