@@ -51,7 +51,13 @@ impl<'a> Paragraphs<'a> {
         let mut starts = Vec::with_capacity(tokens.len());
         for toks in tokens {
             starts.push(facts.len());
-            facts.extend((0..toks.len()).map(|i| Cell::new(token_facts(text, toks, i))));
+            facts.extend(toks.iter().enumerate().map(|(i, tok)| {
+                Cell::new(if tok.is_word {
+                    0
+                } else {
+                    mark_facts(text, toks, i)
+                })
+            }));
         }
         Self {
             text,
@@ -77,13 +83,10 @@ impl<'a> Paragraphs<'a> {
     }
 }
 
-/// The facts of token `i` of `toks` that are cheap to know: whether it
-/// ends a sentence or is a quotation mark. Most tokens are words, neither;
-/// whether a word is a verb is found when first asked.
-fn token_facts(text: &str, toks: &[Token], i: usize) -> u8 {
-    if toks[i].is_word {
-        return 0;
-    }
+/// The facts of token `i` of `toks`, no word: whether it ends a sentence
+/// or is a quotation mark, and that it is no verb. (A word has none of
+/// these; whether it is a verb is found when first asked.)
+fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
     let mark = &text[toks[i].range.clone()];
     VERB_KNOWN
         | match mark.as_bytes().first() {

@@ -135,11 +135,13 @@ fn build(
     segments: Vec<Range<usize>>,
     attribution: Option<&Attribution>,
 ) -> Quote {
-    let text = segments
-        .iter()
-        .map(|s| &doc.text[s.clone()])
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut text = String::with_capacity(segments.iter().map(|s| s.len() + 1).sum());
+    for (k, s) in segments.iter().enumerate() {
+        if k > 0 {
+            text.push(' ');
+        }
+        text.push_str(&doc.text[s.clone()]);
+    }
     // The quote spans from its first segment's start to its last's end.
     let spans: Vec<Span> = segments.iter().map(|s| doc.span(s.clone())).collect();
     let start = spans.first().map_or(0, |s| s.start);
