@@ -90,7 +90,7 @@ fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
     let mark = &text[toks[i].range.clone()];
     VERB_KNOWN
         | match mark.as_bytes().first() {
-            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i) => SENTENCE_END,
+            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i, mark) => SENTENCE_END,
             Some(b'"' | 0xC2 | 0xE2) if matches!(mark, "“" | "”" | "\"" | "«" | "»" | "„") => {
                 QUOTE_MARK
             }
@@ -98,19 +98,24 @@ fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
         }
 }
 
-/// A period, `?`, `!` or `;` that ends a sentence (not the period of
-/// `Sen.` or `J.`); token `i` is no word.
-fn ends_sentence(text: &str, toks: &[Token], i: usize) -> bool {
-    let word = |k: usize| &text[toks[k].range.clone()];
+/// Whether `mark`, token `i`, is a period, `?`, `!` or `;` that ends a
+/// sentence (not the period of `Sen.` or `J.`).
+fn ends_sentence(text: &str, toks: &[Token], i: usize, mark: &str) -> bool {
     // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
-    let goes_on = toks.get(i + 1).is_some_and(|n| {
-        let w = &text[n.range.clone()];
-        w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
-    });
-    match word(i) {
-        "?" | "!" => !goes_on,
+    let goes_on = || {
+        toks.get(i + 1).is_some_and(|n| {
+            let w = &text[n.range.clone()];
+            w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
+        })
+    };
+    match mark {
+        "?" | "!" => !goes_on(),
         ";" => true,
-        "." => !(goes_on || i > 0 && toks[i - 1].is_word && is_abbreviation(word(i - 1))),
+        "." => {
+            let after_abbreviation =
+                i > 0 && toks[i - 1].is_word && is_abbreviation(&text[toks[i - 1].range.clone()]);
+            !(after_abbreviation || goes_on())
+        }
         _ => false,
     }
 }
@@ -621,10 +626,10 @@ fn is_possessive(word: &str) -> bool {
 /// A single capital (`J`) or a short title (`Sen`, `Mr`), after which a
 /// period does not end the sentence.
 fn is_abbreviation(word: &str) -> bool {
-    let mut chars = word.chars();
-    let single = chars.next().is_some() && chars.next().is_none();
-    // Cheapest tests first: most words before a period are none of these.
-    single
+    // A character takes at most four bytes; most words before a period
+    // are longer and need only the scan for a period.
+    let short = word.len() <= 4;
+    (short && word.chars().count() == 1)
         || word.bytes().any(|b| b == b'.')
-        || (word.len() <= 4 && is_capitalized(word) && is_title(word))
+        || (short && is_capitalized(word) && is_title(word))
 }
