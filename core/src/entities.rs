@@ -196,13 +196,23 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 
 /// A paragraph in capitals (`BREAKING NEWS FROM KYIV`): names cannot be
 /// told from words there. Judged on the first [`SHOUTING_SAMPLE_BYTES`]
-/// by counting ASCII letters in a byte loop: the gazetteer's names are
-/// Latin-script, and paragraphs in capitals are short headings.
+/// by counting ASCII letters eight bytes at a time: the gazetteer's names
+/// are Latin-script, and paragraphs in capitals are short headings.
 fn is_shouting(p: &str) -> bool {
-    // Two counts over a slice: loops the compiler vectorizes.
     let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
-    let letters = sample.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    let upper = sample.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let (mut upper, mut lower) = (0, 0);
+    for at in (0..sample.len()).step_by(8) {
+        let word = gazetteer::word_at(sample, at).unwrap_or(0);
+        upper += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'A'..=b'Z'));
+        lower += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'a'..=b'z'));
+        // Prose is told within a few words: even if every byte left were
+        // a capital, there would be fewer than four per small letter.
+        let left = sample.len().saturating_sub(at + 8);
+        if 4 * lower > upper + left {
+            return false;
+        }
+    }
+    let letters = upper + lower;
     letters >= 12 && upper * 10 >= letters * 8
 }
 
@@ -462,6 +472,33 @@ mod tests {
     fn dateline_city_is_a_place() {
         let (_, places) = found("KYIV, Ukraine (AP) — Sirens sounded.");
         assert_eq!(names(&places), vec!["Kyiv", "Ukraine"]);
+    }
+
+    #[test]
+    fn shouting_is_four_capitals_per_small_letter_in_the_sample() {
+        // The rule as first written: two counts over the sample.
+        let by_counts = |p: &str| {
+            let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
+            let letters = sample.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            let upper = sample.iter().filter(|b| b.is_ascii_uppercase()).count();
+            letters >= 12 && upper * 10 >= letters * 8
+        };
+        let long_caps = format!("{} and more", "KYIV ".repeat(40));
+        let late_caps = format!("{}{}", "x".repeat(150), "KYIV ".repeat(20));
+        for p in [
+            "",
+            "KYIV UKRAINE",
+            "KYIV UKRAIN",
+            "BREAKING NEWS FROM THE UNITED NATIONS IN KYIV TODAY",
+            "BREAKING NEWS from THE UNITED NATIONS",
+            "BREAKING NEWS FROM Kyiv",
+            "Kyiv is the capital of Ukraine.",
+            "ÉÉÉÉ KYIV UKRAINE ÉÉÉ",
+            long_caps.as_str(),
+            late_caps.as_str(),
+        ] {
+            assert_eq!(is_shouting(p), by_counts(p), "{p:?}");
+        }
     }
 
     #[test]
