@@ -371,7 +371,7 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(word))
 }
 
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
 /// The top bit of every byte of `word` that lies in `range`, a range of
@@ -395,7 +395,7 @@ pub(crate) fn count_marked(bits: u64) -> usize {
 
 /// The patterns as a trie over byte classes: a walk from the root along
 /// a text passes through every pattern that is a prefix of it.
-struct Trie {
+pub(crate) struct Trie {
     /// The class of each byte; 0 for bytes in no pattern.
     class: [u16; 256],
     classes: usize,
@@ -408,7 +408,7 @@ struct Trie {
 
 impl Trie {
     /// A pattern listed twice keeps its first index.
-    fn new<P: AsRef<str>>(patterns: &[P]) -> Self {
+    pub(crate) fn new<P: AsRef<str>>(patterns: &[P]) -> Self {
         let mut class = [0u16; 256];
         let mut classes = 1;
         for b in patterns.iter().flat_map(|p| p.as_ref().bytes()) {
@@ -446,14 +446,37 @@ impl Trie {
         self.edges[edge] as usize
     }
 
+    /// Whether the text made of `chars` starts with some pattern; reads
+    /// no character past the point where no pattern goes on.
+    pub(crate) fn starts_any(&self, chars: impl Iterator<Item = char>) -> bool {
+        let mut state = 0;
+        for c in chars {
+            for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
+                state = self.next(state, b);
+                if state == 0 {
+                    return false;
+                }
+                if self.ends[state] != 0 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The state after `b`, or 0 (no pattern goes on).
+    fn next(&self, state: usize, b: u8) -> usize {
+        let class = usize::from(self.class[usize::from(b)]);
+        self.edges[state * self.classes + class] as usize
+    }
+
     /// (pattern index, length) of the longest pattern that `bytes` starts
     /// with.
     fn longest_prefix(&self, bytes: &[u8]) -> Option<(usize, usize)> {
         let mut state = 0;
         let mut longest = None;
         for (i, &b) in bytes.iter().enumerate() {
-            let class = usize::from(self.class[usize::from(b)]);
-            state = self.edges[state * self.classes + class] as usize;
+            state = self.next(state, b);
             if state == 0 {
                 break;
             }
