@@ -86,11 +86,7 @@ impl Found {
 
 pub fn extract(doc: &Doc) -> Found {
     let people = people::find(doc);
-    let mut person_spans: Vec<Range<usize>> = people
-        .iter()
-        .flat_map(|p| p.mentions.iter().cloned())
-        .collect();
-    person_spans.sort_by_key(|r| r.start);
+    let person_spans = Spans::new(people.iter().flat_map(|p| p.mentions.iter().cloned()));
     let mut organizations = Tally::default();
     let mut places = Tally::default();
     for para in &doc.body {
@@ -159,9 +155,9 @@ impl Tally {
     }
 
     /// Removes mentions that lie inside a person's mention.
-    fn drop_covered(&mut self, person_spans: &[Range<usize>]) {
+    fn drop_covered(&mut self, person_spans: &Spans) {
         for (_, mentions) in self.by_name.values_mut() {
-            mentions.retain(|m| !person_spans.iter().any(|p| contains(p, m)));
+            mentions.retain(|m| !person_spans.cover(m));
         }
     }
 
@@ -187,6 +183,38 @@ impl Tally {
                 .then_with(|| a.name.cmp(&b.name))
         });
         out
+    }
+}
+
+/// Byte ranges sorted by start, each with the furthest end of it and
+/// those before it: whether one of them contains a range is then a binary
+/// search, not a pass over all of them.
+struct Spans {
+    starts: Vec<usize>,
+    furthest_ends: Vec<usize>,
+}
+
+impl Spans {
+    fn new(spans: impl Iterator<Item = Range<usize>>) -> Self {
+        let mut spans: Vec<Range<usize>> = spans.collect();
+        spans.sort_unstable_by_key(|r| r.start);
+        let furthest_ends = spans
+            .iter()
+            .scan(0, |furthest, r| {
+                *furthest = r.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Self {
+            starts: spans.iter().map(|r| r.start).collect(),
+            furthest_ends,
+        }
+    }
+
+    /// Whether some span starts at or before `inner` and ends at or after it.
+    fn cover(&self, inner: &Range<usize>) -> bool {
+        let before = self.starts.partition_point(|&s| s <= inner.start);
+        before > 0 && self.furthest_ends[before - 1] >= inner.end
     }
 }
 
@@ -499,6 +527,20 @@ mod tests {
         ] {
             assert_eq!(is_shouting(p), by_counts(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn spans_cover_what_one_of_them_contains() {
+        let spans = [5..9, 0..3, 2..12, 20..25, 21..22];
+        let covers = Spans::new(spans.iter().cloned());
+        for start in 0..30 {
+            for end in start..30 {
+                let inner = start..end;
+                let any = spans.iter().any(|s| contains(s, &inner));
+                assert_eq!(covers.cover(&inner), any, "{inner:?}");
+            }
+        }
+        assert!(!Spans::new(std::iter::empty()).cover(&(0..0)));
     }
 
     #[test]
