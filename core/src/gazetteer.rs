@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::ops::{Range, RangeInclusive};
+use std::slice::ChunksExact;
 use std::sync::LazyLock;
 
 /// What a gazetteer name denotes.
@@ -318,22 +319,24 @@ impl WordMatcher {
 /// bytes at a time with word arithmetic (the standard library has no
 /// portable vector search for a byte range).
 struct Capitals<'a> {
-    bytes: &'a [u8],
-    /// Where the next block of eight bytes starts.
+    blocks: ChunksExact<'a, u8>,
+    /// The last, shorter block, padded with zeros, until it is read.
+    tail: Option<u64>,
+    /// Where the next block starts.
     next_block: usize,
-    /// Where the current block starts.
-    block: usize,
-    /// The capitals of the current block not yet returned: the top bit of
+    /// The capitals of the last block read not yet returned: the top bit of
     /// each of their bytes.
     mask: u64,
 }
 
 impl<'a> Capitals<'a> {
     fn new(bytes: &'a [u8]) -> Self {
+        let blocks = bytes.chunks_exact(8);
+        let rest = blocks.remainder();
         Self {
-            bytes,
+            tail: word_at(rest, 0),
+            blocks,
             next_block: 0,
-            block: 0,
             mask: 0,
         }
     }
@@ -344,14 +347,16 @@ impl Iterator for Capitals<'_> {
 
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
-            let word = word_at(self.bytes, self.next_block)?;
-            self.block = self.next_block;
+            let word = match self.blocks.next() {
+                Some(block) => u64::from_le_bytes(block.try_into().expect("eight bytes")),
+                None => self.tail.take()?,
+            };
             self.next_block += 8;
             self.mask = ascii_range_bits(word, b'A'..=b'Z');
         }
         let byte = self.mask.trailing_zeros() as usize / 8;
         self.mask &= self.mask - 1;
-        Some(self.block + byte)
+        Some(self.next_block - 8 + byte)
     }
 }
 
