@@ -199,17 +199,16 @@ pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
 
 /// Words with their surrounding punctuation peeled off.
 fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
     let Some(p) = text.get(para.clone()) else {
-        return out;
+        return Vec::new();
     };
+    // Room for words of five bytes and a space, so that the vector rarely
+    // grows.
+    let mut out = Vec::with_capacity(p.len() / 6 + 1);
     for raw in p.split_whitespace() {
         // `raw` is a slice of `p`: its offset is the pointer difference.
         let at = raw.as_ptr() as usize - p.as_ptr() as usize;
-        let lead = raw.len()
-            - raw
-                .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '&')
-                .len();
+        let lead = leading_punctuation(raw);
         let (core_len, breaks_after) = core_length(&raw[lead..]);
         if core_len == 0 {
             continue;
@@ -225,10 +224,31 @@ fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
     out
 }
 
+/// The length of the punctuation before a word (`“` in `“Party`).
+fn leading_punctuation(raw: &str) -> usize {
+    // Most words open with a letter or digit: nothing to decode.
+    if raw.as_bytes()[0].is_ascii_alphanumeric() {
+        return 0;
+    }
+    raw.len()
+        - raw
+            .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '&')
+            .len()
+}
+
 /// The length of a word without trailing punctuation or possessive, and
 /// whether anything was cut. A period stays on abbreviations (`Inc.`,
 /// `U.S.`).
 fn core_length(word: &str) -> (usize, bool) {
+    // Most words end with a letter or digit that no possessive ends with:
+    // nothing to cut.
+    if word
+        .as_bytes()
+        .last()
+        .is_some_and(|&b| b.is_ascii_alphanumeric() && b != b's')
+    {
+        return (word.len(), false);
+    }
     let mut core = word.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '&');
     for possessive in ["'s", "’s", "'", "’"] {
         if let Some(c) = core.strip_suffix(possessive) {
