@@ -22,7 +22,6 @@
 
 mod org_names;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::enriched::{Entities, Organization, Person, Place};
@@ -130,50 +129,51 @@ pub fn extract(doc: &Doc) -> Found {
     }
 }
 
-/// Mentions by canonical name, in a map ordered by name so the output
-/// never depends on hash order.
+/// Mentions by canonical name, in order of first mention. An article
+/// names a few dozen entities at most, so a list searched from the start
+/// is cheaper than a map; the final sort by count and name is a total
+/// order, so the output never depends on the list's order.
 #[derive(Default)]
 struct Tally {
-    by_name: BTreeMap<String, (Option<String>, Vec<Range<usize>>)>,
+    entries: Vec<NamedFound>,
 }
 
 impl Tally {
     /// Records a mention; the first kind seen for a name stays (gazetteer
     /// hits come first in each paragraph, so their kinds win).
     fn add(&mut self, name: &str, kind: Option<&str>, range: Range<usize>) {
-        // Look up before inserting: most mentions are of names seen before,
-        // and the key need not be allocated for them.
-        let Some(entry) = self.by_name.get_mut(name) else {
-            let kind = kind.map(str::to_owned);
-            self.by_name.insert(name.to_owned(), (kind, vec![range]));
+        // Most mentions are of names seen before: no allocation for them.
+        let Some(entry) = self.entries.iter_mut().find(|e| e.name == name) else {
+            self.entries.push(NamedFound {
+                name: name.to_owned(),
+                kind: kind.map(str::to_owned),
+                mentions: vec![range],
+            });
             return;
         };
-        if entry.0.is_none() {
-            entry.0 = kind.map(str::to_owned);
+        if entry.kind.is_none() {
+            entry.kind = kind.map(str::to_owned);
         }
-        entry.1.push(range);
+        entry.mentions.push(range);
     }
 
     /// Removes mentions that lie inside a person's mention.
     fn drop_covered(&mut self, person_spans: &Spans) {
-        for (_, mentions) in self.by_name.values_mut() {
-            mentions.retain(|m| !person_spans.cover(m));
+        for entry in &mut self.entries {
+            entry.mentions.retain(|m| !person_spans.cover(m));
         }
     }
 
     fn into_sorted(self) -> Vec<NamedFound> {
         let mut out: Vec<NamedFound> = self
-            .by_name
+            .entries
             .into_iter()
-            .filter(|(_, (_, m))| !m.is_empty())
-            .map(|(name, (kind, mut mentions))| {
-                mentions.sort_by_key(|r| (r.start, r.end));
-                mentions.dedup();
-                NamedFound {
-                    name,
-                    kind: kind.filter(|k| !k.is_empty()),
-                    mentions,
-                }
+            .filter(|e| !e.mentions.is_empty())
+            .map(|mut e| {
+                e.mentions.sort_by_key(|r| (r.start, r.end));
+                e.mentions.dedup();
+                e.kind = e.kind.filter(|k| !k.is_empty());
+                e
             })
             .collect();
         out.sort_by(|a, b| {
@@ -360,23 +360,20 @@ fn is_day_or_month(word: &str) -> bool {
 fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
     let before = &text[para.start..hit.start];
     let after = &text[hit.end..para.end];
-    let prev = adjacent_word(before.strip_suffix(' '), true);
-    let next = adjacent_word(after.strip_prefix(' '), false);
-    let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     // Before the name, a word ending in a period closes a sentence unless
     // it is a short title (`Mr.`, `Sen.`): `… Monday. Texas` is not glued.
-    let prev_glued = prev.is_some_and(|w| {
-        capitalized(w) && !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4)
-    });
-    let next_glued =
-        next.is_some_and(|w| capitalized(w) && !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
+    let prev_glued = adjacent_word(before.strip_suffix(' '), true)
+        .is_some_and(|w| !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4));
+    let next_glued = adjacent_word(after.strip_prefix(' '), false)
+        .is_some_and(|w| !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
     !prev_glued && !next_glued
 }
 
-/// The word right before (`from_end`) or after a single space, if that
-/// space is there. A word cut off by punctuation on the name's side
-/// (`Boston,` before `Mass.`) is not adjacent; a final period is kept so
-/// `Gov.` and `Mr.` stay whole.
+/// The capitalized word right before (`from_end`) or after a single
+/// space, if that space is there. A word cut off by punctuation on the
+/// name's side (`Boston,` before `Mass.`) is not adjacent; a final period
+/// is kept so `Gov.` and `Mr.` stay whole. Most words next to a name are
+/// not capitalized, and are dismissed before any other test.
 fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     let s = s?;
     let word = if from_end {
@@ -384,6 +381,9 @@ fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     } else {
         s.split(char::is_whitespace).next()?
     };
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
     let word = if from_end {
         word
     } else {
