@@ -296,9 +296,12 @@ fn runs(tokens: &[Token]) -> Vec<Range<usize>> {
 }
 
 /// `Some(kind)` when `word` is a head noun: asked of every word of a run.
+/// The binary search compares first bytes inline, and whole words only
+/// where those agree.
 fn head_kind(word: &str) -> Option<Option<&'static str>> {
+    let first = word.as_bytes().first();
     HEADS
-        .binary_search_by(|(h, _)| h.cmp(&word))
+        .binary_search_by(|(h, _)| h.as_bytes().first().cmp(&first).then_with(|| h.cmp(&word)))
         .ok()
         .map(|i| HEADS[i].1)
 }
