@@ -404,8 +404,10 @@ pub(crate) struct Trie {
     /// The class of each byte; 0 for bytes in no pattern.
     class: [u16; 256],
     classes: usize,
-    /// `edges[state * classes + class]`: the state after a byte, or 0 (the
-    /// root, which no edge enters) when no pattern goes on with it.
+    /// `edges[state * classes + class]`: the state after a byte, shifted
+    /// left once, with the low bit set when a pattern ends there (so that
+    /// walks read `ends` only then); 0 (the root, which no edge enters)
+    /// when no pattern goes on with the byte.
     edges: Vec<u32>,
     /// For each state, 1 + the index of the pattern ending there, or 0.
     ends: Vec<u32>,
@@ -430,25 +432,32 @@ impl Trie {
             ends: vec![0],
         };
         for (index, p) in patterns.iter().enumerate() {
-            let state = p
+            let (state, edge) = p
                 .as_ref()
                 .bytes()
-                .fold(0, |state, b| trie.edge_or_new(state, b));
+                .fold((0, usize::MAX), |(state, _), b| trie.edge_or_new(state, b));
             if trie.ends[state] == 0 {
                 trie.ends[state] = u32::try_from(index + 1).expect("fewer than 4 G patterns");
+                *trie.edges.get_mut(edge).expect("patterns are not empty") |= 1;
             }
         }
         trie
     }
 
-    fn edge_or_new(&mut self, state: usize, b: u8) -> usize {
+    /// The state after `b` from `state`, made if new, and the index of
+    /// the edge that leads there.
+    fn edge_or_new(&mut self, state: usize, b: u8) -> (usize, usize) {
         let edge = state * self.classes + usize::from(self.class[usize::from(b)]);
         if self.edges[edge] == 0 {
-            self.edges[edge] = u32::try_from(self.ends.len()).expect("fewer than 4 G states");
+            let new = u32::try_from(self.ends.len())
+                .ok()
+                .filter(|&state| state < 1 << 31)
+                .expect("fewer than 2 G states");
+            self.edges[edge] = new << 1;
             self.ends.push(0);
             self.edges.resize(self.edges.len() + self.classes, 0);
         }
-        self.edges[edge] as usize
+        ((self.edges[edge] >> 1) as usize, edge)
     }
 
     /// Whether the text made of `chars` starts with some pattern; reads
@@ -457,22 +466,20 @@ impl Trie {
         let mut state = 0;
         for c in chars {
             for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
-                state = self.next(state, b);
-                if state == 0 {
-                    return false;
-                }
-                if self.ends[state] != 0 {
-                    return true;
+                match self.edge(state, b) {
+                    0 => return false,
+                    edge if edge & 1 == 1 => return true,
+                    edge => state = (edge >> 1) as usize,
                 }
             }
         }
         false
     }
 
-    /// The state after `b`, or 0 (no pattern goes on).
-    fn next(&self, state: usize, b: u8) -> usize {
+    /// The edge from `state` on `b`, as stored in [`Trie::edges`].
+    fn edge(&self, state: usize, b: u8) -> u32 {
         let class = usize::from(self.class[usize::from(b)]);
-        self.edges[state * self.classes + class] as usize
+        self.edges[state * self.classes + class]
     }
 
     /// (pattern index, length) of the longest pattern that `bytes` starts
@@ -481,12 +488,13 @@ impl Trie {
         let mut state = 0;
         let mut longest = None;
         for (i, &b) in bytes.iter().enumerate() {
-            state = self.next(state, b);
-            if state == 0 {
+            let edge = self.edge(state, b);
+            if edge == 0 {
                 break;
             }
-            if let Some(pattern) = self.ends[state].checked_sub(1) {
-                longest = Some((pattern as usize, i + 1));
+            state = (edge >> 1) as usize;
+            if edge & 1 == 1 {
+                longest = Some((self.ends[state] as usize - 1, i + 1));
             }
         }
         longest
