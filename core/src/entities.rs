@@ -228,14 +228,14 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 /// are Latin-script, and paragraphs in capitals are short headings.
 fn is_shouting(p: &str) -> bool {
     let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
-    let (mut upper, mut lower) = (0, 0);
-    for at in (0..sample.len()).step_by(8) {
-        let word = gazetteer::word_at(sample, at).unwrap_or(0);
+    let (mut upper, mut lower, mut left) = (0, 0, sample.len());
+    for block in sample.chunks(8) {
+        let word = gazetteer::word_at(block, 0).unwrap_or(0);
         upper += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'A'..=b'Z'));
         lower += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'a'..=b'z'));
         // Prose is told within a few words: even if every byte left were
         // a capital, there would be fewer than four per small letter.
-        let left = sample.len().saturating_sub(at + 8);
+        left -= block.len();
         if 4 * lower > upper + left {
             return false;
         }
