@@ -376,7 +376,9 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(word))
 }
 
+/// The top bit of each byte of a word.
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// The low bit of each byte of a word: times `b`, `b` in every byte.
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
 /// The top bit of every byte of `word` that lies in `range`, a range of
