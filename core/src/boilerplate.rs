@@ -7,8 +7,10 @@
 //! consumers can strip them.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use crate::enriched::{Boilerplate as BoilerplateSpan, BoilerplateKind, RelatedHeadline};
+use crate::gazetteer::{ascii_range_bits, count_marked, Trie, HIGH_BITS};
 use crate::{text, Doc};
 
 /// What [`detect`] found, in byte ranges.
@@ -226,22 +228,80 @@ fn could_be_boilerplate(text: &str) -> bool {
     if t.len() > MAX_LINE_BYTES {
         return false;
     }
-    if t.split_whitespace().nth(6).is_none() {
+    if has_fewer_words(t, 7) {
         return true;
     }
-    let head_end = t.char_indices().nth(40).map_or(t.len(), |(i, _)| i);
-    let head = t[..head_end].to_lowercase();
-    let bare = head.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let opens = |list: &[&str], h: &str| list.iter().any(|o| h.starts_with(o));
-    opens(CREDIT_OPENINGS, &head)
-        || opens(CAPTION_OPENINGS, &head)
-        || opens(PROMO_OPENINGS, bare)
-        || opens(RELATED_HEADERS, bare)
-        || bare.starts_with("follow ")
-        || t.ends_with(')')
+    t.ends_with(')')
+        || opens_like_boilerplate(t)
         || t.trim_end_matches(|c: char| !c.is_alphanumeric())
             .ends_with("this report")
-        || (t.len() <= 200 && (t.contains("the page") || t.contains("our page")))
+        || (t.len() <= 200 && mentions_the_page(t))
+}
+
+/// Whether `t` has fewer than `n` words as [`str::split_whitespace`] cuts
+/// them. Runs of eight ASCII bytes are read at once (a word starts at a
+/// byte that is not white space after one that is); elsewhere a byte at a
+/// time, decoding only the first byte of a non-ASCII character, whose
+/// other bytes go with it.
+fn has_fewer_words(t: &str, n: usize) -> bool {
+    let bytes = t.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let block = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>);
+        if let Some(block) = block.filter(|b| b.is_ascii()) {
+            let word = u64::from_le_bytes(*block);
+            let space = ascii_range_bits(word, b'\t'..=b'\r') | ascii_range_bits(word, b' '..=b' ');
+            let solid = !space & HIGH_BITS;
+            let after_solid = solid << 8 | u64::from(in_word) << 7;
+            words += count_marked(solid & !after_solid);
+            in_word = solid >> 63 == 1;
+            i += 8;
+        } else {
+            let space = match bytes[i] {
+                b' ' | b'\t'..=b'\r' => true,
+                0..=0x7F => false,
+                0x80..=0xBF => !in_word,
+                _ => t[i..].chars().next().is_some_and(char::is_whitespace),
+            };
+            words += usize::from(!space && !in_word);
+            in_word = !space;
+            i += 1;
+        }
+        if words >= n {
+            return false;
+        }
+    }
+    true
+}
+
+/// The characters of a line's opening that [`could_be_boilerplate`]
+/// compares: more than the longest opening it looks for.
+const HEAD_CHARS: usize = 40;
+
+/// What a line's head may open with: a credit or a caption.
+static HEAD_OPENINGS: LazyLock<Trie> =
+    LazyLock::new(|| Trie::new(&[CREDIT_OPENINGS, CAPTION_OPENINGS].concat()));
+/// What a line's head may open with after leading punctuation: a call to
+/// action or a related header.
+static BARE_HEAD_OPENINGS: LazyLock<Trie> =
+    LazyLock::new(|| Trie::new(&[PROMO_OPENINGS, RELATED_HEADERS, &["follow "]].concat()));
+
+/// Whether `t` opens like a marker or a related header, judged on its
+/// first [`HEAD_CHARS`] characters lowercased: walks of the openings'
+/// tries that lowercase a character only when they reach it, and most
+/// end at the first. (Lowercasing character by character differs from
+/// [`str::to_lowercase`] only for a capital sigma, which no opening holds
+/// in either lowercase form, so a walk stops there all the same.)
+fn opens_like_boilerplate(t: &str) -> bool {
+    let lower = t.chars().take(HEAD_CHARS).flat_map(char::to_lowercase);
+    HEAD_OPENINGS.starts_any(lower.clone())
+        || BARE_HEAD_OPENINGS.starts_any(lower.skip_while(|c| !c.is_alphanumeric()))
+}
+
+/// `the page` or `our page` (`Like our page`), looked for only where the
+/// rarer `page` is.
+fn mentions_the_page(t: &str) -> bool {
+    t.contains("page") && (t.contains("the page") || t.contains("our page"))
 }
 
 /// A short line, lowercased and normalized once for all the rules.
@@ -268,6 +328,23 @@ impl<'a> Line<'a> {
     }
 }
 
+/// Appends each character of `s` lowercased on its own: runs of ASCII
+/// are copied and lowercased in place, the rest go through the Unicode
+/// tables.
+fn push_lowercase_chars(mut s: &str, out: &mut String) {
+    while !s.is_empty() {
+        let ascii = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
+        let start = out.len();
+        out.push_str(&s[..ascii]);
+        out[start..].make_ascii_lowercase();
+        let mut rest = s[ascii..].chars();
+        if let Some(c) = rest.next() {
+            out.extend(c.to_lowercase());
+        }
+        s = rest.as_str();
+    }
+}
+
 /// Lowercase, white space collapsed, and anything but letters and digits
 /// trimmed from both ends: `“Related:”` → `related`.
 fn normalize(line: &str) -> String {
@@ -277,7 +354,7 @@ fn normalize(line: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        push_lowercase_chars(word, &mut out);
     }
     out
 }
@@ -453,6 +530,74 @@ mod tests {
                  Advertisement revenue fell by a third, the company said.\n\n\
                  Read more: the report, released on Monday, runs to 400 pages and covers every agency in the state, and its authors said it took two years to write.";
         assert_eq!(kinds(t), vec![]);
+    }
+
+    /// The opening rule as first written: lowercase the head, compare.
+    fn opens_by_lowercasing(t: &str) -> bool {
+        let head_end = t.char_indices().nth(HEAD_CHARS).map_or(t.len(), |(i, _)| i);
+        let head = t[..head_end].to_lowercase();
+        let bare = head.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let opens = |list: &[&str], h: &str| list.iter().any(|o| h.starts_with(o));
+        opens(CREDIT_OPENINGS, &head)
+            || opens(CAPTION_OPENINGS, &head)
+            || opens(PROMO_OPENINGS, bare)
+            || opens(RELATED_HEADERS, bare)
+            || bare.starts_with("follow ")
+    }
+
+    fn agree_with_plain_definitions(t: &str) {
+        assert_eq!(
+            has_fewer_words(t, 7),
+            t.split_whitespace().nth(6).is_none(),
+            "{t:?}"
+        );
+        assert_eq!(opens_like_boilerplate(t), opens_by_lowercasing(t), "{t:?}");
+        let mut chars = String::new();
+        push_lowercase_chars(t, &mut chars);
+        let by_char: String = t.chars().flat_map(char::to_lowercase).collect();
+        assert_eq!(chars, by_char, "{t:?}");
+    }
+
+    #[test]
+    fn quick_checks_agree_with_their_plain_definitions() {
+        let long_head = format!("{}photo by Jane Doe", "x".repeat(HEAD_CHARS));
+        for t in [
+            "",
+            "Photo by Jane Doe of the local paper, who was there on the day.",
+            "PHOTO: firefighters at the scene of the fire on Main Street today",
+            "“Related: one two three four five six seven",
+            "¡¡¡ READ MORE: one two three four five six seven",
+            "\u{130}mage by a b c d e f g",
+            "\u{212A}LICK HERE now, one two three four five six",
+            "ΣΣ related: one two three four five six seven",
+            "© 2024 The Associated Press. All rights reserved here.",
+            "FILE – In this photo the mayor speaks to a b c",
+            "one\u{a0}two\u{2003}three\u{85}four\tfive\u{b}six\u{c}seven",
+            "one\u{1c}two three four five six",
+            "  one   two   three   four   five   six  ",
+            "a b c d e f g",
+            "a b c d e f",
+            "añb ç d é f g h",
+            long_head.as_str(),
+        ] {
+            agree_with_plain_definitions(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quick_checks_agree_on_any_line(
+            opening in proptest::sample::select(
+                [CREDIT_OPENINGS, CAPTION_OPENINGS, PROMO_OPENINGS, RELATED_HEADERS].concat()
+            ),
+            upper in proptest::bool::ANY,
+            before in "[ “(\u{a0}]{0,2}",
+            after in "[a-zA-Z \t\u{a0}\u{2003}\u{85}ΣİK:“©–.-]{0,60}",
+        ) {
+            let opening = if upper { opening.to_uppercase() } else { opening.to_owned() };
+            agree_with_plain_definitions(&format!("{before}{opening}{after}"));
+            agree_with_plain_definitions(&format!("{before}{after}"));
+        }
     }
 
     #[test]

@@ -22,7 +22,6 @@
 
 mod org_names;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::enriched::{Entities, Organization, Person, Place};
@@ -86,11 +85,7 @@ impl Found {
 
 pub fn extract(doc: &Doc) -> Found {
     let people = people::find(doc);
-    let mut person_spans: Vec<Range<usize>> = people
-        .iter()
-        .flat_map(|p| p.mentions.iter().cloned())
-        .collect();
-    person_spans.sort_by_key(|r| r.start);
+    let person_spans = Spans::new(people.iter().flat_map(|p| p.mentions.iter().cloned()));
     let mut organizations = Tally::default();
     let mut places = Tally::default();
     for para in &doc.body {
@@ -134,50 +129,51 @@ pub fn extract(doc: &Doc) -> Found {
     }
 }
 
-/// Mentions by canonical name, in a map ordered by name so the output
-/// never depends on hash order.
+/// Mentions by canonical name, in order of first mention. An article
+/// names a few dozen entities at most, so a list searched from the start
+/// is cheaper than a map; the final sort by count and name is a total
+/// order, so the output never depends on the list's order.
 #[derive(Default)]
 struct Tally {
-    by_name: BTreeMap<String, (Option<String>, Vec<Range<usize>>)>,
+    entries: Vec<NamedFound>,
 }
 
 impl Tally {
     /// Records a mention; the first kind seen for a name stays (gazetteer
     /// hits come first in each paragraph, so their kinds win).
     fn add(&mut self, name: &str, kind: Option<&str>, range: Range<usize>) {
-        // Look up before inserting: most mentions are of names seen before,
-        // and the key need not be allocated for them.
-        let Some(entry) = self.by_name.get_mut(name) else {
-            let kind = kind.map(str::to_owned);
-            self.by_name.insert(name.to_owned(), (kind, vec![range]));
+        // Most mentions are of names seen before: no allocation for them.
+        let Some(entry) = self.entries.iter_mut().find(|e| e.name == name) else {
+            self.entries.push(NamedFound {
+                name: name.to_owned(),
+                kind: kind.map(str::to_owned),
+                mentions: vec![range],
+            });
             return;
         };
-        if entry.0.is_none() {
-            entry.0 = kind.map(str::to_owned);
+        if entry.kind.is_none() {
+            entry.kind = kind.map(str::to_owned);
         }
-        entry.1.push(range);
+        entry.mentions.push(range);
     }
 
     /// Removes mentions that lie inside a person's mention.
-    fn drop_covered(&mut self, person_spans: &[Range<usize>]) {
-        for (_, mentions) in self.by_name.values_mut() {
-            mentions.retain(|m| !person_spans.iter().any(|p| contains(p, m)));
+    fn drop_covered(&mut self, person_spans: &Spans) {
+        for entry in &mut self.entries {
+            entry.mentions.retain(|m| !person_spans.cover(m));
         }
     }
 
     fn into_sorted(self) -> Vec<NamedFound> {
         let mut out: Vec<NamedFound> = self
-            .by_name
+            .entries
             .into_iter()
-            .filter(|(_, (_, m))| !m.is_empty())
-            .map(|(name, (kind, mut mentions))| {
-                mentions.sort_by_key(|r| (r.start, r.end));
-                mentions.dedup();
-                NamedFound {
-                    name,
-                    kind: kind.filter(|k| !k.is_empty()),
-                    mentions,
-                }
+            .filter(|e| !e.mentions.is_empty())
+            .map(|mut e| {
+                e.mentions.sort_by_key(|r| (r.start, r.end));
+                e.mentions.dedup();
+                e.kind = e.kind.filter(|k| !k.is_empty());
+                e
             })
             .collect();
         out.sort_by(|a, b| {
@@ -190,19 +186,61 @@ impl Tally {
     }
 }
 
+/// Byte ranges sorted by start, each with the furthest end of it and
+/// those before it: whether one of them contains a range is then a binary
+/// search, not a pass over all of them.
+struct Spans {
+    starts: Vec<usize>,
+    furthest_ends: Vec<usize>,
+}
+
+impl Spans {
+    fn new(spans: impl Iterator<Item = Range<usize>>) -> Self {
+        let mut spans: Vec<Range<usize>> = spans.collect();
+        spans.sort_unstable_by_key(|r| r.start);
+        let furthest_ends = spans
+            .iter()
+            .scan(0, |furthest, r| {
+                *furthest = r.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Self {
+            starts: spans.iter().map(|r| r.start).collect(),
+            furthest_ends,
+        }
+    }
+
+    /// Whether some span starts at or before `inner` and ends at or after it.
+    fn cover(&self, inner: &Range<usize>) -> bool {
+        let before = self.starts.partition_point(|&s| s <= inner.start);
+        before > 0 && self.furthest_ends[before - 1] >= inner.end
+    }
+}
+
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// A paragraph in capitals (`BREAKING NEWS FROM KYIV`): names cannot be
 /// told from words there. Judged on the first [`SHOUTING_SAMPLE_BYTES`]
-/// by counting ASCII letters in a byte loop: the gazetteer's names are
-/// Latin-script, and paragraphs in capitals are short headings.
+/// by counting ASCII letters eight bytes at a time: the gazetteer's names
+/// are Latin-script, and paragraphs in capitals are short headings.
 fn is_shouting(p: &str) -> bool {
-    // Two counts over a slice: loops the compiler vectorizes.
     let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
-    let letters = sample.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    let upper = sample.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let (mut upper, mut lower, mut left) = (0, 0, sample.len());
+    for block in sample.chunks(8) {
+        let word = gazetteer::word_at(block, 0).unwrap_or(0);
+        upper += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'A'..=b'Z'));
+        lower += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'a'..=b'z'));
+        // Prose is told within a few words: even if every byte left were
+        // a capital, there would be fewer than four per small letter.
+        left -= block.len();
+        if 4 * lower > upper + left {
+            return false;
+        }
+    }
+    let letters = upper + lower;
     letters >= 12 && upper * 10 >= letters * 8
 }
 
@@ -322,23 +360,20 @@ fn is_day_or_month(word: &str) -> bool {
 fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
     let before = &text[para.start..hit.start];
     let after = &text[hit.end..para.end];
-    let prev = adjacent_word(before.strip_suffix(' '), true);
-    let next = adjacent_word(after.strip_prefix(' '), false);
-    let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     // Before the name, a word ending in a period closes a sentence unless
     // it is a short title (`Mr.`, `Sen.`): `… Monday. Texas` is not glued.
-    let prev_glued = prev.is_some_and(|w| {
-        capitalized(w) && !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4)
-    });
-    let next_glued =
-        next.is_some_and(|w| capitalized(w) && !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
+    let prev_glued = adjacent_word(before.strip_suffix(' '), true)
+        .is_some_and(|w| !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4));
+    let next_glued = adjacent_word(after.strip_prefix(' '), false)
+        .is_some_and(|w| !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
     !prev_glued && !next_glued
 }
 
-/// The word right before (`from_end`) or after a single space, if that
-/// space is there. A word cut off by punctuation on the name's side
-/// (`Boston,` before `Mass.`) is not adjacent; a final period is kept so
-/// `Gov.` and `Mr.` stay whole.
+/// The capitalized word right before (`from_end`) or after a single
+/// space, if that space is there. A word cut off by punctuation on the
+/// name's side (`Boston,` before `Mass.`) is not adjacent; a final period
+/// is kept so `Gov.` and `Mr.` stay whole. Most words next to a name are
+/// not capitalized, and are dismissed before any other test.
 fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     let s = s?;
     let word = if from_end {
@@ -346,6 +381,9 @@ fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     } else {
         s.split(char::is_whitespace).next()?
     };
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
     let word = if from_end {
         word
     } else {
@@ -462,6 +500,47 @@ mod tests {
     fn dateline_city_is_a_place() {
         let (_, places) = found("KYIV, Ukraine (AP) — Sirens sounded.");
         assert_eq!(names(&places), vec!["Kyiv", "Ukraine"]);
+    }
+
+    #[test]
+    fn shouting_is_four_capitals_per_small_letter_in_the_sample() {
+        // The rule as first written: two counts over the sample.
+        let by_counts = |p: &str| {
+            let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
+            let letters = sample.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            let upper = sample.iter().filter(|b| b.is_ascii_uppercase()).count();
+            letters >= 12 && upper * 10 >= letters * 8
+        };
+        let long_caps = format!("{} and more", "KYIV ".repeat(40));
+        let late_caps = format!("{}{}", "x".repeat(150), "KYIV ".repeat(20));
+        for p in [
+            "",
+            "KYIV UKRAINE",
+            "KYIV UKRAIN",
+            "BREAKING NEWS FROM THE UNITED NATIONS IN KYIV TODAY",
+            "BREAKING NEWS from THE UNITED NATIONS",
+            "BREAKING NEWS FROM Kyiv",
+            "Kyiv is the capital of Ukraine.",
+            "ÉÉÉÉ KYIV UKRAINE ÉÉÉ",
+            long_caps.as_str(),
+            late_caps.as_str(),
+        ] {
+            assert_eq!(is_shouting(p), by_counts(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_what_one_of_them_contains() {
+        let spans = [5..9, 0..3, 2..12, 20..25, 21..22];
+        let covers = Spans::new(spans.iter().cloned());
+        for start in 0..30 {
+            for end in start..30 {
+                let inner = start..end;
+                let any = spans.iter().any(|s| contains(s, &inner));
+                assert_eq!(covers.cover(&inner), any, "{inner:?}");
+            }
+        }
+        assert!(!Spans::new(std::iter::empty()).cover(&(0..0)));
     }
 
     #[test]
