@@ -52,7 +52,34 @@ struct Lexicon {
 
 type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-type Gendered = FnvMap<&'static str, Option<Gender>>;
+/// A lexicon: its words packed by [`pack`] and sorted for binary search,
+/// each with the gender it marks. Comparing integers is much cheaper than
+/// lowercasing, validating and hashing a string for every lookup.
+struct Gendered(Vec<(u128, Option<Gender>)>);
+
+impl Gendered {
+    fn get(&self, key: u128) -> Option<Option<Gender>> {
+        let i = self.0.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+        Some(self.0[i].1)
+    }
+}
+
+/// Packs a word into one integer, ignoring ASCII case: its bytes
+/// lowercased in the low bytes, its length in the top byte. `None` for a
+/// word that is not ASCII or longer than 15 bytes.
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let mut key = (word.len() as u128) << 120;
+    for (i, &b) in word.iter().enumerate() {
+        if !b.is_ascii() {
+            return None;
+        }
+        key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    }
+    Some(key)
+}
 
 /// FNV-1a: lexicon keys are short words, for which it is several times
 /// faster than the default SipHash (no untrusted keys are stored, so hash
@@ -78,28 +105,28 @@ impl Hasher for Fnv {
     }
 }
 
-/// Looks a word up in a lexicon, ignoring case.
+/// Looks a word up in a lexicon, ignoring case. Every lexicon word packs
+/// (see [`parse_gendered`]), so an ASCII word that does not is in none; a
+/// word with other letters may lowercase to one that is (`Kim` with a
+/// Kelvin sign).
 fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
-    with_lower(word, |w| map.get(w).copied())
-}
-
-/// Calls `f` with `word` in lower case, without allocating for the short
-/// ASCII words that make up nearly all lookups.
-fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 32];
-    if word.len() <= buf.len() && word.is_ascii() {
-        let lowered = &mut buf[..word.len()];
-        lowered.copy_from_slice(word.as_bytes());
-        lowered.make_ascii_lowercase();
-        if let Ok(w) = std::str::from_utf8(lowered) {
-            return f(w);
-        }
+    match pack(word.as_bytes()) {
+        Some(key) => map.get(key),
+        None if word.is_ascii() => None,
+        None => map.get(pack(word.to_lowercase().as_bytes())?),
     }
-    f(&word.to_lowercase())
 }
 
+/// Parses a lexicon file: a word and an optional gender per line; a word
+/// listed twice keeps its last gender.
+///
+/// # Panics
+///
+/// On a word that does not pack: the lexicons are compiled in, so a test
+/// catches it.
 fn parse_gendered(data: &'static str) -> Gendered {
-    data.lines()
+    let map: FnvMap<u128, Option<Gender>> = data
+        .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
@@ -109,9 +136,14 @@ fn parse_gendered(data: &'static str) -> Gendered {
                 Some("f") => Some(Gender::Female),
                 _ => None,
             };
-            Some((word, gender))
+            let key = pack(word.as_bytes())
+                .unwrap_or_else(|| panic!("lexicon words are short ASCII: {word:?}"));
+            Some((key, gender))
         })
-        .collect()
+        .collect();
+    let mut entries: Vec<_> = map.into_iter().collect();
+    entries.sort_unstable_by_key(|&(k, _)| k);
+    Gendered(entries)
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -506,17 +538,15 @@ struct Candidate {
 
 /// Finds the people named in the body paragraphs of `doc`.
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
-    // Each paragraph's tokens with its capitalized runs, found once for
-    // both passes.
-    let paragraphs: Vec<(&[Token], Vec<Vec<usize>>)> = doc
+    let paragraphs: Vec<Paragraph> = doc
         .body_tokens()
         .iter()
-        .map(|toks| (toks.as_slice(), capitalized_runs(doc.text, toks)))
+        .map(|toks| Paragraph::scan(doc.text, toks))
         .collect();
     let mut candidates = Vec::new();
-    for (toks, runs) in &paragraphs {
-        if !looks_like_headline(doc.text, toks) {
-            candidates.extend(candidates_in(doc.text, toks, runs));
+    for para in &paragraphs {
+        if !para.headline {
+            candidates.extend(candidates_in(doc.text, para));
         }
     }
     let groups = group(candidates);
@@ -526,54 +556,80 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
     people
 }
 
-/// Headline-case lines (`Hillary Clinton Wins Big In Nevada`) capitalize
-/// every word, so capitals there say nothing about names. A line of prose
-/// full of names (`Sen. Ann Lee met Gov. Tom Hill on Friday.`) is told
-/// apart by its final period.
-fn looks_like_headline(text: &str, toks: &[Token]) -> bool {
-    let words = toks
-        .iter()
-        .filter(|t| t.is_word)
-        .map(|t| &text[t.range.clone()])
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic));
-    let (count, caps) = words.fold((0, 0), |(n, caps), w| {
-        (n + 1, caps + usize::from(is_capitalized(w)))
-    });
-    let prose = toks
-        .last()
-        .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
-    let ratio = |tenths: usize| caps * 10 >= count * tenths;
-    count >= 4 && (ratio(9) || (ratio(7) && !prose))
+/// A body paragraph's tokens with what both passes need of them, found in
+/// one walk that asks [`is_capitalized`] once per word.
+struct Paragraph<'t> {
+    toks: &'t [Token],
+    /// The token indices of the capitalized runs' words, run after run.
+    run_words: Vec<usize>,
+    /// Each capitalized run, as a range of `run_words`.
+    runs: Vec<Range<usize>>,
+    /// Whether the paragraph looks like a headline (see
+    /// [`Paragraph::scan`]).
+    headline: bool,
 }
 
-/// Runs of capitalized words in a paragraph, as token index lists. An
-/// initial or abbreviation keeps its period (`John F. Kennedy`, `Sen.`).
-fn capitalized_runs(text: &str, toks: &[Token]) -> Vec<Vec<usize>> {
-    let mut runs = Vec::new();
-    let mut run: Vec<usize> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        let word = &text[t.range.clone()];
-        let continues = if t.is_word {
-            is_capitalized(word)
-        } else {
-            word == "."
-                && run
-                    .last()
-                    .is_some_and(|&j| is_abbreviation(&text[toks[j].range.clone()]))
-        };
-        if continues && t.is_word {
-            run.push(i);
-            if is_possessive(text, &t.range) {
-                runs.push(std::mem::take(&mut run));
+impl<'t> Paragraph<'t> {
+    /// Finds the runs of capitalized words, as token index lists. An
+    /// initial or abbreviation keeps its period (`John F. Kennedy`,
+    /// `Sen.`), which continues the run without being one of its words.
+    ///
+    /// Also tells whether the paragraph looks like a headline:
+    /// headline-case lines (`Hillary Clinton Wins Big In Nevada`)
+    /// capitalize every word, so capitals there say nothing about names.
+    /// A line of prose full of names (`Sen. Ann Lee met Gov. Tom Hill on
+    /// Friday.`) is told apart by its final period.
+    fn scan(text: &str, toks: &'t [Token]) -> Self {
+        let mut run_words = Vec::new();
+        let mut runs = Vec::new();
+        let mut run_start = 0;
+        // Words opening with a letter, and how many are capitalized.
+        let (mut count, mut caps) = (0usize, 0usize);
+        for (i, t) in toks.iter().enumerate() {
+            let word = &text[t.range.clone()];
+            let continues = if t.is_word {
+                let capitalized = is_capitalized(word);
+                if word.chars().next().is_some_and(char::is_alphabetic) {
+                    count += 1;
+                    caps += usize::from(capitalized);
+                }
+                capitalized
+            } else {
+                word == "."
+                    && run_words[run_start..]
+                        .last()
+                        .is_some_and(|&j: &usize| is_abbreviation(&text[toks[j].range.clone()]))
+            };
+            if continues && t.is_word {
+                run_words.push(i);
+                if is_possessive(text, &t.range) {
+                    runs.push(run_start..run_words.len());
+                    run_start = run_words.len();
+                }
+            } else if !continues && run_start < run_words.len() {
+                runs.push(run_start..run_words.len());
+                run_start = run_words.len();
             }
-        } else if !continues && !run.is_empty() {
-            runs.push(std::mem::take(&mut run));
+        }
+        if run_start < run_words.len() {
+            runs.push(run_start..run_words.len());
+        }
+        let prose = toks
+            .last()
+            .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
+        let ratio = |tenths: usize| caps * 10 >= count * tenths;
+        Self {
+            toks,
+            run_words,
+            runs,
+            headline: count >= 4 && (ratio(9) || (ratio(7) && !prose)),
         }
     }
-    if !run.is_empty() {
-        runs.push(run);
+
+    /// The capitalized runs, in text order, as token index lists.
+    fn runs(&self) -> impl Iterator<Item = &[usize]> {
+        self.runs.iter().map(|r| &self.run_words[r.clone()])
     }
-    runs
 }
 
 /// A single capital (`F`) or a title abbreviation (`Sen`), which a period
@@ -584,11 +640,10 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in(text: &str, toks: &[Token], runs: &[Vec<usize>]) -> Vec<Candidate> {
-    runs.iter()
-        .filter(|run| may_name(text, toks, run))
-        .filter_map(|run| classify(text, toks, run))
-        .collect()
+fn candidates_in<'p>(text: &'p str, para: &'p Paragraph) -> impl Iterator<Item = Candidate> + 'p {
+    para.runs()
+        .filter(|run| may_name(text, para.toks, run))
+        .filter_map(|run| classify(text, para.toks, run))
 }
 
 /// A cheap test before [`classify`]: a lone capitalized word (most are
@@ -886,11 +941,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(
-    text: &str,
-    paragraphs: &[(&[Token], Vec<Vec<usize>>)],
-    groups: &[Group],
-) -> Vec<PersonFound> {
+fn collect_mentions(text: &str, paragraphs: &[Paragraph], groups: &[Group]) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -913,18 +964,18 @@ fn collect_mentions(
     }
     let mut last_full: Vec<usize> = vec![0; groups.len()];
     let mut order = 0;
-    for (toks, runs) in paragraphs {
-        for run in runs {
-            let words: Vec<&str> = run
-                .iter()
-                .filter(|&&i| toks[i].is_word)
-                .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
-                .collect();
-            let ranges: Vec<Range<usize>> = run
-                .iter()
-                .filter(|&&i| toks[i].is_word)
-                .map(|&i| strip_possessive(text, toks[i].range.clone()))
-                .collect();
+    // The run's words, possessive stripped: one buffer for every run.
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for para in paragraphs {
+        let toks = para.toks;
+        for run in para.runs() {
+            ranges.clear();
+            ranges.extend(
+                run.iter()
+                    .filter(|&&i| toks[i].is_word)
+                    .map(|&i| strip_possessive(text, toks[i].range.clone())),
+            );
+            let word = |k: usize| &text[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
             // named before.
             let after_locative = run
@@ -934,13 +985,13 @@ fn collect_mentions(
                     toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
                 });
             let mut k = 0;
-            while k < words.len() {
+            while k < ranges.len() {
                 order += 1;
-                let full = by_first.get(words[k]).and_then(|vs| {
+                let full = by_first.get(word(k)).and_then(|vs| {
                     vs.iter()
                         .filter(|(_, v)| {
-                            v.len() <= words.len() - k
-                                && v.iter().zip(&words[k..]).all(|(a, b)| a == b)
+                            v.len() <= ranges.len() - k
+                                && v.iter().zip(k..).all(|(a, b)| a == word(b))
                         })
                         .max_by_key(|(_, v)| v.len())
                 });
@@ -952,7 +1003,7 @@ fn collect_mentions(
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(words[k]).and_then(|ids| {
+                let owner = by_surname.get(word(k)).and_then(|ids| {
                     ids.iter()
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
