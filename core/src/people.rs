@@ -52,15 +52,45 @@ struct Lexicon {
 
 type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-/// A lexicon: its words packed by [`pack`] and sorted for binary search,
-/// each with the gender it marks. Comparing integers is much cheaper than
-/// lowercasing, validating and hashing a string for every lookup.
-struct Gendered(Vec<(u128, Option<Gender>)>);
+/// A lexicon: its words packed by [`pack`], each with the gender it marks,
+/// in an open-addressing hash table. Hashing one integer is much cheaper
+/// than lowercasing, validating and hashing a string for every lookup,
+/// and most lookups (a name asked whether it is a title) miss at once.
+struct Gendered {
+    /// A power of two of slots, at most half of them full.
+    slots: Vec<Option<(u128, Option<Gender>)>>,
+}
 
 impl Gendered {
+    /// Builds the table; a key given twice keeps its last gender.
+    fn new(entries: &[(u128, Option<Gender>)]) -> Self {
+        let mut table = Self {
+            slots: vec![None; (entries.len() * 2).next_power_of_two()],
+        };
+        for &(key, gender) in entries {
+            let i = table.find_slot(key);
+            table.slots[i] = Some((key, gender));
+        }
+        table
+    }
+
     fn get(&self, key: u128) -> Option<Option<Gender>> {
-        let i = self.0.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-        Some(self.0[i].1)
+        self.slots[self.find_slot(key)].map(|(_, gender)| gender)
+    }
+
+    /// The slot that holds `key`, or the empty slot where it would go.
+    fn find_slot(&self, key: u128) -> usize {
+        let mask = self.slots.len() - 1;
+        // Fibonacci hashing of both halves folded together.
+        let folded = (key as u64) ^ ((key >> 64) as u64);
+        let mut i = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
+        while let Some((k, _)) = self.slots[i] {
+            if k == key {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        i
     }
 }
 
@@ -68,17 +98,15 @@ impl Gendered {
 /// lowercased in the low bytes, its length in the top byte. `None` for a
 /// word that is not ASCII or longer than 15 bytes.
 fn pack(word: &[u8]) -> Option<u128> {
-    if word.len() > 15 {
+    if word.len() > 15 || !word.is_ascii() {
         return None;
     }
-    let mut key = (word.len() as u128) << 120;
-    for (i, &b) in word.iter().enumerate() {
-        if !b.is_ascii() {
-            return None;
-        }
-        key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    let mut bytes = [0u8; 16];
+    for (packed, &b) in bytes.iter_mut().zip(word) {
+        *packed = b.to_ascii_lowercase();
     }
-    Some(key)
+    bytes[15] = word.len() as u8;
+    Some(u128::from_le_bytes(bytes))
 }
 
 /// FNV-1a: lexicon keys are short words, for which it is several times
@@ -125,7 +153,7 @@ fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
 /// On a word that does not pack: the lexicons are compiled in, so a test
 /// catches it.
 fn parse_gendered(data: &'static str) -> Gendered {
-    let map: FnvMap<u128, Option<Gender>> = data
+    let entries: Vec<(u128, Option<Gender>)> = data
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
@@ -141,9 +169,7 @@ fn parse_gendered(data: &'static str) -> Gendered {
             Some((key, gender))
         })
         .collect();
-    let mut entries: Vec<_> = map.into_iter().collect();
-    entries.sort_unstable_by_key(|&(k, _)| k);
-    Gendered(entries)
+    Gendered::new(&entries)
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -586,19 +612,26 @@ impl<'t> Paragraph<'t> {
         // Words opening with a letter, and how many are capitalized.
         let (mut count, mut caps) = (0usize, 0usize);
         for (i, t) in toks.iter().enumerate() {
-            let word = &text[t.range.clone()];
-            let continues = if t.is_word {
+            // Every token has a first byte.
+            let first = text.as_bytes()[t.range.start];
+            let continues = if !t.is_word {
+                first == b'.'
+                    && run_words[run_start..]
+                        .last()
+                        .is_some_and(|&j: &usize| is_abbreviation(&text[toks[j].range.clone()]))
+            } else if first.is_ascii_lowercase() {
+                // Most words: a letter, and not capitalized by the first
+                // test of `is_capitalized`, told without slicing the word.
+                count += 1;
+                false
+            } else {
+                let word = &text[t.range.clone()];
                 let capitalized = is_capitalized(word);
                 if word.chars().next().is_some_and(char::is_alphabetic) {
                     count += 1;
                     caps += usize::from(capitalized);
                 }
                 capitalized
-            } else {
-                word == "."
-                    && run_words[run_start..]
-                        .last()
-                        .is_some_and(|&j: &usize| is_abbreviation(&text[toks[j].range.clone()]))
             };
             if continues && t.is_word {
                 run_words.push(i);
