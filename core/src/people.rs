@@ -564,32 +564,60 @@ struct Candidate {
 
 /// Finds the people named in the body paragraphs of `doc`.
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
-    let paragraphs: Vec<Paragraph> = doc
-        .body_tokens()
-        .iter()
-        .map(|toks| Paragraph::scan(doc.text, toks))
-        .collect();
+    let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
-    for para in &paragraphs {
+    for para in &body.paragraphs {
         if !para.headline {
-            candidates.extend(candidates_in(doc.text, para));
+            candidates.extend(candidates_in(doc.text, &body, para));
         }
     }
     let groups = group(candidates);
-    let mut people = collect_mentions(doc.text, &paragraphs, &groups);
+    let mut people = collect_mentions(doc.text, &body, &groups);
     people.retain(|p| !p.mentions.is_empty());
     people.sort_by_key(|p| p.mentions.first().map(|m| m.start));
     people
 }
 
-/// A body paragraph's tokens with what both passes need of them, found in
-/// one walk that asks [`is_capitalized`] once per word.
-struct Paragraph<'t> {
-    toks: &'t [Token],
+/// The body paragraphs with what both passes need of them, found once.
+/// The runs of all paragraphs share two buffers, which saves growing
+/// small vectors paragraph after paragraph.
+struct Body<'t> {
+    paragraphs: Vec<Paragraph<'t>>,
     /// The token indices of the capitalized runs' words, run after run.
     run_words: Vec<usize>,
     /// Each capitalized run, as a range of `run_words`.
     runs: Vec<Range<usize>>,
+}
+
+impl<'t> Body<'t> {
+    fn scan(text: &str, body_tokens: &'t [Vec<Token>]) -> Self {
+        let mut run_words = Vec::new();
+        let mut runs = Vec::new();
+        let paragraphs = body_tokens
+            .iter()
+            .map(|toks| Paragraph::scan(text, toks, &mut run_words, &mut runs))
+            .collect();
+        Self {
+            paragraphs,
+            run_words,
+            runs,
+        }
+    }
+
+    /// The capitalized runs of `para`, in text order, as token index lists.
+    fn runs<'b>(&'b self, para: &Paragraph) -> impl Iterator<Item = &'b [usize]> {
+        self.runs[para.runs.clone()]
+            .iter()
+            .map(|r| &self.run_words[r.clone()])
+    }
+}
+
+/// A body paragraph's tokens with its runs and its headline test, found in
+/// one walk that asks [`is_capitalized`] once per word.
+struct Paragraph<'t> {
+    toks: &'t [Token],
+    /// The paragraph's capitalized runs, as a range of [`Body::runs`].
+    runs: Range<usize>,
     /// Whether the paragraph looks like a headline (see
     /// [`Paragraph::scan`]).
     headline: bool,
@@ -605,10 +633,15 @@ impl<'t> Paragraph<'t> {
     /// capitalize every word, so capitals there say nothing about names.
     /// A line of prose full of names (`Sen. Ann Lee met Gov. Tom Hill on
     /// Friday.`) is told apart by its final period.
-    fn scan(text: &str, toks: &'t [Token]) -> Self {
-        let mut run_words = Vec::new();
-        let mut runs = Vec::new();
-        let mut run_start = 0;
+    /// The runs are appended to `run_words` and `runs` (see [`Body`]).
+    fn scan(
+        text: &str,
+        toks: &'t [Token],
+        run_words: &mut Vec<usize>,
+        runs: &mut Vec<Range<usize>>,
+    ) -> Self {
+        let first_run = runs.len();
+        let mut run_start = run_words.len();
         // Words opening with a letter, and how many are capitalized.
         let (mut count, mut caps) = (0usize, 0usize);
         for (i, t) in toks.iter().enumerate() {
@@ -653,15 +686,9 @@ impl<'t> Paragraph<'t> {
         let ratio = |tenths: usize| caps * 10 >= count * tenths;
         Self {
             toks,
-            run_words,
-            runs,
+            runs: first_run..runs.len(),
             headline: count >= 4 && (ratio(9) || (ratio(7) && !prose)),
         }
-    }
-
-    /// The capitalized runs, in text order, as token index lists.
-    fn runs(&self) -> impl Iterator<Item = &[usize]> {
-        self.runs.iter().map(|r| &self.run_words[r.clone()])
     }
 }
 
@@ -673,8 +700,12 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in<'p>(text: &'p str, para: &'p Paragraph) -> impl Iterator<Item = Candidate> + 'p {
-    para.runs()
+fn candidates_in<'p>(
+    text: &'p str,
+    body: &'p Body,
+    para: &'p Paragraph,
+) -> impl Iterator<Item = Candidate> + 'p {
+    body.runs(para)
         .filter(|run| may_name(text, para.toks, run))
         .filter_map(|run| classify(text, para.toks, run))
 }
@@ -974,7 +1005,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(text: &str, paragraphs: &[Paragraph], groups: &[Group]) -> Vec<PersonFound> {
+fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -999,9 +1030,9 @@ fn collect_mentions(text: &str, paragraphs: &[Paragraph], groups: &[Group]) -> V
     let mut order = 0;
     // The run's words, possessive stripped: one buffer for every run.
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for para in paragraphs {
+    for para in &body.paragraphs {
         let toks = para.toks;
-        for run in para.runs() {
+        for run in body.runs(para) {
             ranges.clear();
             ranges.extend(
                 run.iter()
