@@ -1002,6 +1002,36 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     groups
 }
 
+/// A set of words that can tell most other words apart without hashing
+/// them: one bit for the signature (length, first and last byte) of each
+/// word it holds. Most words of capitalized runs are no name of anyone
+/// found, and this rejects them before the map lookups.
+#[derive(Default)]
+struct WordFilter([u64; 4]);
+
+impl WordFilter {
+    fn bit(word: &str) -> usize {
+        let b = word.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let key = b.len() as u64
+            | u64::from(first.unwrap_or(0)) << 16
+            | u64::from(last.unwrap_or(0)) << 24;
+        // Fibonacci hashing: the top 8 bits of the product.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    }
+
+    fn insert(&mut self, word: &str) {
+        let bit = Self::bit(word);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// False when `word` is not in the set; true means "maybe".
+    fn may_contain(&self, word: &str) -> bool {
+        let bit = Self::bit(word);
+        self.0[bit / 64] >> (bit % 64) & 1 == 1
+    }
+}
+
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
@@ -1017,9 +1047,12 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
         .collect();
     let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
     let mut by_first: FnvMap<&str, Vec<(usize, &[String])>> = FnvMap::default();
+    let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
+        keys.insert(g.surname());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
+            keys.insert(&v[0]);
             let same_first = by_first.entry(v[0].as_str()).or_default();
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
@@ -1051,6 +1084,10 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             let mut k = 0;
             while k < ranges.len() {
                 order += 1;
+                if !keys.may_contain(word(k)) {
+                    k += 1;
+                    continue;
+                }
                 let full = by_first.get(word(k)).and_then(|vs| {
                     vs.iter()
                         .filter(|(_, v)| {
