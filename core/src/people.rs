@@ -59,6 +59,9 @@ type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 struct Gendered {
     /// A power of two of slots, at most half of them full.
     slots: Vec<Option<(u128, Option<Gender>)>>,
+    /// The [`ends_bit`] of every word: a word whose bit is not set is
+    /// rejected before it is packed (see [`Gendered::may_hold`]).
+    ends: [u64; 16],
 }
 
 impl Gendered {
@@ -66,12 +69,31 @@ impl Gendered {
     fn new(entries: &[(u128, Option<Gender>)]) -> Self {
         let mut table = Self {
             slots: vec![None; (entries.len() * 2).next_power_of_two()],
+            ends: [0; 16],
         };
         for &(key, gender) in entries {
             let i = table.find_slot(key);
             table.slots[i] = Some((key, gender));
+            let bytes = key.to_le_bytes();
+            let len = usize::from(bytes[15]);
+            let bit = ends_bit(bytes[0], bytes[len.max(1) - 1]);
+            table.ends[bit / 64] |= 1 << (bit % 64);
         }
         table
+    }
+
+    /// False when no word of the lexicon can equal `word` ignoring case.
+    /// When its first and last bytes are ASCII they are those of the word
+    /// lowercased, up to case, which [`ends_bit`] ignores; a word opening
+    /// or ending with another character may lowercase to anything.
+    fn may_hold(&self, word: &str) -> bool {
+        match (word.as_bytes().first(), word.as_bytes().last()) {
+            (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
+                let bit = ends_bit(first, last);
+                self.ends[bit / 64] >> (bit % 64) & 1 == 1
+            }
+            _ => true,
+        }
     }
 
     fn get(&self, key: u128) -> Option<Option<Gender>> {
@@ -92,6 +114,12 @@ impl Gendered {
         }
         i
     }
+}
+
+/// A bit for the first and last bytes of a word: their low five bits,
+/// which are the same for a letter in either case.
+fn ends_bit(first: u8, last: u8) -> usize {
+    usize::from(first & 0x1f) << 5 | usize::from(last & 0x1f)
 }
 
 /// Packs a word into one integer, ignoring ASCII case: its bytes
@@ -138,6 +166,9 @@ impl Hasher for Fnv {
 /// word with other letters may lowercase to one that is (`Kim` with a
 /// Kelvin sign).
 fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
+    if !map.may_hold(word) {
+        return None;
+    }
     match pack(word.as_bytes()) {
         Some(key) => map.get(key),
         None if word.is_ascii() => None,
