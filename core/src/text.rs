@@ -316,12 +316,43 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// The length of the run of ASCII letters and digits that opens `bytes`.
+/// The length of the run of ASCII letters and digits that opens `bytes`:
+/// eight bytes at a time while eight remain (most words end in the first
+/// eight), then byte by byte.
 fn ascii_alnum_run(bytes: &[u8]) -> usize {
-    bytes
+    let mut n = 0;
+    while let Some(chunk) = bytes
+        .get(n..n + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        let stops = non_alnum_bytes(u64::from_le_bytes(chunk));
+        if stops != 0 {
+            return n + stops.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    let rest = &bytes[n..];
+    n + rest
         .iter()
         .position(|&b| BYTE_CLASS[usize::from(b)] != ALNUM)
-        .unwrap_or(bytes.len())
+        .unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `w` that is not an ASCII letter or digit,
+/// all eight tested at once (SWAR).
+fn non_alnum_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    // Each byte's low seven bits, so that the sums below never carry
+    // into the next byte.
+    let low = w & !HIGH;
+    // Per byte, the high bit set when the byte is at least `n`.
+    let at_least = |x: u64, n: u8| (x + u64::from(0x80 - n) * ONES) & HIGH;
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto them.
+    let folded = low | (0x20 * ONES);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    (!(digit | letter) & HIGH) | (w & HIGH)
 }
 
 /// The tokenizer's state between characters, in byte offsets of the slice
@@ -453,6 +484,25 @@ mod tests {
                 "Then 3.5 percent rose."
             ]
         );
+    }
+
+    #[test]
+    fn ascii_alnum_run_agrees_with_a_byte_loop() {
+        let expected = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len())
+        };
+        for len in [7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'q'; len];
+                    bytes[at] = b;
+                    assert_eq!(ascii_alnum_run(&bytes), expected(&bytes), "{bytes:?}");
+                }
+            }
+        }
     }
 
     #[test]
