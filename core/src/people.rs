@@ -586,9 +586,9 @@ fn is_possessive(text: &str, range: &Range<usize>) -> bool {
 
 /// A name found in the text with the cue that made it one.
 #[derive(Debug, Clone)]
-struct Candidate {
-    /// The name's words, possessive stripped.
-    words: Vec<String>,
+struct Candidate<'t> {
+    /// The name's words, possessive stripped, borrowed from the text.
+    words: Vec<&'t str>,
     role: Option<String>,
     gender: Option<Gender>,
 }
@@ -735,7 +735,7 @@ fn candidates_in<'p>(
     text: &'p str,
     body: &'p Body,
     para: &'p Paragraph,
-) -> impl Iterator<Item = Candidate> + 'p {
+) -> impl Iterator<Item = Candidate<'p>> + 'p {
     body.runs(para)
         .filter(|run| may_name(text, para.toks, run))
         .filter_map(|run| classify(text, para.toks, run))
@@ -761,7 +761,7 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
 
 /// Decides whether a capitalized run names a person, and splits it into
 /// role and name.
-fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
+fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidate<'t>> {
     let word = |i: usize| &text[toks[i].range.clone()];
     // The name starts after the last title word, or at a given name.
     let mut last_title = run.iter().rposition(|&i| is_title(word(i)));
@@ -776,11 +776,11 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
             start += j;
         }
     }
-    let mut name: Vec<usize> = run[start..]
+    let name_len = run[start..]
         .iter()
-        .copied()
-        .take_while(|&i| !NOT_NAME.contains(word(i)))
-        .collect();
+        .take_while(|&&i| !NOT_NAME.contains(word(i)))
+        .count();
+    let mut name = &run[start..start + name_len];
     if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
         return None;
     }
@@ -827,13 +827,13 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     }
     // A trailing initial-less period is not part of the name.
     while name.len() > 1 && !toks[*name.last()?].is_word {
-        name.pop();
+        name = &name[..name.len() - 1];
     }
     let first = name[0];
     let words = name
         .iter()
         .filter(|&&i| toks[i].is_word)
-        .map(|&i| text[strip_possessive(text, toks[i].range.clone())].to_owned())
+        .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
     let gender = run[..start]
         .iter()
@@ -959,18 +959,18 @@ fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<Strin
 }
 
 /// One person while grouping: its name variants and what was learned.
-struct Group {
-    variants: Vec<Vec<String>>,
+struct Group<'t> {
+    variants: Vec<Vec<&'t str>>,
     roles: Vec<String>,
     gender: Option<Gender>,
 }
 
-impl Group {
-    fn surname(&self) -> &str {
-        self.variants[0].last().map_or("", String::as_str)
+impl<'t> Group<'t> {
+    fn surname(&self) -> &'t str {
+        self.variants[0].last().copied().unwrap_or("")
     }
 
-    fn canonical(&self) -> &[String] {
+    fn canonical(&self) -> &[&'t str] {
         self.variants
             .iter()
             .max_by_key(|v| v.len())
@@ -979,11 +979,11 @@ impl Group {
 
     /// Same surname and compatible given names (`Hillary Clinton`, `Clinton`,
     /// `Hillary Rodham Clinton`, but not `Bill Clinton`).
-    fn accepts(&self, words: &[String]) -> bool {
+    fn accepts(&self, words: &[&str]) -> bool {
         let (Some(last), Some(first)) = (words.last(), words.first()) else {
             return false;
         };
-        if last != self.surname() {
+        if *last != self.surname() {
             return false;
         }
         let long = self.variants.iter().filter(|v| v.len() > 1);
@@ -1000,9 +1000,9 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
-    let mut by_surname: FnvMap<String, Vec<usize>> = FnvMap::default();
+    let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
     for c in candidates {
-        let Some(surname) = c.words.last().cloned() else {
+        let Some(surname) = c.words.last().copied() else {
             continue;
         };
         let ids = by_surname.entry(surname).or_default();
@@ -1077,14 +1077,14 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
         })
         .collect();
     let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
-    let mut by_first: FnvMap<&str, Vec<(usize, &[String])>> = FnvMap::default();
+    let mut by_first: FnvMap<&str, Vec<(usize, &[&str])>> = FnvMap::default();
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
         keys.insert(g.surname());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
-            keys.insert(&v[0]);
-            let same_first = by_first.entry(v[0].as_str()).or_default();
+            keys.insert(v[0]);
+            let same_first = by_first.entry(v[0]).or_default();
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
             }
@@ -1123,7 +1123,7 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                     vs.iter()
                         .filter(|(_, v)| {
                             v.len() <= ranges.len() - k
-                                && v.iter().zip(k..).all(|(a, b)| a == word(b))
+                                && v.iter().zip(k..).all(|(a, b)| *a == word(b))
                         })
                         .max_by_key(|(_, v)| v.len())
                 });
