@@ -549,6 +549,12 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
     if first.is_ascii() && !first.is_ascii_uppercase() {
         return false;
     }
+    // Next most open with a capital and a lowercase letter (`Trump`): a
+    // lowercase letter passes the tests below whatever follows it (every
+    // uppercase character is a letter, so `upper < letters`).
+    if b.get(1).is_some_and(u8::is_ascii_lowercase) {
+        return true;
+    }
     if word.is_ascii() {
         // Some lowercase letter, or at most two letters (`U.S`, `JR`):
         // the same test as below, deciding at the second byte for most.
@@ -1105,13 +1111,14 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             );
             let word = |k: usize| &text[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
-            // named before.
-            let after_locative = run
-                .first()
-                .and_then(|&i| i.checked_sub(1))
-                .is_some_and(|b| {
-                    toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
-                });
+            // named before. Asked only of a surname found.
+            let after_locative = || {
+                run.first()
+                    .and_then(|&i| i.checked_sub(1))
+                    .is_some_and(|b| {
+                        toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
+                    })
+            };
             let mut k = 0;
             while k < ranges.len() {
                 order += 1;
@@ -1140,7 +1147,7 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
                 });
-                if let Some(g) = owner.filter(|_| !(k == 0 && after_locative)) {
+                if let Some(g) = owner.filter(|_| !(k == 0 && after_locative())) {
                     people[g].mentions.push(ranges[k].clone());
                 }
                 k += 1;
