@@ -777,9 +777,15 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
         last_title = None;
     }
     let mut start = last_title.map_or(0, |k| k + 1);
+    // Whether the name opens with a given name: known from the search,
+    // which finds the first one.
+    let mut opens_with_first = false;
     if let Some(j) = run[start..].iter().position(|&i| is_first_name(word(i))) {
         if start + j + 1 < run.len() {
             start += j;
+            opens_with_first = true;
+        } else {
+            opens_with_first = j == 0;
         }
     }
     let name_len = run[start..]
@@ -795,7 +801,7 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     if run[start..].iter().any(|&i| ORG_WORDS.contains(word(i))) {
         return None;
     }
-    let has_first = is_first_name(word(name[0])) && name.len() >= 2;
+    let has_first = opens_with_first && name.len() >= 2;
     let titled = last_title.is_some_and(|k| k < start) || start > 0 && has_first;
     let before = run[0].checked_sub(1);
     let verb_after = name.len() >= 2
