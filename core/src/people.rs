@@ -586,10 +586,6 @@ pub(crate) fn strip_possessive(text: &str, range: Range<usize>) -> Range<usize> 
     range
 }
 
-fn is_possessive(text: &str, range: &Range<usize>) -> bool {
-    strip_possessive(text, range.clone()) != *range
-}
-
 /// A name found in the text with the cue that made it one.
 #[derive(Debug, Clone)]
 struct Candidate<'t> {
@@ -616,36 +612,46 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
 }
 
 /// The body paragraphs with what both passes need of them, found once.
-/// The runs of all paragraphs share two buffers, which saves growing
-/// small vectors paragraph after paragraph.
 struct Body<'t> {
     paragraphs: Vec<Paragraph<'t>>,
-    /// The token indices of the capitalized runs' words, run after run.
-    run_words: Vec<usize>,
-    /// Each capitalized run, as a range of `run_words`.
-    runs: Vec<Range<usize>>,
+    runs: Runs,
+}
+
+/// The capitalized runs of all body paragraphs. They share these buffers,
+/// which saves growing small vectors paragraph after paragraph.
+#[derive(Default)]
+struct Runs {
+    /// The token index of each run word, run after run.
+    words: Vec<usize>,
+    /// The byte range of each run word without a possessive ending.
+    names: Vec<Range<usize>>,
+    /// Each run, as a range of `words` and of `names`.
+    bounds: Vec<Range<usize>>,
 }
 
 impl<'t> Body<'t> {
     fn scan(text: &str, body_tokens: &'t [Vec<Token>]) -> Self {
-        let mut run_words = Vec::new();
-        let mut runs = Vec::new();
+        let mut runs = Runs::default();
         let paragraphs = body_tokens
             .iter()
-            .map(|toks| Paragraph::scan(text, toks, &mut run_words, &mut runs))
+            .map(|toks| Paragraph::scan(text, toks, &mut runs))
             .collect();
-        Self {
-            paragraphs,
-            run_words,
-            runs,
-        }
+        Self { paragraphs, runs }
     }
 
     /// The capitalized runs of `para`, in text order, as token index lists.
     fn runs<'b>(&'b self, para: &Paragraph) -> impl Iterator<Item = &'b [usize]> {
-        self.runs[para.runs.clone()]
+        self.named_runs(para).map(|(words, _)| words)
+    }
+
+    /// The runs of `para` with their words' ranges, possessive stripped.
+    fn named_runs<'b>(
+        &'b self,
+        para: &Paragraph,
+    ) -> impl Iterator<Item = (&'b [usize], &'b [Range<usize>])> {
+        self.runs.bounds[para.runs.clone()]
             .iter()
-            .map(|r| &self.run_words[r.clone()])
+            .map(|r| (&self.runs.words[r.clone()], &self.runs.names[r.clone()]))
     }
 }
 
@@ -653,7 +659,7 @@ impl<'t> Body<'t> {
 /// one walk that asks [`is_capitalized`] once per word.
 struct Paragraph<'t> {
     toks: &'t [Token],
-    /// The paragraph's capitalized runs, as a range of [`Body::runs`].
+    /// The paragraph's capitalized runs, as a range of [`Runs::bounds`].
     runs: Range<usize>,
     /// Whether the paragraph looks like a headline (see
     /// [`Paragraph::scan`]).
@@ -670,15 +676,10 @@ impl<'t> Paragraph<'t> {
     /// capitalize every word, so capitals there say nothing about names.
     /// A line of prose full of names (`Sen. Ann Lee met Gov. Tom Hill on
     /// Friday.`) is told apart by its final period.
-    /// The runs are appended to `run_words` and `runs` (see [`Body`]).
-    fn scan(
-        text: &str,
-        toks: &'t [Token],
-        run_words: &mut Vec<usize>,
-        runs: &mut Vec<Range<usize>>,
-    ) -> Self {
-        let first_run = runs.len();
-        let mut run_start = run_words.len();
+    /// The runs are appended to `runs`.
+    fn scan(text: &str, toks: &'t [Token], runs: &mut Runs) -> Self {
+        let first_run = runs.bounds.len();
+        let mut run_start = runs.words.len();
         // Words opening with a letter, and how many are capitalized.
         let (mut count, mut caps) = (0usize, 0usize);
         for (i, t) in toks.iter().enumerate() {
@@ -686,7 +687,7 @@ impl<'t> Paragraph<'t> {
             let first = text.as_bytes()[t.range.start];
             let continues = if !t.is_word {
                 first == b'.'
-                    && run_words[run_start..]
+                    && runs.words[run_start..]
                         .last()
                         .is_some_and(|&j: &usize| is_abbreviation(&text[toks[j].range.clone()]))
             } else if first.is_ascii_lowercase() {
@@ -704,18 +705,21 @@ impl<'t> Paragraph<'t> {
                 capitalized
             };
             if continues && t.is_word {
-                run_words.push(i);
-                if is_possessive(text, &t.range) {
-                    runs.push(run_start..run_words.len());
-                    run_start = run_words.len();
+                let name = strip_possessive(text, t.range.clone());
+                let possessive = name != t.range;
+                runs.words.push(i);
+                runs.names.push(name);
+                if possessive {
+                    runs.bounds.push(run_start..runs.words.len());
+                    run_start = runs.words.len();
                 }
-            } else if !continues && run_start < run_words.len() {
-                runs.push(run_start..run_words.len());
-                run_start = run_words.len();
+            } else if !continues && run_start < runs.words.len() {
+                runs.bounds.push(run_start..runs.words.len());
+                run_start = runs.words.len();
             }
         }
-        if run_start < run_words.len() {
-            runs.push(run_start..run_words.len());
+        if run_start < runs.words.len() {
+            runs.bounds.push(run_start..runs.words.len());
         }
         let prose = toks
             .last()
@@ -723,7 +727,7 @@ impl<'t> Paragraph<'t> {
         let ratio = |tenths: usize| caps * 10 >= count * tenths;
         Self {
             toks,
-            runs: first_run..runs.len(),
+            runs: first_run..runs.bounds.len(),
             headline: count >= 4 && (ratio(9) || (ratio(7) && !prose)),
         }
     }
@@ -1104,17 +1108,11 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
     }
     let mut last_full: Vec<usize> = vec![0; groups.len()];
     let mut order = 0;
-    // The run's words, possessive stripped: one buffer for every run.
-    let mut ranges: Vec<Range<usize>> = Vec::new();
     for para in &body.paragraphs {
         let toks = para.toks;
-        for run in body.runs(para) {
-            ranges.clear();
-            ranges.extend(
-                run.iter()
-                    .filter(|&&i| toks[i].is_word)
-                    .map(|&i| strip_possessive(text, toks[i].range.clone())),
-            );
+        // `ranges`: the run's words, possessive stripped (a run holds
+        // word tokens only; an abbreviation's period is not one of them).
+        for (run, ranges) in body.named_runs(para) {
             let word = |k: usize| &text[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
             // named before. Asked only of a surname found.
