@@ -137,9 +137,9 @@ fn pack(word: &[u8]) -> Option<u128> {
     Some(u128::from_le_bytes(bytes))
 }
 
-/// FNV-1a: lexicon keys are short words, for which it is several times
-/// faster than the default SipHash (no untrusted keys are stored, so hash
-/// flooding is no concern).
+/// FNV-1a: the maps here are keyed by short words (names, packed lexicon
+/// words), for which it is several times faster than the default SipHash
+/// (no untrusted keys are stored, so hash flooding is no concern).
 #[derive(Default)]
 struct Fnv(u64);
 
@@ -631,7 +631,8 @@ struct Runs {
 impl<'t> Body<'t> {
     fn scan(text: &str, body_tokens: &'t [Vec<Token>]) -> Self {
         // Sized once: about one token in ten of news text is a capitalized
-        // word (a run word), so a quarter of the tokens seldom grows.
+        // word (a run word), so room for a quarter of the tokens seldom
+        // needs to grow.
         let tokens: usize = body_tokens.iter().map(Vec::len).sum();
         let mut runs = Runs {
             words: Vec::with_capacity(tokens / 4),
@@ -682,6 +683,7 @@ impl<'t> Paragraph<'t> {
     /// capitalize every word, so capitals there say nothing about names.
     /// A line of prose full of names (`Sen. Ann Lee met Gov. Tom Hill on
     /// Friday.`) is told apart by its final period.
+    ///
     /// The runs are appended to `runs`.
     fn scan(text: &str, toks: &'t [Token], runs: &mut Runs) -> Self {
         let first_run = runs.bounds.len();
