@@ -52,11 +52,94 @@ struct Lexicon {
 
 type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-type Gendered = FnvMap<&'static str, Option<Gender>>;
+/// A lexicon: its words packed by [`pack`], each with the gender it marks,
+/// in an open-addressing hash table. Hashing one integer is much cheaper
+/// than lowercasing, validating and hashing a string for every lookup,
+/// and most lookups (a name asked whether it is a title) miss at once.
+struct Gendered {
+    /// A power of two of slots, at most half of them full.
+    slots: Vec<Option<(u128, Option<Gender>)>>,
+    /// The [`ends_bit`] of every word: a word whose bit is not set is
+    /// rejected before it is packed (see [`Gendered::may_hold`]).
+    ends: [u64; 16],
+}
 
-/// FNV-1a: lexicon keys are short words, for which it is several times
-/// faster than the default SipHash (no untrusted keys are stored, so hash
-/// flooding is no concern).
+impl Gendered {
+    /// Builds the table; a key given twice keeps its last gender.
+    fn new(entries: &[(u128, Option<Gender>)]) -> Self {
+        let mut table = Self {
+            slots: vec![None; (entries.len() * 2).next_power_of_two()],
+            ends: [0; 16],
+        };
+        for &(key, gender) in entries {
+            let i = table.find_slot(key);
+            table.slots[i] = Some((key, gender));
+            let bytes = key.to_le_bytes();
+            let len = usize::from(bytes[15]);
+            let bit = ends_bit(bytes[0], bytes[len.max(1) - 1]);
+            table.ends[bit / 64] |= 1 << (bit % 64);
+        }
+        table
+    }
+
+    /// False when no word of the lexicon can equal `word` ignoring case.
+    /// When its first and last bytes are ASCII they are those of the word
+    /// lowercased, up to case, which [`ends_bit`] ignores; a word opening
+    /// or ending with another character may lowercase to anything.
+    fn may_hold(&self, word: &str) -> bool {
+        match (word.as_bytes().first(), word.as_bytes().last()) {
+            (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
+                let bit = ends_bit(first, last);
+                self.ends[bit / 64] >> (bit % 64) & 1 == 1
+            }
+            _ => true,
+        }
+    }
+
+    fn get(&self, key: u128) -> Option<Option<Gender>> {
+        self.slots[self.find_slot(key)].map(|(_, gender)| gender)
+    }
+
+    /// The slot that holds `key`, or the empty slot where it would go.
+    fn find_slot(&self, key: u128) -> usize {
+        let mask = self.slots.len() - 1;
+        // Fibonacci hashing of both halves folded together.
+        let folded = (key as u64) ^ ((key >> 64) as u64);
+        let mut i = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
+        while let Some((k, _)) = self.slots[i] {
+            if k == key {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        i
+    }
+}
+
+/// A bit for the first and last bytes of a word: their low five bits,
+/// which are the same for a letter in either case.
+fn ends_bit(first: u8, last: u8) -> usize {
+    usize::from(first & 0x1f) << 5 | usize::from(last & 0x1f)
+}
+
+/// Packs a word into one integer, ignoring ASCII case: its bytes
+/// lowercased in the low bytes, its length in the top byte. `None` for a
+/// word that is not ASCII or longer than 15 bytes.
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 || !word.is_ascii() {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    for (packed, &b) in bytes.iter_mut().zip(word) {
+        *packed = b.to_ascii_lowercase();
+    }
+    bytes[15] = word.len() as u8;
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// FNV-1a: the maps here are keyed by short words (names, packed lexicon
+/// words), for which it is several times faster than the default SipHash
+/// (no untrusted keys are stored, so hash flooding is no concern).
 #[derive(Default)]
 struct Fnv(u64);
 
@@ -78,28 +161,31 @@ impl Hasher for Fnv {
     }
 }
 
-/// Looks a word up in a lexicon, ignoring case.
+/// Looks a word up in a lexicon, ignoring case. Every lexicon word packs
+/// (see [`parse_gendered`]), so an ASCII word that does not is in none; a
+/// word with other letters may lowercase to one that is (`Kim` with a
+/// Kelvin sign).
 fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
-    with_lower(word, |w| map.get(w).copied())
-}
-
-/// Calls `f` with `word` in lower case, without allocating for the short
-/// ASCII words that make up nearly all lookups.
-fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 32];
-    if word.len() <= buf.len() && word.is_ascii() {
-        let lowered = &mut buf[..word.len()];
-        lowered.copy_from_slice(word.as_bytes());
-        lowered.make_ascii_lowercase();
-        if let Ok(w) = std::str::from_utf8(lowered) {
-            return f(w);
-        }
+    if !map.may_hold(word) {
+        return None;
     }
-    f(&word.to_lowercase())
+    match pack(word.as_bytes()) {
+        Some(key) => map.get(key),
+        None if word.is_ascii() => None,
+        None => map.get(pack(word.to_lowercase().as_bytes())?),
+    }
 }
 
+/// Parses a lexicon file: a word and an optional gender per line; a word
+/// listed twice keeps its last gender.
+///
+/// # Panics
+///
+/// On a word that does not pack: the lexicons are compiled in, so a test
+/// catches it.
 fn parse_gendered(data: &'static str) -> Gendered {
-    data.lines()
+    let entries: Vec<(u128, Option<Gender>)> = data
+        .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
@@ -109,9 +195,12 @@ fn parse_gendered(data: &'static str) -> Gendered {
                 Some("f") => Some(Gender::Female),
                 _ => None,
             };
-            Some((word, gender))
+            let key = pack(word.as_bytes())
+                .unwrap_or_else(|| panic!("lexicon words are short ASCII: {word:?}"));
+            Some((key, gender))
         })
-        .collect()
+        .collect();
+    Gendered::new(&entries)
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -460,6 +549,12 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
     if first.is_ascii() && !first.is_ascii_uppercase() {
         return false;
     }
+    // Next most open with a capital and a lowercase letter (`Trump`): a
+    // lowercase letter passes the tests below whatever follows it (every
+    // uppercase character is a letter, so `upper < letters`).
+    if b.get(1).is_some_and(u8::is_ascii_lowercase) {
+        return true;
+    }
     if word.is_ascii() {
         // Some lowercase letter, or at most two letters (`U.S`, `JR`):
         // the same test as below, deciding at the second byte for most.
@@ -491,89 +586,159 @@ pub(crate) fn strip_possessive(text: &str, range: Range<usize>) -> Range<usize> 
     range
 }
 
-fn is_possessive(text: &str, range: &Range<usize>) -> bool {
-    strip_possessive(text, range.clone()) != *range
-}
-
 /// A name found in the text with the cue that made it one.
 #[derive(Debug, Clone)]
-struct Candidate {
-    /// The name's words, possessive stripped.
-    words: Vec<String>,
+struct Candidate<'t> {
+    /// The name's words, possessive stripped, borrowed from the text.
+    words: Vec<&'t str>,
     role: Option<String>,
     gender: Option<Gender>,
 }
 
 /// Finds the people named in the body paragraphs of `doc`.
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
-    // Each paragraph's tokens with its capitalized runs, found once for
-    // both passes.
-    let paragraphs: Vec<(&[Token], Vec<Vec<usize>>)> = doc
-        .body_tokens()
-        .iter()
-        .map(|toks| (toks.as_slice(), capitalized_runs(doc.text, toks)))
-        .collect();
+    let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
-    for (toks, runs) in &paragraphs {
-        if !looks_like_headline(doc.text, toks) {
-            candidates.extend(candidates_in(doc.text, toks, runs));
+    for para in &body.paragraphs {
+        if !para.headline {
+            candidates.extend(candidates_in(doc.text, &body, para));
         }
     }
     let groups = group(candidates);
-    let mut people = collect_mentions(doc.text, &paragraphs, &groups);
+    let mut people = collect_mentions(doc.text, &body, &groups);
     people.retain(|p| !p.mentions.is_empty());
     people.sort_by_key(|p| p.mentions.first().map(|m| m.start));
     people
 }
 
-/// Headline-case lines (`Hillary Clinton Wins Big In Nevada`) capitalize
-/// every word, so capitals there say nothing about names. A line of prose
-/// full of names (`Sen. Ann Lee met Gov. Tom Hill on Friday.`) is told
-/// apart by its final period.
-fn looks_like_headline(text: &str, toks: &[Token]) -> bool {
-    let words = toks
-        .iter()
-        .filter(|t| t.is_word)
-        .map(|t| &text[t.range.clone()])
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic));
-    let (count, caps) = words.fold((0, 0), |(n, caps), w| {
-        (n + 1, caps + usize::from(is_capitalized(w)))
-    });
-    let prose = toks
-        .last()
-        .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
-    let ratio = |tenths: usize| caps * 10 >= count * tenths;
-    count >= 4 && (ratio(9) || (ratio(7) && !prose))
+/// The body paragraphs with what both passes need of them, found once.
+struct Body<'t> {
+    paragraphs: Vec<Paragraph<'t>>,
+    runs: Runs,
 }
 
-/// Runs of capitalized words in a paragraph, as token index lists. An
-/// initial or abbreviation keeps its period (`John F. Kennedy`, `Sen.`).
-fn capitalized_runs(text: &str, toks: &[Token]) -> Vec<Vec<usize>> {
-    let mut runs = Vec::new();
-    let mut run: Vec<usize> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        let word = &text[t.range.clone()];
-        let continues = if t.is_word {
-            is_capitalized(word)
-        } else {
-            word == "."
-                && run
-                    .last()
-                    .is_some_and(|&j| is_abbreviation(&text[toks[j].range.clone()]))
+/// The capitalized runs of all body paragraphs. They share these buffers,
+/// which saves growing small vectors paragraph after paragraph.
+struct Runs {
+    /// The token index of each run word, run after run.
+    words: Vec<usize>,
+    /// The byte range of each run word without a possessive ending.
+    names: Vec<Range<usize>>,
+    /// Each run, as a range of `words` and of `names`.
+    bounds: Vec<Range<usize>>,
+}
+
+impl<'t> Body<'t> {
+    fn scan(text: &str, body_tokens: &'t [Vec<Token>]) -> Self {
+        // Sized once: about one token in ten of news text is a capitalized
+        // word (a run word), so room for a quarter of the tokens seldom
+        // needs to grow.
+        let tokens: usize = body_tokens.iter().map(Vec::len).sum();
+        let mut runs = Runs {
+            words: Vec::with_capacity(tokens / 4),
+            names: Vec::with_capacity(tokens / 4),
+            bounds: Vec::with_capacity(tokens / 4),
         };
-        if continues && t.is_word {
-            run.push(i);
-            if is_possessive(text, &t.range) {
-                runs.push(std::mem::take(&mut run));
+        let paragraphs = body_tokens
+            .iter()
+            .map(|toks| Paragraph::scan(text, toks, &mut runs))
+            .collect();
+        Self { paragraphs, runs }
+    }
+
+    /// The capitalized runs of `para`, in text order, as token index lists.
+    fn runs<'b>(&'b self, para: &Paragraph) -> impl Iterator<Item = &'b [usize]> {
+        self.named_runs(para).map(|(words, _)| words)
+    }
+
+    /// The runs of `para` with their words' ranges, possessive stripped.
+    fn named_runs<'b>(
+        &'b self,
+        para: &Paragraph,
+    ) -> impl Iterator<Item = (&'b [usize], &'b [Range<usize>])> {
+        self.runs.bounds[para.runs.clone()]
+            .iter()
+            .map(|r| (&self.runs.words[r.clone()], &self.runs.names[r.clone()]))
+    }
+}
+
+/// A body paragraph's tokens with its runs and its headline test, found in
+/// one walk that asks [`is_capitalized`] once per word.
+struct Paragraph<'t> {
+    toks: &'t [Token],
+    /// The paragraph's capitalized runs, as a range of [`Runs::bounds`].
+    runs: Range<usize>,
+    /// Whether the paragraph looks like a headline (see
+    /// [`Paragraph::scan`]).
+    headline: bool,
+}
+
+impl<'t> Paragraph<'t> {
+    /// Finds the runs of capitalized words, as token index lists. An
+    /// initial or abbreviation keeps its period (`John F. Kennedy`,
+    /// `Sen.`), which continues the run without being one of its words.
+    ///
+    /// Also tells whether the paragraph looks like a headline:
+    /// headline-case lines (`Hillary Clinton Wins Big In Nevada`)
+    /// capitalize every word, so capitals there say nothing about names.
+    /// A line of prose full of names (`Sen. Ann Lee met Gov. Tom Hill on
+    /// Friday.`) is told apart by its final period.
+    ///
+    /// The runs are appended to `runs`.
+    fn scan(text: &str, toks: &'t [Token], runs: &mut Runs) -> Self {
+        let first_run = runs.bounds.len();
+        let mut run_start = runs.words.len();
+        // Words opening with a letter, and how many are capitalized.
+        let (mut count, mut caps) = (0usize, 0usize);
+        for (i, t) in toks.iter().enumerate() {
+            // Every token has a first byte.
+            let first = text.as_bytes()[t.range.start];
+            let continues = if !t.is_word {
+                first == b'.'
+                    && runs.words[run_start..]
+                        .last()
+                        .is_some_and(|&j: &usize| is_abbreviation(&text[toks[j].range.clone()]))
+            } else if first.is_ascii_lowercase() {
+                // Most words: a letter, and not capitalized by the first
+                // test of `is_capitalized`, told without slicing the word.
+                count += 1;
+                false
+            } else {
+                let word = &text[t.range.clone()];
+                let capitalized = is_capitalized(word);
+                if word.chars().next().is_some_and(char::is_alphabetic) {
+                    count += 1;
+                    caps += usize::from(capitalized);
+                }
+                capitalized
+            };
+            if continues && t.is_word {
+                let name = strip_possessive(text, t.range.clone());
+                let possessive = name != t.range;
+                runs.words.push(i);
+                runs.names.push(name);
+                if possessive {
+                    runs.bounds.push(run_start..runs.words.len());
+                    run_start = runs.words.len();
+                }
+            } else if !continues && run_start < runs.words.len() {
+                runs.bounds.push(run_start..runs.words.len());
+                run_start = runs.words.len();
             }
-        } else if !continues && !run.is_empty() {
-            runs.push(std::mem::take(&mut run));
+        }
+        if run_start < runs.words.len() {
+            runs.bounds.push(run_start..runs.words.len());
+        }
+        let prose = toks
+            .last()
+            .is_some_and(|t| matches!(&text[t.range.clone()], "." | "?" | "!" | "”" | "\""));
+        let ratio = |tenths: usize| caps * 10 >= count * tenths;
+        Self {
+            toks,
+            runs: first_run..runs.bounds.len(),
+            headline: count >= 4 && (ratio(9) || (ratio(7) && !prose)),
         }
     }
-    if !run.is_empty() {
-        runs.push(run);
-    }
-    runs
 }
 
 /// A single capital (`F`) or a title abbreviation (`Sen`), which a period
@@ -584,11 +749,14 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in(text: &str, toks: &[Token], runs: &[Vec<usize>]) -> Vec<Candidate> {
-    runs.iter()
-        .filter(|run| may_name(text, toks, run))
-        .filter_map(|run| classify(text, toks, run))
-        .collect()
+fn candidates_in<'p>(
+    text: &'p str,
+    body: &'p Body,
+    para: &'p Paragraph,
+) -> impl Iterator<Item = Candidate<'p>> + 'p {
+    body.runs(para)
+        .filter(|run| may_name(text, para.toks, run))
+        .filter_map(|run| classify(text, para.toks, run))
 }
 
 /// A cheap test before [`classify`]: a lone capitalized word (most are
@@ -611,7 +779,7 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
 
 /// Decides whether a capitalized run names a person, and splits it into
 /// role and name.
-fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
+fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidate<'t>> {
     let word = |i: usize| &text[toks[i].range.clone()];
     // The name starts after the last title word, or at a given name.
     let mut last_title = run.iter().rposition(|&i| is_title(word(i)));
@@ -621,16 +789,22 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
         last_title = None;
     }
     let mut start = last_title.map_or(0, |k| k + 1);
+    // Whether the name opens with a given name: known from the search,
+    // which finds the first one.
+    let mut opens_with_first = false;
     if let Some(j) = run[start..].iter().position(|&i| is_first_name(word(i))) {
         if start + j + 1 < run.len() {
             start += j;
+            opens_with_first = true;
+        } else {
+            opens_with_first = j == 0;
         }
     }
-    let mut name: Vec<usize> = run[start..]
+    let name_len = run[start..]
         .iter()
-        .copied()
-        .take_while(|&i| !NOT_NAME.contains(word(i)))
-        .collect();
+        .take_while(|&&i| !NOT_NAME.contains(word(i)))
+        .count();
+    let mut name = &run[start..start + name_len];
     if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
         return None;
     }
@@ -639,7 +813,7 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     if run[start..].iter().any(|&i| ORG_WORDS.contains(word(i))) {
         return None;
     }
-    let has_first = is_first_name(word(name[0])) && name.len() >= 2;
+    let has_first = opens_with_first && name.len() >= 2;
     let titled = last_title.is_some_and(|k| k < start) || start > 0 && has_first;
     let before = run[0].checked_sub(1);
     let verb_after = name.len() >= 2
@@ -677,13 +851,13 @@ fn classify(text: &str, toks: &[Token], run: &[usize]) -> Option<Candidate> {
     }
     // A trailing initial-less period is not part of the name.
     while name.len() > 1 && !toks[*name.last()?].is_word {
-        name.pop();
+        name = &name[..name.len() - 1];
     }
     let first = name[0];
     let words = name
         .iter()
         .filter(|&&i| toks[i].is_word)
-        .map(|&i| text[strip_possessive(text, toks[i].range.clone())].to_owned())
+        .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
     let gender = run[..start]
         .iter()
@@ -809,18 +983,18 @@ fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<Strin
 }
 
 /// One person while grouping: its name variants and what was learned.
-struct Group {
-    variants: Vec<Vec<String>>,
+struct Group<'t> {
+    variants: Vec<Vec<&'t str>>,
     roles: Vec<String>,
     gender: Option<Gender>,
 }
 
-impl Group {
-    fn surname(&self) -> &str {
-        self.variants[0].last().map_or("", String::as_str)
+impl<'t> Group<'t> {
+    fn surname(&self) -> &'t str {
+        self.variants[0].last().copied().unwrap_or("")
     }
 
-    fn canonical(&self) -> &[String] {
+    fn canonical(&self) -> &[&'t str] {
         self.variants
             .iter()
             .max_by_key(|v| v.len())
@@ -829,11 +1003,11 @@ impl Group {
 
     /// Same surname and compatible given names (`Hillary Clinton`, `Clinton`,
     /// `Hillary Rodham Clinton`, but not `Bill Clinton`).
-    fn accepts(&self, words: &[String]) -> bool {
+    fn accepts(&self, words: &[&str]) -> bool {
         let (Some(last), Some(first)) = (words.last(), words.first()) else {
             return false;
         };
-        if last != self.surname() {
+        if *last != self.surname() {
             return false;
         }
         let long = self.variants.iter().filter(|v| v.len() > 1);
@@ -850,9 +1024,9 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
-    let mut by_surname: FnvMap<String, Vec<usize>> = FnvMap::default();
+    let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
     for c in candidates {
-        let Some(surname) = c.words.last().cloned() else {
+        let Some(surname) = c.words.last().copied() else {
             continue;
         };
         let ids = by_surname.entry(surname).or_default();
@@ -883,14 +1057,40 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     groups
 }
 
+/// A set of words that can tell most other words apart without hashing
+/// them: one bit for the signature (length, first and last byte) of each
+/// word it holds. Most words of capitalized runs are no name of anyone
+/// found, and this rejects them before the map lookups.
+#[derive(Default)]
+struct WordFilter([u64; 4]);
+
+impl WordFilter {
+    fn bit(word: &str) -> usize {
+        let b = word.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let key = b.len() as u64
+            | u64::from(first.unwrap_or(0)) << 16
+            | u64::from(last.unwrap_or(0)) << 24;
+        // Fibonacci hashing: the top 8 bits of the product.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    }
+
+    fn insert(&mut self, word: &str) {
+        let bit = Self::bit(word);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// False when `word` is not in the set; true means "maybe".
+    fn may_contain(&self, word: &str) -> bool {
+        let bit = Self::bit(word);
+        self.0[bit / 64] >> (bit % 64) & 1 == 1
+    }
+}
+
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(
-    text: &str,
-    paragraphs: &[(&[Token], Vec<Vec<usize>>)],
-    groups: &[Group],
-) -> Vec<PersonFound> {
+fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -901,11 +1101,14 @@ fn collect_mentions(
         })
         .collect();
     let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
-    let mut by_first: FnvMap<&str, Vec<(usize, &[String])>> = FnvMap::default();
+    let mut by_first: FnvMap<&str, Vec<(usize, &[&str])>> = FnvMap::default();
+    let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
+        keys.insert(g.surname());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
-            let same_first = by_first.entry(v[0].as_str()).or_default();
+            keys.insert(v[0]);
+            let same_first = by_first.entry(v[0]).or_default();
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
             }
@@ -913,34 +1116,33 @@ fn collect_mentions(
     }
     let mut last_full: Vec<usize> = vec![0; groups.len()];
     let mut order = 0;
-    for (toks, runs) in paragraphs {
-        for run in runs {
-            let words: Vec<&str> = run
-                .iter()
-                .filter(|&&i| toks[i].is_word)
-                .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
-                .collect();
-            let ranges: Vec<Range<usize>> = run
-                .iter()
-                .filter(|&&i| toks[i].is_word)
-                .map(|&i| strip_possessive(text, toks[i].range.clone()))
-                .collect();
+    for para in &body.paragraphs {
+        let toks = para.toks;
+        // `ranges`: the run's words, possessive stripped (a run holds
+        // word tokens only; an abbreviation's period is not one of them).
+        for (run, ranges) in body.named_runs(para) {
+            let word = |k: usize| &text[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
-            // named before.
-            let after_locative = run
-                .first()
-                .and_then(|&i| i.checked_sub(1))
-                .is_some_and(|b| {
-                    toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
-                });
+            // named before. Asked only of a surname found.
+            let after_locative = || {
+                run.first()
+                    .and_then(|&i| i.checked_sub(1))
+                    .is_some_and(|b| {
+                        toks[b].is_word && LOCATIVE.contains(&text[toks[b].range.clone()])
+                    })
+            };
             let mut k = 0;
-            while k < words.len() {
+            while k < ranges.len() {
                 order += 1;
-                let full = by_first.get(words[k]).and_then(|vs| {
+                if !keys.may_contain(word(k)) {
+                    k += 1;
+                    continue;
+                }
+                let full = by_first.get(word(k)).and_then(|vs| {
                     vs.iter()
                         .filter(|(_, v)| {
-                            v.len() <= words.len() - k
-                                && v.iter().zip(&words[k..]).all(|(a, b)| a == b)
+                            v.len() <= ranges.len() - k
+                                && v.iter().zip(k..).all(|(a, b)| *a == word(b))
                         })
                         .max_by_key(|(_, v)| v.len())
                 });
@@ -952,12 +1154,12 @@ fn collect_mentions(
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(words[k]).and_then(|ids| {
+                let owner = by_surname.get(word(k)).and_then(|ids| {
                     ids.iter()
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
                 });
-                if let Some(g) = owner.filter(|_| !(k == 0 && after_locative)) {
+                if let Some(g) = owner.filter(|_| !(k == 0 && after_locative())) {
                     people[g].mentions.push(ranges[k].clone());
                 }
                 k += 1;

@@ -246,75 +246,185 @@ pub struct Token {
 /// skipping white space. Linear in the range; quote marks, commas and
 /// periods each become their own token so that extractors can match
 /// patterns such as `,” he said` token by token.
+///
+/// News text is nearly all ASCII, so bytes are classified by one table
+/// lookup and only non-ASCII bytes are decoded into characters.
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let slice = &text[range.clone()];
-    let mut out = Vec::with_capacity(slice.len() / 4);
-    let mut word_start: Option<usize> = None;
-    // Letters since the last joiner: a period joins only initials (`U.S`)
-    // and decimals (`3.5`), so that `said.Trump` stays two words.
-    let mut segment = 0;
-    let mut prev = ' ';
-    let mut i = 0;
     let bytes = slice.as_bytes();
-    while let Some((c, len)) = char_at(slice, i) {
-        if is_alphanumeric(c) {
-            word_start.get_or_insert(i);
-            // The rest of an ASCII run in one tight loop: most of a word.
-            let run = bytes[i + len..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
-            segment += 1 + run;
-            i += len + run;
-            prev = if run > 0 { char::from(bytes[i - 1]) } else { c };
-            continue;
-        }
-        let next = char_at(slice, i + len).map(|(n, _)| n);
-        let joins = word_start.is_some()
-            && next.is_some_and(is_alphanumeric)
-            && match c {
-                '.' => {
-                    segment == 1
-                        || (prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()))
-                }
-                _ => matches!(c, '\'' | '’' | '-' | '‑'),
-            };
-        prev = c;
-        segment = 0;
-        if !joins {
-            if let Some(s) = word_start.take() {
-                out.push(Token {
-                    range: range.start + s..range.start + i,
-                    is_word: true,
-                });
+    let mut t = Tokenizer {
+        out: Vec::with_capacity(slice.len() / 4),
+        base: range.start,
+        word_start: None,
+        segment: 0,
+        prev_digit: false,
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let class = BYTE_CLASS[usize::from(b)];
+        if class == ALNUM {
+            let run = ascii_alnum_run(&bytes[i..]);
+            t.letters(i, run, bytes[i + run - 1].is_ascii_digit());
+            i += run;
+        } else if class == SPACE {
+            t.space(i);
+            i += 1;
+        } else if class == PUNCT {
+            t.mark(slice, i, char::from(b), 1);
+            i += 1;
+        } else {
+            let c = slice[i..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            if is_alphanumeric(c) {
+                t.letters(i, 1, false);
+            } else if c.is_whitespace() {
+                t.space(i);
+            } else {
+                t.mark(slice, i, c, len);
             }
-            if !c.is_whitespace() {
-                out.push(Token {
-                    range: range.start + i..range.start + i + len,
-                    is_word: false,
-                });
-            }
+            i += len;
         }
-        i += len;
     }
-    if let Some(s) = word_start {
-        out.push(Token {
-            range: range.start + s..range.end,
-            is_word: true,
-        });
-    }
-    out
+    t.end_word(bytes.len());
+    t.out
 }
 
-/// The character at byte `i` of `s` and its length, decoding only
-/// non-ASCII bytes.
-fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
-    let b = *s.as_bytes().get(i)?;
-    if b.is_ascii() {
-        return Some((char::from(b), 1));
+/// What one ASCII byte is to the tokenizer; every byte from 0x80 up is
+/// [`NON_ASCII`], to be decoded.
+const ALNUM: u8 = 0;
+const SPACE: u8 = 1;
+const PUNCT: u8 = 2;
+const NON_ASCII: u8 = 3;
+
+/// The class of every byte value: white space as `char::is_whitespace`
+/// has it for ASCII, letters and digits, and the rest punctuation.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(byte, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            SPACE
+        } else {
+            PUNCT
+        };
+        b += 1;
     }
-    let c = s.get(i..)?.chars().next()?;
-    Some((c, c.len_utf8()))
+    table
+};
+
+/// The length of the run of ASCII letters and digits that opens `bytes`:
+/// eight bytes at a time while eight remain (most words end in the first
+/// eight), then byte by byte.
+fn ascii_alnum_run(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = bytes
+        .get(n..n + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        let stops = non_alnum_bytes(u64::from_le_bytes(chunk));
+        if stops != 0 {
+            return n + stops.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    let rest = &bytes[n..];
+    n + rest
+        .iter()
+        .position(|&b| BYTE_CLASS[usize::from(b)] != ALNUM)
+        .unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `w` that is not an ASCII letter or digit,
+/// all eight tested at once (SWAR).
+fn non_alnum_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    // Each byte's low seven bits, so that the sums below never carry
+    // into the next byte.
+    let low = w & !HIGH;
+    // Per byte, the high bit set when the byte is at least `n`.
+    let at_least = |x: u64, n: u8| (x + u64::from(0x80 - n) * ONES) & HIGH;
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto them.
+    let folded = low | (0x20 * ONES);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    (!(digit | letter) & HIGH) | (w & HIGH)
+}
+
+/// The tokenizer's state between characters, in byte offsets of the slice
+/// (`base` is the slice's offset in the text).
+struct Tokenizer {
+    out: Vec<Token>,
+    base: usize,
+    word_start: Option<usize>,
+    /// Letters since the last joiner: a period joins only initials (`U.S`)
+    /// and decimals (`3.5`), so that `said.Trump` stays two words.
+    segment: usize,
+    /// Whether the last letter seen was an ASCII digit (for decimals).
+    prev_digit: bool,
+}
+
+impl Tokenizer {
+    /// `count` letters or digits starting at byte `at`.
+    fn letters(&mut self, at: usize, count: usize, ends_in_digit: bool) {
+        self.word_start.get_or_insert(at);
+        self.segment += count;
+        self.prev_digit = ends_in_digit;
+    }
+
+    /// White space at byte `at`: it ends the word in progress.
+    fn space(&mut self, at: usize) {
+        self.end_word(at);
+        self.segment = 0;
+    }
+
+    /// Ends the word in progress, if any, at byte `at`.
+    fn end_word(&mut self, at: usize) {
+        if let Some(s) = self.word_start.take() {
+            self.out.push(Token {
+                range: self.base + s..self.base + at,
+                is_word: true,
+            });
+        }
+    }
+
+    /// A punctuation character `c` of `len` bytes at byte `at`: it joins
+    /// the word around it (`don’t`, `al-Assad`, `U.S`, `3.5`) or ends the
+    /// word and becomes a token of its own.
+    fn mark(&mut self, slice: &str, at: usize, c: char, len: usize) {
+        let joins = self.word_start.is_some()
+            && match c {
+                '.' => {
+                    self.segment == 1
+                        || (self.prev_digit
+                            && slice.as_bytes().get(at + 1).is_some_and(u8::is_ascii_digit))
+                }
+                '\'' | '’' | '-' | '‑' => true,
+                _ => false,
+            }
+            && starts_alphanumeric(&slice[at + len..]);
+        self.segment = 0;
+        if !joins {
+            self.end_word(at);
+            self.out.push(Token {
+                range: self.base + at..self.base + at + len,
+                is_word: false,
+            });
+        }
+    }
+}
+
+/// Whether `s` opens with a letter or digit.
+fn starts_alphanumeric(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => s.chars().next().is_some_and(is_alphanumeric),
+    }
 }
 
 #[cfg(test)]
@@ -374,6 +484,25 @@ mod tests {
                 "Then 3.5 percent rose."
             ]
         );
+    }
+
+    #[test]
+    fn ascii_alnum_run_agrees_with_a_byte_loop() {
+        let expected = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len())
+        };
+        for len in [7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'q'; len];
+                    bytes[at] = b;
+                    assert_eq!(ascii_alnum_run(&bytes), expected(&bytes), "{bytes:?}");
+                }
+            }
+        }
     }
 
     #[test]
