@@ -46,7 +46,7 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
     let print = fingerprint::of(&body_text);
     let sentence_count = body
         .iter()
-        .map(|p| text::sentences(doc.text, p.clone()).len())
+        .map(|p| text::sentence_count(doc.text, p.clone()))
         .sum();
     Metadata {
         title: raw.title.clone().or(headline.map(|h| h.title)),
@@ -78,7 +78,7 @@ fn find_dateline(doc: &Doc, body: &[Range<usize>]) -> Option<DatelineFound> {
         if let Some(found) = dateline::parse(doc.text, p.clone()) {
             return Some(found);
         }
-        if text::word_count(&doc.text[p.clone()]) > MAX_WORDS_BEFORE_DATELINE {
+        if text::has_more_words_than(&doc.text[p.clone()], MAX_WORDS_BEFORE_DATELINE) {
             return None;
         }
     }

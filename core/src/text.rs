@@ -21,14 +21,21 @@ pub struct CharOffsets {
 
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
+        /// Bytes checked at once for being all ASCII, the common case.
+        const CHUNK: usize = 32;
         let mut multibyte = Vec::new();
         let mut extra = 0;
-        // A lead byte of a multi-byte character is 0xC0 or above, and its
-        // count of leading one bits is the character's length.
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            if b >= 0xC0 {
-                extra += b.leading_ones() as usize - 1;
-                multibyte.push((i, extra));
+        for (k, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
+            if chunk.is_ascii() {
+                continue;
+            }
+            // A lead byte of a multi-byte character is 0xC0 or above, and
+            // its count of leading one bits is the character's length.
+            for (i, &b) in chunk.iter().enumerate() {
+                if b >= 0xC0 {
+                    extra += b.leading_ones() as usize - 1;
+                    multibyte.push((k * CHUNK + i, extra));
+                }
             }
         }
         Self { multibyte }
@@ -72,9 +79,18 @@ pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Counts words: runs of non-space characters holding a letter or digit.
 pub fn word_count(text: &str) -> usize {
+    words(text).count()
+}
+
+/// True when `text` has more than `n` words (as [`word_count`] counts
+/// them), reading no further than word `n + 1`.
+pub fn has_more_words_than(text: &str, n: usize) -> bool {
+    words(text).nth(n).is_some()
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
 }
 
 /// True for Headline Case text: at most 300 bytes, with at least three
@@ -147,8 +163,22 @@ const ABBREVIATIONS: &[&str] = &[
 /// splitter is the right tool here: news text is edited prose, and it is
 /// linear in the input.
 pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
+    for_each_sentence(text, para, |range| out.push(range));
+    out
+}
+
+/// The number of [`sentences`] of a paragraph, without collecting them.
+pub fn sentence_count(text: &str, para: Range<usize>) -> usize {
+    let mut count = 0;
+    for_each_sentence(text, para, |_| count += 1);
+    count
+}
+
+/// Calls `emit` with the byte range of each sentence of `text[para]`, in
+/// order (the rules are on [`sentences`]).
+fn for_each_sentence(text: &str, para: Range<usize>, mut emit: impl FnMut(Range<usize>)) {
+    let bytes = text.as_bytes();
     let mut start = para.start;
     let mut from = para.start;
     // memchr jumps from one candidate mark to the next.
@@ -158,7 +188,7 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
         if end < para.end && is_sentence_break(text, start, i, end, para.end) {
             let range = trim_range(text, start..end);
             if !range.is_empty() {
-                out.push(range);
+                emit(range);
             }
             start = end;
             from = end;
@@ -168,9 +198,8 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
     }
     let range = trim_range(text, start..para.end);
     if !range.is_empty() {
-        out.push(range);
+        emit(range);
     }
-    out
 }
 
 /// Skips closing quotation marks and brackets after a sentence-final mark.
@@ -215,8 +244,26 @@ fn is_sentence_break(
         .next()
         .unwrap_or("");
     let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-    let lower = word.to_ascii_lowercase();
-    !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
+    !(is_initial || is_abbreviation(word))
+}
+
+/// The longest of [`ABBREVIATIONS`]: longer words need no look-up.
+const MAX_ABBREVIATION_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > max {
+            max = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// True when `word`, lowercased (ASCII only), is one of [`ABBREVIATIONS`];
+/// compares in place rather than building the lowercase copy.
+fn is_abbreviation(word: &str) -> bool {
+    word.len() <= MAX_ABBREVIATION_LEN && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// `char::is_alphanumeric` with fast paths for ASCII, which is most of
@@ -333,6 +380,16 @@ mod tests {
     }
 
     #[test]
+    fn char_offsets_across_chunks() {
+        let t = "plain ascii text, then “quotes” and 🙂 at chunk edges: ".repeat(9);
+        let o = CharOffsets::new(&t);
+        for (n, (i, _)) in t.char_indices().enumerate() {
+            assert_eq!(o.to_char(i), n);
+        }
+        assert_eq!(o.to_char(t.len()), t.chars().count());
+    }
+
+    #[test]
     fn paragraphs_split_on_line_breaks() {
         let t = " One.\n\nTwo two.\nThree\n\n\n";
         let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
@@ -342,6 +399,8 @@ mod tests {
     #[test]
     fn words_skip_punctuation() {
         assert_eq!(word_count("“Hello, world” — he said ."), 4);
+        assert!(has_more_words_than("“Hello, world” — he said .", 3));
+        assert!(!has_more_words_than("“Hello, world” — he said .", 4));
     }
 
     #[test]
@@ -374,6 +433,8 @@ mod tests {
                 "Then 3.5 percent rose."
             ]
         );
+        assert_eq!(sentence_count(t, 0..t.len()), 4);
+        assert_eq!(sentence_count(" ", 0..1), 0);
     }
 
     #[test]

@@ -55,12 +55,15 @@ pub fn find(doc: &Doc) -> Option<Headline> {
     if !looks_like_headline(doc.text, range.clone()) {
         return None;
     }
-    let sentences = text::sentences(doc.text, range).len();
-    let vouched = paragraphs == 2
-        || text::is_headline_case(headline)
-        || text::word_count(headline) <= MAX_WORDS_MULTI_SENTENCE
-        || dateline::parse(doc.text, second).is_some();
-    if sentences > 3 || (sentences > 1 && !vouched) {
+    let sentences = text::sentence_count(doc.text, range);
+    // Evidence is looked for only when a second sentence needs it.
+    let vouched = || {
+        paragraphs == 2
+            || text::is_headline_case(headline)
+            || text::word_count(headline) <= MAX_WORDS_MULTI_SENTENCE
+            || dateline::parse(doc.text, second).is_some()
+    };
+    if sentences > 3 || (sentences > 1 && !vouched()) {
         return None;
     }
     Some(Headline {
@@ -87,8 +90,13 @@ fn blank_line_between(text: &str, from: usize, to: usize) -> bool {
 /// and without `said`.
 fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
     let line = &text[range.clone()];
+    // The length first: it is free, and most first lines that are not
+    // headlines are long ledes.
+    if line.len() > MAX_BYTES {
+        return false;
+    }
     let words = text::word_count(line);
-    if !(2..=MAX_WORDS).contains(&words) || line.len() > MAX_BYTES {
+    if !(2..=MAX_WORDS).contains(&words) {
         return false;
     }
     if dateline::parse(text, range).is_some() {
