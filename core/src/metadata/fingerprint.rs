@@ -31,9 +31,9 @@ pub fn of(paragraphs: &[&str]) -> Fingerprint {
         folder.paragraph(p);
     }
     Fingerprint {
-        words: folder.words,
+        words: folder.word_hashes.len(),
         content_hash: format!("xxh3-{:032x}", xxh3_128(&folder.normalized)),
-        simhash: folder.simhash.finish(),
+        simhash: simhash(&folder.word_hashes),
     }
 }
 
@@ -101,8 +101,9 @@ fn alnum_lanes(x: u64) -> u64 {
 #[derive(Default)]
 struct Folder {
     normalized: Vec<u8>,
-    words: usize,
-    simhash: SimHash,
+    /// One hash per word, in order: their count is the word count, and
+    /// their trigrams make the SimHash.
+    word_hashes: Vec<u64>,
     /// Start in `normalized` of the word being folded.
     word_start: usize,
 }
@@ -174,8 +175,7 @@ impl Folder {
     fn end_word(&mut self) {
         let word = &self.normalized[self.word_start..];
         if !word.is_empty() {
-            self.words += 1;
-            self.simhash.add_word(word_hash(word));
+            self.word_hashes.push(word_hash(word));
             self.normalized.push(b' ');
         }
         self.word_start = self.normalized.len();
@@ -190,79 +190,49 @@ fn word_hash(word: &[u8]) -> u64 {
     })
 }
 
-/// Lanes of [`SimHash::lanes`] hold at most 255: flush before that.
-const FLUSH_EVERY: u32 = 255;
-
-/// SimHash state: the last three word hashes and per-bit counts of the
-/// trigram hashes seen so far (8-bit lanes, flushed into `ones`).
-struct SimHash {
-    window: [u64; 3],
-    seen: usize,
-    /// `lanes[j]` counts bit `j` of every byte of the hashes: its byte
-    /// lane `k` counts bit `8k + j`. Adding `(h >> j) & LOW_BITS` counts
-    /// eight bits at once, with a shift, a mask and an add.
-    lanes: [u64; 8],
-    pending: u32,
-    ones: [u32; 64],
-    shingles: u32,
+/// The SimHash of the word trigrams: bit `i` is set when more than half
+/// of the trigram hashes have it. Fewer words than a trigram are hashed
+/// as one, padded with zeros in front.
+fn simhash(word_hashes: &[u64]) -> u64 {
+    let trigrams: Vec<u64> = match word_hashes {
+        [] => Vec::new(),
+        [one] => vec![mix(&[0, 0, *one])],
+        [one, two] => vec![mix(&[0, *one, *two])],
+        _ => word_hashes
+            .windows(3)
+            .map(|w| mix(&[w[0], w[1], w[2]]))
+            .collect(),
+    };
+    majority(&trigrams)
 }
 
-impl Default for SimHash {
-    fn default() -> Self {
-        Self {
-            window: [0; 3],
-            seen: 0,
-            lanes: [0; 8],
-            pending: 0,
-            ones: [0; 64],
-            shingles: 0,
-        }
-    }
-}
+/// Hashes counted into 8-bit lanes before these are added up: a lane
+/// holds at most 255.
+const LANE_BLOCK: usize = 255;
 
-impl SimHash {
-    fn add_word(&mut self, hash: u64) {
-        self.window = [self.window[1], self.window[2], hash];
-        self.seen += 1;
-        if self.seen >= 3 {
-            self.count(mix(&self.window));
-        }
-    }
-
-    fn count(&mut self, h: u64) {
-        for (j, lane) in self.lanes.iter_mut().enumerate() {
-            *lane += (h >> j) & LOW_BITS;
-        }
-        self.shingles += 1;
-        self.pending += 1;
-        if self.pending == FLUSH_EVERY {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        for (j, lane) in self.lanes.iter_mut().enumerate() {
-            for k in 0..8 {
-                self.ones[8 * k + j] += ((*lane >> (8 * k)) & 0xff) as u32;
+/// The bits set in more than half of `hashes`.
+fn majority(hashes: &[u64]) -> u64 {
+    let mut ones = [0usize; 64];
+    for block in hashes.chunks(LANE_BLOCK) {
+        // `lanes[j]` counts bit `j` of every byte of the hashes: its byte
+        // lane `k` counts bit `8k + j`. Adding `(h >> j) & LOW_BITS`
+        // counts eight bits at once, with a shift, a mask and an add.
+        let mut lanes = [0u64; 8];
+        for h in block {
+            for (j, lane) in lanes.iter_mut().enumerate() {
+                *lane += (h >> j) & LOW_BITS;
             }
-            *lane = 0;
         }
-        self.pending = 0;
-    }
-
-    fn finish(mut self) -> u64 {
-        if (1..3).contains(&self.seen) {
-            // Fewer words than a trigram: hash what there is.
-            self.count(mix(&self.window));
+        for (j, lane) in lanes.iter().enumerate() {
+            for k in 0..8 {
+                ones[8 * k + j] += ((lane >> (8 * k)) & 0xff) as usize;
+            }
         }
-        self.flush();
-        let half = self.shingles;
-        self.ones
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| 2 * n > half)
-            .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
     }
+    ones.iter()
+        .enumerate()
+        .filter(|(_, &n)| 2 * n > hashes.len())
+        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
 /// The hash of a trigram from its three word hashes: order-sensitive
@@ -378,18 +348,19 @@ mod tests {
     }
 
     #[test]
-    fn simhash_lanes_count_like_a_plain_loop() {
-        let mut s = SimHash::default();
-        let mut plain = [0u32; 64];
-        for n in 0..1_000u64 {
-            let h = mix(&[n, n * 7, n * 13]);
-            s.count(h);
-            for (bit, c) in plain.iter_mut().enumerate() {
-                *c += u32::from((h >> bit) & 1 == 1);
+    fn majority_counts_like_a_plain_loop() {
+        let hashes: Vec<u64> = (0..1_000u64).map(|n| mix(&[n, n * 7, n * 13])).collect();
+        for len in [0, 1, 254, 255, 256, 1_000] {
+            let hashes = &hashes[..len];
+            let mut plain = 0;
+            for bit in 0..64 {
+                let ones = hashes.iter().filter(|&&h| (h >> bit) & 1 == 1).count();
+                if 2 * ones > hashes.len() {
+                    plain |= 1 << bit;
+                }
             }
+            assert_eq!(majority(hashes), plain, "{len}");
         }
-        s.flush();
-        assert_eq!(s.ones, plain);
     }
 
     #[test]
