@@ -79,18 +79,34 @@ pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Counts words: runs of non-space characters holding a letter or digit.
 pub fn word_count(text: &str) -> usize {
-    words(text).count()
+    count_words(text, usize::MAX)
 }
 
 /// True when `text` has more than `n` words (as [`word_count`] counts
 /// them), reading no further than word `n + 1`.
 pub fn has_more_words_than(text: &str, n: usize) -> bool {
-    words(text).nth(n).is_some()
+    count_words(text, n) > n
 }
 
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+/// The words of `text` (white space as `split_whitespace` has it), counted
+/// up to `limit + 1` at most: one pass over the characters, no slicing.
+fn count_words(text: &str, limit: usize) -> usize {
+    let mut count = 0;
+    let mut has_alphanumeric = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if has_alphanumeric {
+                count += 1;
+                if count > limit {
+                    return count;
+                }
+            }
+            has_alphanumeric = false;
+        } else if !has_alphanumeric && is_alphanumeric(c) {
+            has_alphanumeric = true;
+        }
+    }
+    count + usize::from(has_alphanumeric)
 }
 
 /// True for Headline Case text: at most 300 bytes, with at least three
@@ -397,6 +413,29 @@ mod tests {
         let t = " One.\n\nTwo two.\nThree\n\n\n";
         let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(p, vec!["One.", "Two two.", "Three"]);
+    }
+
+    #[test]
+    fn word_count_splits_like_split_whitespace() {
+        let reference = |t: &str| {
+            t.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+        };
+        for t in [
+            "",
+            "  ",
+            "one",
+            " one  two\tthree\n",
+            "a\u{a0}b\u{2009}c\u{b}d\u{3000}e\u{85}f\u{1c}g",
+            "— “ ” 3 ½ 🙂 ÉTÉ l'été -- x.",
+            "end with punctuation .",
+        ] {
+            assert_eq!(word_count(t), reference(t), "{t:?}");
+            for n in 0..8 {
+                assert_eq!(has_more_words_than(t, n), reference(t) > n, "{t:?} {n}");
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub fn of(paragraphs: &[&str]) -> Fingerprint {
     let bytes: usize = paragraphs.iter().map(|p| p.len() + 1).sum();
     let mut folder = Folder {
         normalized: Vec::with_capacity(bytes),
+        // News prose averages six bytes a word, space included.
+        word_hashes: Vec::with_capacity(bytes / 4),
         ..Folder::default()
     };
     for p in paragraphs {
