@@ -120,15 +120,20 @@ fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
 /// and date the news (`on Tuesday`; headlines rarely do, except for
 /// `Super Tuesday` and possessives like `Monday’s Morning Email`).
 fn reads_like_a_lede(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words.iter().enumerate().any(|(i, raw)| {
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let day = crate::text::WEEKDAYS.contains(&w)
+    let mut words = line.split_whitespace().peekable();
+    let mut previous = "";
+    while let Some(raw) = words.next() {
+        let w = raw.trim_matches(|c: char| !text::is_alphanumeric(c));
+        let day = text::WEEKDAYS.contains(&w)
             && !raw.contains(['’', '\''])
-            && (i == 0 || !words[i - 1].ends_with("Super"));
-        let according = w == "according" && words.get(i + 1) == Some(&"to");
-        day || according || w == "said" || w == "told"
-    })
+            && !previous.ends_with("Super");
+        let according = w == "according" && words.peek() == Some(&"to");
+        if day || according || w == "said" || w == "told" {
+            return true;
+        }
+        previous = raw;
+    }
+    false
 }
 
 /// Drops a final period unless it closes an abbreviation (`U.S.`).
