@@ -196,16 +196,12 @@ fn word_hash(word: &[u8]) -> u64 {
 /// of the trigram hashes have it. Fewer words than a trigram are hashed
 /// as one, padded with zeros in front.
 fn simhash(word_hashes: &[u64]) -> u64 {
-    let trigrams: Vec<u64> = match word_hashes {
-        [] => Vec::new(),
-        [one] => vec![mix(&[0, 0, *one])],
-        [one, two] => vec![mix(&[0, *one, *two])],
-        _ => word_hashes
-            .windows(3)
-            .map(|w| mix(&[w[0], w[1], w[2]]))
-            .collect(),
-    };
-    majority(&trigrams)
+    match word_hashes {
+        [] => 0,
+        [one] => majority([mix(&[0, 0, *one])].into_iter()),
+        [one, two] => majority([mix(&[0, *one, *two])].into_iter()),
+        _ => majority(word_hashes.windows(3).map(|w| mix(&[w[0], w[1], w[2]]))),
+    }
 }
 
 /// Hashes counted into 8-bit lanes before these are added up: a lane
@@ -213,27 +209,33 @@ fn simhash(word_hashes: &[u64]) -> u64 {
 const LANE_BLOCK: usize = 255;
 
 /// The bits set in more than half of `hashes`.
-fn majority(hashes: &[u64]) -> u64 {
+fn majority(mut hashes: impl ExactSizeIterator<Item = u64>) -> u64 {
+    let total = hashes.len();
     let mut ones = [0usize; 64];
-    for block in hashes.chunks(LANE_BLOCK) {
+    loop {
         // `lanes[j]` counts bit `j` of every byte of the hashes: its byte
         // lane `k` counts bit `8k + j`. Adding `(h >> j) & LOW_BITS`
         // counts eight bits at once, with a shift, a mask and an add.
         let mut lanes = [0u64; 8];
-        for h in block {
+        let mut counted = 0;
+        for h in hashes.by_ref().take(LANE_BLOCK) {
             for (j, lane) in lanes.iter_mut().enumerate() {
                 *lane += (h >> j) & LOW_BITS;
             }
+            counted += 1;
         }
         for (j, lane) in lanes.iter().enumerate() {
             for k in 0..8 {
                 ones[8 * k + j] += ((lane >> (8 * k)) & 0xff) as usize;
             }
         }
+        if counted < LANE_BLOCK {
+            break;
+        }
     }
     ones.iter()
         .enumerate()
-        .filter(|(_, &n)| 2 * n > hashes.len())
+        .filter(|(_, &n)| 2 * n > total)
         .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
@@ -361,7 +363,7 @@ mod tests {
                     plain |= 1 << bit;
                 }
             }
-            assert_eq!(majority(hashes), plain, "{len}");
+            assert_eq!(majority(hashes.iter().copied()), plain, "{len}");
         }
     }
 
