@@ -97,8 +97,8 @@ fn alnum_lanes(x: u64) -> u64 {
 
 /// Folds words (lowercase, letters and digits only; words split on
 /// Unicode white space as `split_whitespace` does) into the normalized
-/// text, the word count and the SimHash, in one pass: runs of ASCII
-/// letters and digits are copied at once, other characters decoded one
+/// text and one hash per word, in one pass: runs of ASCII letters and
+/// digits are copied eight bytes at a time, other characters decoded one
 /// by one.
 #[derive(Default)]
 struct Folder {
