@@ -116,7 +116,17 @@ impl Folder {
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             i = match CLASS[usize::from(b)] {
-                Class::Keep => self.ascii_run(bytes, i),
+                Class::Keep => {
+                    // Most runs end at a space: end the word at once
+                    // rather than look the space up.
+                    let end = self.ascii_run(bytes, i);
+                    if bytes.get(end) == Some(&b' ') {
+                        self.end_word();
+                        end + 1
+                    } else {
+                        end
+                    }
+                }
                 Class::Space => {
                     self.end_word();
                     i + 1
