@@ -180,7 +180,7 @@ const ABBREVIATIONS: &[&str] = &[
 /// linear in the input.
 pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for_each_sentence(text, para, |range| out.push(range));
+    for_each_sentence(text, para, |range| out.push(trim_range(text, range)));
     out
 }
 
@@ -192,9 +192,15 @@ pub fn sentence_count(text: &str, para: Range<usize>) -> usize {
 }
 
 /// Calls `emit` with the byte range of each sentence of `text[para]`, in
-/// order (the rules are on [`sentences`]).
+/// order (the rules are on [`sentences`]), white space around it not yet
+/// trimmed: counting needs no trimming. Blank ranges are no sentence.
 fn for_each_sentence(text: &str, para: Range<usize>, mut emit: impl FnMut(Range<usize>)) {
     let bytes = text.as_bytes();
+    let mut emit_unless_blank = |range: Range<usize>| {
+        if !text[range.clone()].trim_start().is_empty() {
+            emit(range);
+        }
+    };
     let mut start = para.start;
     let mut from = para.start;
     // memchr jumps from one candidate mark to the next.
@@ -202,20 +208,14 @@ fn for_each_sentence(text: &str, para: Range<usize>, mut emit: impl FnMut(Range<
         let i = from + k;
         let end = skip_closers(text, i + 1, para.end);
         if end < para.end && is_sentence_break(text, start, i, end, para.end) {
-            let range = trim_range(text, start..end);
-            if !range.is_empty() {
-                emit(range);
-            }
+            emit_unless_blank(start..end);
             start = end;
             from = end;
         } else {
             from = i + 1;
         }
     }
-    let range = trim_range(text, start..para.end);
-    if !range.is_empty() {
-        emit(range);
-    }
+    emit_unless_blank(start..para.end);
 }
 
 /// Skips closing quotation marks and brackets after a sentence-final mark.
