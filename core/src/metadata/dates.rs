@@ -63,8 +63,14 @@ pub fn publication_date(text: &str) -> Option<NaiveDate> {
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
         .collect();
+    // Each word without surrounding punctuation, trimmed once for the
+    // cue checks of the words after it.
+    let bare: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !crate::text::is_alphanumeric(c)))
+        .collect();
     let is = |i: Option<usize>, list: &[&str]| {
-        i.and_then(|i| words.get(i))
+        i.and_then(|i| bare.get(i))
             .is_some_and(|w| is_one_of(w, list))
     };
     let cued = |i: usize| {
@@ -77,14 +83,12 @@ pub fn publication_date(text: &str) -> Option<NaiveDate> {
         .find_map(|i| date_at(&words, i))
 }
 
-/// True when `word`, without surrounding punctuation and in any case, is
-/// one of `list` (lowercase ASCII words). Compared in place: only ASCII
-/// letters can lowercase to ASCII letters other than `k` (the Kelvin
-/// sign), and no cue has a `k`, so this is `to_lowercase` and `==`
-/// without the allocation.
+/// True when `word`, in any case, is one of `list` (lowercase ASCII
+/// words). Compared in place: only ASCII letters can lowercase to ASCII
+/// letters other than `k` (the Kelvin sign), and no cue has a `k`, so
+/// this is `to_lowercase` and `==` without the allocation.
 fn is_one_of(word: &str, list: &[&str]) -> bool {
-    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-    list.iter().any(|cue| cue.eq_ignore_ascii_case(bare))
+    list.iter().any(|cue| cue.eq_ignore_ascii_case(word))
 }
 
 /// A full date starting at word `i`: `Aug. 15 2023`, `15 August 2023` or
@@ -161,8 +165,9 @@ mod tests {
 
     #[test]
     fn cues_match_in_any_case_and_inside_punctuation() {
-        assert!(is_one_of("“POSTED:", PUBLICATION_CUES));
+        assert!(is_one_of("POSTED", PUBLICATION_CUES));
         assert!(!is_one_of("reposted", PUBLICATION_CUES));
+        assert_eq!(date("“POSTED: July 4, 2020"), Some("2020-07-04".into()));
         // `is_one_of` relies on this: the Kelvin sign, the only non-ASCII
         // character that lowercases to ASCII, lowercases to `k`.
         assert!(PUBLICATION_CUES.iter().all(|cue| !cue.contains('k')));
