@@ -46,6 +46,9 @@ pub struct Doc<'a> {
     /// The tokens of each body paragraph, made on first use: people and
     /// quotes both walk them, and tokenizing is a tenth of the core's work.
     body_tokens: OnceCell<Vec<Vec<text::Token>>>,
+    /// Headline, body after it and dateline, found on first use: metadata
+    /// and entities both need the dateline.
+    lead: OnceCell<metadata::Lead>,
 }
 
 impl<'a> Doc<'a> {
@@ -59,6 +62,7 @@ impl<'a> Doc<'a> {
             body: paragraphs.clone(),
             paragraphs,
             body_tokens: OnceCell::new(),
+            lead: OnceCell::new(),
         }
     }
 
@@ -77,6 +81,13 @@ impl<'a> Doc<'a> {
         self.body
             .retain(|p| !spans.iter().any(|s| s.start <= p.start && p.end <= s.end));
         self.body_tokens = OnceCell::new();
+        self.lead = OnceCell::new();
+    }
+
+    /// The headline, the body after it and the dateline (see
+    /// [`metadata::Lead`]).
+    pub fn lead(&self) -> &metadata::Lead {
+        self.lead.get_or_init(|| metadata::Lead::find(self))
     }
 
     /// The code point span of a byte range.

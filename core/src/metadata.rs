@@ -38,20 +38,22 @@ pub struct Metadata {
 }
 
 pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
-    let headline = title::find(doc);
-    let body = body_after(doc, headline.as_ref());
-    let found_dateline = find_dateline(doc, &body);
+    let lead = doc.lead();
+    let body = &lead.body;
     let lede = body.first().cloned();
     let body_text: Vec<&str> = body.iter().map(|p| &doc.text[p.clone()]).collect();
     let print = fingerprint::of(&body_text);
     let sentence_count = body
         .iter()
-        .map(|p| text::sentences(doc.text, p.clone()).len())
+        .map(|p| text::sentence_count(doc.text, p.clone()))
         .sum();
     Metadata {
-        title: raw.title.clone().or(headline.map(|h| h.title)),
-        published: published(raw, found_dateline.as_ref(), lede.map(|p| &doc.text[p])),
-        dateline: found_dateline.map(|d| to_output(doc, d)),
+        title: raw
+            .title
+            .clone()
+            .or_else(|| lead.headline.as_ref().map(|h| h.title.clone())),
+        published: published(raw, lead.dateline.as_ref(), lede.map(|p| &doc.text[p])),
+        dateline: lead.dateline.clone().map(|d| to_output(doc, d)),
         language: language::of(raw.language.as_deref(), doc),
         word_count: print.words,
         sentence_count,
@@ -63,7 +65,30 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
 
 /// The dateline of the body (after the headline), for other stages.
 pub fn dateline_of(doc: &Doc) -> Option<DatelineFound> {
-    find_dateline(doc, &body_after(doc, title::find(doc).as_ref()))
+    doc.lead().dateline.clone()
+}
+
+/// The top of the text: the headline, if the text opens with one, the
+/// body paragraphs after it, and the dateline opening those. [`Doc::lead`]
+/// finds it once: metadata and entities both need the dateline.
+#[derive(Debug)]
+pub struct Lead {
+    headline: Option<Headline>,
+    body: Vec<Range<usize>>,
+    dateline: Option<DatelineFound>,
+}
+
+impl Lead {
+    pub(crate) fn find(doc: &Doc) -> Self {
+        let headline = title::find(doc);
+        let body = body_after(doc, headline.as_ref());
+        let dateline = find_dateline(doc, &body);
+        Self {
+            headline,
+            body,
+            dateline,
+        }
+    }
 }
 
 /// Bylines and kickers may come before the dateline.
@@ -78,7 +103,7 @@ fn find_dateline(doc: &Doc, body: &[Range<usize>]) -> Option<DatelineFound> {
         if let Some(found) = dateline::parse(doc.text, p.clone()) {
             return Some(found);
         }
-        if text::word_count(&doc.text[p.clone()]) > MAX_WORDS_BEFORE_DATELINE {
+        if text::has_more_words_than(&doc.text[p.clone()], MAX_WORDS_BEFORE_DATELINE) {
             return None;
         }
     }

@@ -21,14 +21,21 @@ pub struct CharOffsets {
 
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
+        /// Bytes checked at once for being all ASCII, the common case.
+        const CHUNK: usize = 32;
         let mut multibyte = Vec::new();
         let mut extra = 0;
-        // A lead byte of a multi-byte character is 0xC0 or above, and its
-        // count of leading one bits is the character's length.
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            if b >= 0xC0 {
-                extra += b.leading_ones() as usize - 1;
-                multibyte.push((i, extra));
+        for (k, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
+            if chunk.is_ascii() {
+                continue;
+            }
+            // A lead byte of a multi-byte character is 0xC0 or above, and
+            // its count of leading one bits is the character's length.
+            for (i, &b) in chunk.iter().enumerate() {
+                if b >= 0xC0 {
+                    extra += b.leading_ones() as usize - 1;
+                    multibyte.push((k * CHUNK + i, extra));
+                }
             }
         }
         Self { multibyte }
@@ -72,9 +79,34 @@ pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Counts words: runs of non-space characters holding a letter or digit.
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    count_words(text, usize::MAX)
+}
+
+/// True when `text` has more than `n` words (as [`word_count`] counts
+/// them), reading no further than word `n + 1`.
+pub fn has_more_words_than(text: &str, n: usize) -> bool {
+    count_words(text, n) > n
+}
+
+/// The words of `text` (white space as `split_whitespace` has it), counted
+/// up to `limit + 1` at most: one pass over the characters, no slicing.
+fn count_words(text: &str, limit: usize) -> usize {
+    let mut count = 0;
+    let mut has_alphanumeric = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if has_alphanumeric {
+                count += 1;
+                if count > limit {
+                    return count;
+                }
+            }
+            has_alphanumeric = false;
+        } else if !has_alphanumeric && is_alphanumeric(c) {
+            has_alphanumeric = true;
+        }
+    }
+    count + usize::from(has_alphanumeric)
 }
 
 /// True for Headline Case text: at most 300 bytes, with at least three
@@ -128,14 +160,14 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 /// Abbreviations after which a period does not end a sentence (lowercase,
-/// without the final period).
+/// without the final period; sorted, for the binary search).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
-    "cmdr", "adm", "maj", "pres", "st", "jr", "sr", "rev", "hon", "u.s", "u.k", "u.n", "e.g",
-    "i.e", "vs", "etc", "inc", "co", "corp", "ltd", "no", "jan", "feb", "mar", "apr", "aug",
-    "sept", "sep", "oct", "nov", "dec", "a.m", "p.m", "mt", "ft", "ave", "blvd", "d.c", "calif",
-    "fla", "ga", "ill", "mass", "mich", "minn", "n.y", "n.j", "pa", "va", "wash", "wis", "ariz",
-    "colo", "conn", "ky", "la", "md", "mo", "nev", "okla", "ore", "tenn", "tex",
+    "a.m", "adm", "apr", "ariz", "aug", "ave", "blvd", "calif", "capt", "cmdr", "co", "col",
+    "colo", "conn", "corp", "d.c", "dec", "dr", "e.g", "etc", "feb", "fla", "ft", "ga", "gen",
+    "gov", "hon", "i.e", "ill", "inc", "jan", "jr", "ky", "la", "lt", "ltd", "maj", "mar", "mass",
+    "md", "mich", "minn", "mo", "mr", "mrs", "ms", "mt", "n.j", "n.y", "nev", "no", "nov", "oct",
+    "okla", "ore", "p.m", "pa", "pres", "prof", "rep", "rev", "sen", "sep", "sept", "sgt", "sr",
+    "st", "tenn", "tex", "u.k", "u.n", "u.s", "va", "vs", "wash", "wis",
 ];
 
 /// Splits one paragraph (a byte range of `text`) into sentence byte ranges.
@@ -147,8 +179,28 @@ const ABBREVIATIONS: &[&str] = &[
 /// splitter is the right tool here: news text is edited prose, and it is
 /// linear in the input.
 pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
+    for_each_sentence(text, para, |range| out.push(trim_range(text, range)));
+    out
+}
+
+/// The number of [`sentences`] of a paragraph, without collecting them.
+pub fn sentence_count(text: &str, para: Range<usize>) -> usize {
+    let mut count = 0;
+    for_each_sentence(text, para, |_| count += 1);
+    count
+}
+
+/// Calls `emit` with the byte range of each sentence of `text[para]`, in
+/// order (the rules are on [`sentences`]), white space around it not yet
+/// trimmed: counting needs no trimming. Blank ranges are no sentence.
+fn for_each_sentence(text: &str, para: Range<usize>, mut emit: impl FnMut(Range<usize>)) {
+    let bytes = text.as_bytes();
+    let mut emit_unless_blank = |range: Range<usize>| {
+        if !text[range.clone()].trim_start().is_empty() {
+            emit(range);
+        }
+    };
     let mut start = para.start;
     let mut from = para.start;
     // memchr jumps from one candidate mark to the next.
@@ -156,21 +208,14 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
         let i = from + k;
         let end = skip_closers(text, i + 1, para.end);
         if end < para.end && is_sentence_break(text, start, i, end, para.end) {
-            let range = trim_range(text, start..end);
-            if !range.is_empty() {
-                out.push(range);
-            }
+            emit_unless_blank(start..end);
             start = end;
             from = end;
         } else {
             from = i + 1;
         }
     }
-    let range = trim_range(text, start..para.end);
-    if !range.is_empty() {
-        out.push(range);
-    }
-    out
+    emit_unless_blank(start..para.end);
 }
 
 /// Skips closing quotation marks and brackets after a sentence-final mark.
@@ -194,11 +239,10 @@ fn is_sentence_break(
     limit: usize,
 ) -> bool {
     let rest = &text[after..limit];
-    let trimmed = rest.trim_start();
-    if trimmed.len() == rest.len() {
+    if !rest.starts_with(char::is_whitespace) {
         return false; // no white space after the mark: `U.S.A`, `3.5`
     }
-    let Some(next) = trimmed.chars().next() else {
+    let Some(next) = rest.trim_start().chars().next() else {
         return false;
     };
     if !(next.is_uppercase()
@@ -215,8 +259,30 @@ fn is_sentence_break(
         .next()
         .unwrap_or("");
     let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-    let lower = word.to_ascii_lowercase();
-    !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
+    !(is_initial || is_abbreviation(word))
+}
+
+/// The longest of [`ABBREVIATIONS`]: longer words need no look-up.
+const MAX_ABBREVIATION_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > max {
+            max = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// True when `word`, lowercased (ASCII only), is one of [`ABBREVIATIONS`]:
+/// a binary search that lowercases as it compares, without a copy.
+fn is_abbreviation(word: &str) -> bool {
+    let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
+    word.len() <= MAX_ABBREVIATION_LEN
+        && ABBREVIATIONS
+            .binary_search_by(|a| a.bytes().cmp(lower()))
+            .is_ok()
 }
 
 /// `char::is_alphanumeric` with fast paths for ASCII, which is most of
@@ -443,6 +509,16 @@ mod tests {
     }
 
     #[test]
+    fn char_offsets_across_chunks() {
+        let t = "plain ascii text, then “quotes” and 🙂 at chunk edges: ".repeat(9);
+        let o = CharOffsets::new(&t);
+        for (n, (i, _)) in t.char_indices().enumerate() {
+            assert_eq!(o.to_char(i), n);
+        }
+        assert_eq!(o.to_char(t.len()), t.chars().count());
+    }
+
+    #[test]
     fn paragraphs_split_on_line_breaks() {
         let t = " One.\n\nTwo two.\nThree\n\n\n";
         let p: Vec<&str> = paragraphs(t).into_iter().map(|r| &t[r]).collect();
@@ -450,8 +526,42 @@ mod tests {
     }
 
     #[test]
+    fn word_count_splits_like_split_whitespace() {
+        let reference = |t: &str| {
+            t.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+        };
+        for t in [
+            "",
+            "  ",
+            "one",
+            " one  two\tthree\n",
+            "a\u{a0}b\u{2009}c\u{b}d\u{3000}e\u{85}f\u{1c}g",
+            "— “ ” 3 ½ 🙂 ÉTÉ l'été -- x.",
+            "end with punctuation .",
+        ] {
+            assert_eq!(word_count(t), reference(t), "{t:?}");
+            for n in 0..8 {
+                assert_eq!(has_more_words_than(t, n), reference(t) > n, "{t:?} {n}");
+            }
+        }
+    }
+
+    #[test]
     fn words_skip_punctuation() {
         assert_eq!(word_count("“Hello, world” — he said ."), 4);
+        assert!(has_more_words_than("“Hello, world” — he said .", 3));
+        assert!(!has_more_words_than("“Hello, world” — he said .", 4));
+    }
+
+    #[test]
+    fn abbreviations_are_sorted_and_found_in_any_case() {
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(ABBREVIATIONS
+            .iter()
+            .all(|a| is_abbreviation(a) && is_abbreviation(&a.to_uppercase())));
+        assert!(!is_abbreviation("Senate") && !is_abbreviation("") && !is_abbreviation("Só"));
     }
 
     #[test]
@@ -484,6 +594,8 @@ mod tests {
                 "Then 3.5 percent rose."
             ]
         );
+        assert_eq!(sentence_count(t, 0..t.len()), 4);
+        assert_eq!(sentence_count(" ", 0..1), 0);
     }
 
     #[test]

@@ -46,22 +46,24 @@ pub fn parse(text: &str, para: Range<usize>) -> Option<DatelineFound> {
 
 /// The first dash that can close a dateline (`—`, `–`, `―`, `--` or a
 /// hyphen between spaces) within [`MAX_DATELINE_BYTES`]: its start and end.
+///
+/// Only `-` and 0xE2 (the lead byte of the three long dashes) can start
+/// one, so memchr jumps between those and nothing is decoded: a space
+/// before or after is the byte `b' '`, never part of another character.
 fn find_dash(p: &str) -> Option<(usize, usize)> {
-    let mut prev = ' ';
-    for (i, c) in p.char_indices() {
-        if i > MAX_DATELINE_BYTES {
-            return None;
+    let bytes = p.as_bytes();
+    let window = &bytes[..bytes.len().min(MAX_DATELINE_BYTES + 1)];
+    memchr::memchr2_iter(b'-', 0xE2, window).find_map(|i| {
+        let next = bytes.get(i + 1).copied();
+        match &bytes[i..] {
+            [0xE2, 0x80, 0x93..=0x95, ..] => Some((i, i + 3)),
+            [b'-', ..] if next == Some(b'-') => Some((i, i + 2)),
+            [b'-', ..] if (i == 0 || bytes[i - 1] == b' ') && next == Some(b' ') => {
+                Some((i, i + 1))
+            }
+            _ => None,
         }
-        let next = p[i + c.len_utf8()..].chars().next();
-        match c {
-            '—' | '–' | '―' => return Some((i, i + c.len_utf8())),
-            '-' if next == Some('-') => return Some((i, i + 2)),
-            '-' if prev == ' ' && next == Some(' ') => return Some((i, i + 1)),
-            _ => {}
-        }
-        prev = c;
-    }
-    None
+    })
 }
 
 /// Splits `PLACE (Agency)` into the place part and the agency, which must
@@ -229,6 +231,18 @@ mod tests {
             dl("Lviv (Ukrinform) – Sirens.").map(|d| d.0),
             Some("Lviv".into())
         );
+    }
+
+    #[test]
+    fn dashes_close_within_the_limit() {
+        let at = |n: usize, dash: &str| format!("{}{dash} x", "A".repeat(n));
+        assert_eq!(find_dash(&at(MAX_DATELINE_BYTES, "—")), Some((120, 123)));
+        assert_eq!(find_dash(&at(MAX_DATELINE_BYTES + 1, "—")), None);
+        assert_eq!(find_dash("A “B” ― x"), Some((10, 13)));
+        assert_eq!(find_dash("-- x"), Some((0, 2)));
+        assert_eq!(find_dash("- x"), Some((0, 1)));
+        assert_eq!(find_dash("A -x - y"), Some((5, 6)));
+        assert_eq!(find_dash("A-"), None);
     }
 
     #[test]

@@ -63,26 +63,32 @@ pub fn publication_date(text: &str) -> Option<NaiveDate> {
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
         .collect();
-    let bare = |i: usize| -> String {
-        words
-            .get(i)
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .unwrap_or_default()
+    // Each word without surrounding punctuation, trimmed once for the
+    // cue checks of the words after it.
+    let bare: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !crate::text::is_alphanumeric(c)))
+        .collect();
+    let is = |i: Option<usize>, list: &[&str]| {
+        i.and_then(|i| bare.get(i))
+            .is_some_and(|w| is_one_of(w, list))
     };
     let cued = |i: usize| {
-        let before = i.checked_sub(1).map(&bare).unwrap_or_default();
-        let two_before = i.checked_sub(2).map(&bare).unwrap_or_default();
-        PUBLICATION_CUES.contains(&before.as_str())
-            || (["on", "at"].contains(&before.as_str())
-                && PUBLICATION_CUES.contains(&two_before.as_str()))
+        is(i.checked_sub(1), PUBLICATION_CUES)
+            || (is(i.checked_sub(1), &["on", "at"]) && is(i.checked_sub(2), PUBLICATION_CUES))
     };
     let opening = |i: usize| i == 0 || (i == 1 && crate::text::WEEKDAYS.contains(&words[0]));
     (0..words.len())
         .filter(|&i| opening(i) || cued(i))
         .find_map(|i| date_at(&words, i))
+}
+
+/// True when `word`, in any case, is one of `list` (lowercase ASCII
+/// words). Compared in place: only ASCII letters can lowercase to ASCII
+/// letters other than `k` (the Kelvin sign), and no cue has a `k`, so
+/// this is `to_lowercase` and `==` without the allocation.
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|cue| cue.eq_ignore_ascii_case(word))
 }
 
 /// A full date starting at word `i`: `Aug. 15 2023`, `15 August 2023` or
@@ -155,6 +161,16 @@ mod tests {
         assert_eq!(date("Feb. 30, 2021"), None);
         assert_eq!(date("May 5, 20233"), None);
         assert_eq!(date(""), None);
+    }
+
+    #[test]
+    fn cues_match_in_any_case_and_inside_punctuation() {
+        assert!(is_one_of("POSTED", PUBLICATION_CUES));
+        assert!(!is_one_of("reposted", PUBLICATION_CUES));
+        assert_eq!(date("“POSTED: July 4, 2020"), Some("2020-07-04".into()));
+        // `is_one_of` relies on this: the Kelvin sign, the only non-ASCII
+        // character that lowercases to ASCII, lowercases to `k`.
+        assert!(PUBLICATION_CUES.iter().all(|cue| !cue.contains('k')));
     }
 
     #[test]

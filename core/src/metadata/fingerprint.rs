@@ -19,170 +19,234 @@ pub struct Fingerprint {
 }
 
 pub fn of(paragraphs: &[&str]) -> Fingerprint {
-    let mut folder = Folder::default();
+    // Folded ASCII text is at most as long as the text plus the space
+    // after each paragraph's last word: `normalized` is allocated once
+    // (only lowercase letters longer than their capital can outgrow it).
+    let bytes: usize = paragraphs.iter().map(|p| p.len() + 1).sum();
+    let mut folder = Folder {
+        normalized: Vec::with_capacity(bytes),
+        // News prose averages six bytes a word, space included.
+        word_hashes: Vec::with_capacity(bytes / 4),
+        ..Folder::default()
+    };
     for p in paragraphs {
         folder.paragraph(p);
     }
     Fingerprint {
-        words: folder.words,
+        words: folder.word_hashes.len(),
         content_hash: format!("xxh3-{:032x}", xxh3_128(&folder.normalized)),
-        simhash: folder.simhash.finish(),
+        simhash: simhash(&folder.word_hashes),
     }
+}
+
+/// What [`Folder`] does with a byte of the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// An ASCII letter or digit: kept, lowercased.
+    Keep,
+    /// ASCII white space (as `char::is_whitespace` has it, so `\x0B` too):
+    /// ends the word.
+    Space,
+    /// Other ASCII (punctuation, controls): dropped inside the word.
+    Drop,
+    /// Part of a multi-byte character, decoded to decide.
+    NonAscii,
+}
+
+/// The [`Class`] of every byte: one load instead of a chain of range
+/// tests per byte.
+const CLASS: [Class; 256] = {
+    let mut table = [Class::NonAscii; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            Class::Keep
+        } else if matches!(byte, b' ' | b'\t'..=b'\r') {
+            Class::Space
+        } else {
+            Class::Drop
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The lowest bit of every byte.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+/// The top bit of every byte.
+const TOP_BITS: u64 = LOW_BITS * 0x80;
+/// Setting bit 5 lowercases an ASCII letter and leaves a digit as it is:
+/// one `|` folds a [`Class::Keep`] byte, or eight at once.
+const TO_LOWER: u8 = 0x20;
+/// [`TO_LOWER`] in every byte.
+const TO_LOWER_ALL: u64 = LOW_BITS * TO_LOWER as u64;
+
+/// The top bit of every byte of `x` that is an ASCII letter or digit
+/// ([`Class::Keep`]), for eight bytes at once.
+fn alnum_lanes(x: u64) -> u64 {
+    // With the top bits cleared, adding `0x80 - lo` to a byte cannot carry
+    // into the next one, and sets its top bit exactly when it is >= `lo`.
+    let low = x & !TOP_BITS;
+    let at_least = |v: u64, lo: u8| v + LOW_BITS * u64::from(0x80 - lo);
+    let within = |v: u64, lo: u8, hi: u8| at_least(v, lo) & !at_least(v, hi + 1);
+    let digits = within(low, b'0', b'9');
+    let letters = within(low | TO_LOWER_ALL, b'a', b'z');
+    (digits | letters) & !x & TOP_BITS
 }
 
 /// Folds words (lowercase, letters and digits only; words split on
 /// Unicode white space as `split_whitespace` does) into the normalized
-/// text, the word count and the SimHash, in one byte loop: ASCII bytes
-/// are handled as bytes, other characters decoded one by one.
+/// text and one hash per word, in one pass: runs of ASCII letters and
+/// digits are copied eight bytes at a time, other characters decoded one
+/// by one.
 #[derive(Default)]
 struct Folder {
     normalized: Vec<u8>,
-    words: usize,
-    simhash: SimHash,
+    /// One hash per word, in order: their count is the word count, and
+    /// their trigrams make the SimHash.
+    word_hashes: Vec<u64>,
     /// Start in `normalized` of the word being folded.
     word_start: usize,
-    word_hash: u64,
 }
 
 impl Folder {
     fn paragraph(&mut self, p: &str) {
         let bytes = p.as_bytes();
         let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii() {
-                i += 1;
-                if b.is_ascii_alphanumeric() {
-                    self.push(b.to_ascii_lowercase());
-                } else if char::from(b).is_whitespace() {
-                    self.end_word();
-                }
-                continue;
-            }
-            let Some(c) = p[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            if c.is_whitespace() {
-                self.end_word();
-            } else if crate::text::is_alphanumeric(c) {
-                let mut buf = [0u8; 4];
-                for lower in c.to_lowercase() {
-                    for &byte in lower.encode_utf8(&mut buf).as_bytes() {
-                        self.push(byte);
+        while let Some(&b) = bytes.get(i) {
+            i = match CLASS[usize::from(b)] {
+                Class::Keep => {
+                    // Most runs end at a space: end the word at once
+                    // rather than look the space up.
+                    let end = self.ascii_run(bytes, i);
+                    if bytes.get(end) == Some(&b' ') {
+                        self.end_word();
+                        end + 1
+                    } else {
+                        end
                     }
                 }
-            }
+                Class::Space => {
+                    self.end_word();
+                    i + 1
+                }
+                Class::Drop => i + 1,
+                Class::NonAscii => self.non_ascii(p, i),
+            };
         }
         self.end_word();
     }
 
-    /// Appends one byte of a folded word, hashing as it goes (FxHash's
-    /// step: fast, and the trigram [`mix`] avalanches the result).
-    fn push(&mut self, byte: u8) {
-        self.normalized.push(byte);
-        self.word_hash = (self.word_hash.rotate_left(5) ^ u64::from(byte))
-            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    /// Appends the run of ASCII letters and digits starting at `start`,
+    /// lowercased; returns where it ends. Eight bytes at a time while
+    /// eight are left (most words fit in one step), then byte by byte.
+    fn ascii_run(&mut self, bytes: &[u8], start: usize) -> usize {
+        let mut i = start;
+        while let Some(chunk) = bytes[i..].first_chunk::<8>() {
+            let x = u64::from_le_bytes(*chunk);
+            let kept = (!alnum_lanes(x) & TOP_BITS).trailing_zeros() as usize / 8;
+            // All eight bytes go in, lowercased, and the run is kept.
+            let len = self.normalized.len();
+            self.normalized
+                .extend_from_slice(&(x | TO_LOWER_ALL).to_le_bytes());
+            self.normalized.truncate(len + kept);
+            i += kept;
+            if kept < 8 {
+                return i;
+            }
+        }
+        let rest = &bytes[i..];
+        let len = rest
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != Class::Keep)
+            .unwrap_or(rest.len());
+        self.normalized
+            .extend(rest[..len].iter().map(|&b| b | TO_LOWER));
+        i + len
+    }
+
+    /// Folds the character starting at byte `i` of `p` (not ASCII);
+    /// returns where it ends.
+    fn non_ascii(&mut self, p: &str, i: usize) -> usize {
+        let Some(c) = p[i..].chars().next() else {
+            return p.len();
+        };
+        if c.is_whitespace() {
+            self.end_word();
+        } else if crate::text::is_alphanumeric(c) {
+            let mut buf = [0u8; 4];
+            for lower in c.to_lowercase() {
+                self.normalized
+                    .extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        i + c.len_utf8()
     }
 
     fn end_word(&mut self) {
-        if self.normalized.len() > self.word_start {
-            self.words += 1;
-            self.simhash.add_word(self.word_hash);
+        let word = &self.normalized[self.word_start..];
+        if !word.is_empty() {
+            self.word_hashes.push(word_hash(word));
             self.normalized.push(b' ');
         }
         self.word_start = self.normalized.len();
-        self.word_hash = 0;
     }
 }
 
-/// `SPREAD[b]` has bit `i` of `b` in the lowest bit of byte lane `i`, so
-/// adding it to a `u64` counts eight bits at once in eight 8-bit lanes.
-const SPREAD: [u64; 256] = {
-    let mut table = [0u64; 256];
-    let mut b = 0;
-    while b < 256 {
-        let mut i = 0;
-        while i < 8 {
-            table[b] |= (((b >> i) & 1) as u64) << (8 * i);
-            i += 1;
-        }
-        b += 1;
-    }
-    table
-};
-
-/// Lanes of [`SimHash::lanes`] hold at most 255: flush before that.
-const FLUSH_EVERY: u32 = 255;
-
-/// SimHash state: the last three word hashes and per-bit counts of the
-/// trigram hashes seen so far (8-bit lanes, flushed into `ones`).
-struct SimHash {
-    window: [u64; 3],
-    seen: usize,
-    /// `lanes[k]` counts bits `8k..8k+8`, one byte lane per bit.
-    lanes: [u64; 8],
-    pending: u32,
-    ones: [u32; 64],
-    shingles: u32,
+/// The hash of a folded word (FxHash's step: fast, and the trigram
+/// [`mix`] avalanches the result).
+fn word_hash(word: &[u8]) -> u64 {
+    word.iter().fold(0, |h: u64, &byte| {
+        (h.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    })
 }
 
-impl Default for SimHash {
-    fn default() -> Self {
-        Self {
-            window: [0; 3],
-            seen: 0,
-            lanes: [0; 8],
-            pending: 0,
-            ones: [0; 64],
-            shingles: 0,
-        }
+/// The SimHash of the word trigrams: bit `i` is set when more than half
+/// of the trigram hashes have it. Fewer words than a trigram are hashed
+/// as one, padded with zeros in front.
+fn simhash(word_hashes: &[u64]) -> u64 {
+    match word_hashes {
+        [] => 0,
+        [one] => majority([mix(&[0, 0, *one])].into_iter()),
+        [one, two] => majority([mix(&[0, *one, *two])].into_iter()),
+        _ => majority(word_hashes.windows(3).map(|w| mix(&[w[0], w[1], w[2]]))),
     }
 }
 
-impl SimHash {
-    fn add_word(&mut self, hash: u64) {
-        self.window = [self.window[1], self.window[2], hash];
-        self.seen += 1;
-        if self.seen >= 3 {
-            self.count(mix(&self.window));
-        }
-    }
+/// Hashes counted into 8-bit lanes before these are added up: a lane
+/// holds at most 255.
+const LANE_BLOCK: usize = 255;
 
-    fn count(&mut self, h: u64) {
-        for (k, lane) in self.lanes.iter_mut().enumerate() {
-            *lane += SPREAD[((h >> (8 * k)) & 0xff) as usize];
-        }
-        self.shingles += 1;
-        self.pending += 1;
-        if self.pending == FLUSH_EVERY {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        for (k, lane) in self.lanes.iter_mut().enumerate() {
-            for i in 0..8 {
-                self.ones[8 * k + i] += ((*lane >> (8 * i)) & 0xff) as u32;
+/// The bits set in more than half of `hashes`.
+fn majority(mut hashes: impl ExactSizeIterator<Item = u64>) -> u64 {
+    let total = hashes.len();
+    let mut ones = [0usize; 64];
+    loop {
+        // `lanes[j]` counts bit `j` of every byte of the hashes: its byte
+        // lane `k` counts bit `8k + j`. Adding `(h >> j) & LOW_BITS`
+        // counts eight bits at once, with a shift, a mask and an add.
+        let mut lanes = [0u64; 8];
+        let mut counted = 0;
+        for h in hashes.by_ref().take(LANE_BLOCK) {
+            for (j, lane) in lanes.iter_mut().enumerate() {
+                *lane += (h >> j) & LOW_BITS;
             }
-            *lane = 0;
+            counted += 1;
         }
-        self.pending = 0;
-    }
-
-    fn finish(mut self) -> u64 {
-        if (1..3).contains(&self.seen) {
-            // Fewer words than a trigram: hash what there is.
-            self.count(mix(&self.window));
+        for (j, lane) in lanes.iter().enumerate() {
+            for k in 0..8 {
+                ones[8 * k + j] += ((lane >> (8 * k)) & 0xff) as usize;
+            }
         }
-        self.flush();
-        let half = self.shingles;
-        self.ones
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| 2 * n > half)
-            .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+        if counted < LANE_BLOCK {
+            break;
+        }
     }
+    ones.iter()
+        .enumerate()
+        .filter(|(_, &n)| 2 * n > total)
+        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
 /// The hash of a trigram from its three word hashes: order-sensitive
@@ -211,6 +275,69 @@ mod tests {
     }
 
     #[test]
+    fn byte_classes_follow_char_predicates() {
+        for b in 0..=255u8 {
+            let c = char::from(b);
+            let expected = if !b.is_ascii() {
+                Class::NonAscii
+            } else if b.is_ascii_alphanumeric() {
+                Class::Keep
+            } else if c.is_whitespace() {
+                Class::Space
+            } else {
+                Class::Drop
+            };
+            assert!(CLASS[usize::from(b)] == expected, "{b:#x}");
+        }
+    }
+
+    /// Stored hashes are compared across versions: these values must
+    /// never change.
+    #[test]
+    fn hashes_are_stable_across_versions() {
+        let p = of(&[
+            "“Don’t”, said O'Brien — ÉTÉ 2024\u{a0}in Kyiv.",
+            "Straße İstanbul x\u{b}y",
+        ]);
+        assert_eq!(p.words, 11);
+        assert_eq!(p.content_hash, "xxh3-50d37b4a73f40c4ff92bf5de2c8788a0");
+        assert_eq!(p.simhash, 0x444c_f28e_78c9_86e4);
+    }
+
+    #[test]
+    fn alnum_lanes_agree_with_the_byte_classes() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                for fill in [b'a', b'Z', b'0', b' ', b'.', 0x7f, 0x80, 0xc3, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[lane] = b;
+                    let lanes = alnum_lanes(u64::from_le_bytes(bytes));
+                    for (k, &byte) in bytes.iter().enumerate() {
+                        let keep = CLASS[usize::from(byte)] == Class::Keep;
+                        assert_eq!((lanes >> (8 * k + 7)) & 1 == 1, keep, "{bytes:?}");
+                    }
+                    assert_eq!(lanes & !TOP_BITS, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_words_and_paragraph_ends() {
+        let long = "Antidisestablishmentarianism ANTIDISESTABLISHMENTARIANISM x7Y";
+        let p = of(&[long]);
+        assert_eq!(p.words, 3);
+        assert_eq!(
+            p.content_hash,
+            of(&[
+                "antidisestablishmentarianism",
+                "antidisestablishmentarianism x7y"
+            ])
+            .content_hash
+        );
+    }
+
+    #[test]
     fn content_hash_ignores_layout_and_punctuation() {
         assert_eq!(
             of(&["“Hello,” World"]).content_hash,
@@ -235,18 +362,19 @@ mod tests {
     }
 
     #[test]
-    fn simhash_lanes_count_like_a_plain_loop() {
-        let mut s = SimHash::default();
-        let mut plain = [0u32; 64];
-        for n in 0..1_000u64 {
-            let h = mix(&[n, n * 7, n * 13]);
-            s.count(h);
-            for (bit, c) in plain.iter_mut().enumerate() {
-                *c += u32::from((h >> bit) & 1 == 1);
+    fn majority_counts_like_a_plain_loop() {
+        let hashes: Vec<u64> = (0..1_000u64).map(|n| mix(&[n, n * 7, n * 13])).collect();
+        for len in [0, 1, 254, 255, 256, 1_000] {
+            let hashes = &hashes[..len];
+            let mut plain = 0;
+            for bit in 0..64 {
+                let ones = hashes.iter().filter(|&&h| (h >> bit) & 1 == 1).count();
+                if 2 * ones > hashes.len() {
+                    plain |= 1 << bit;
+                }
             }
+            assert_eq!(majority(hashes.iter().copied()), plain, "{len}");
         }
-        s.flush();
-        assert_eq!(s.ones, plain);
     }
 
     #[test]

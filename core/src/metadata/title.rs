@@ -55,12 +55,15 @@ pub fn find(doc: &Doc) -> Option<Headline> {
     if !looks_like_headline(doc.text, range.clone()) {
         return None;
     }
-    let sentences = text::sentences(doc.text, range).len();
-    let vouched = paragraphs == 2
-        || text::is_headline_case(headline)
-        || text::word_count(headline) <= MAX_WORDS_MULTI_SENTENCE
-        || dateline::parse(doc.text, second).is_some();
-    if sentences > 3 || (sentences > 1 && !vouched) {
+    let sentences = text::sentence_count(doc.text, range);
+    // Evidence is looked for only when a second sentence needs it.
+    let vouched = || {
+        paragraphs == 2
+            || text::is_headline_case(headline)
+            || text::word_count(headline) <= MAX_WORDS_MULTI_SENTENCE
+            || dateline::parse(doc.text, second).is_some()
+    };
+    if sentences > 3 || (sentences > 1 && !vouched()) {
         return None;
     }
     Some(Headline {
@@ -87,8 +90,13 @@ fn blank_line_between(text: &str, from: usize, to: usize) -> bool {
 /// and without `said`.
 fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
     let line = &text[range.clone()];
+    // The length first: it is free, and most first lines that are not
+    // headlines are long ledes.
+    if line.len() > MAX_BYTES {
+        return false;
+    }
     let words = text::word_count(line);
-    if !(2..=MAX_WORDS).contains(&words) || line.len() > MAX_BYTES {
+    if !(2..=MAX_WORDS).contains(&words) {
         return false;
     }
     if dateline::parse(text, range).is_some() {
@@ -112,15 +120,20 @@ fn looks_like_headline(text: &str, range: Range<usize>) -> bool {
 /// and date the news (`on Tuesday`; headlines rarely do, except for
 /// `Super Tuesday` and possessives like `Monday’s Morning Email`).
 fn reads_like_a_lede(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words.iter().enumerate().any(|(i, raw)| {
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let day = crate::text::WEEKDAYS.contains(&w)
+    let mut words = line.split_whitespace().peekable();
+    let mut previous = "";
+    while let Some(raw) = words.next() {
+        let w = raw.trim_matches(|c: char| !text::is_alphanumeric(c));
+        let day = text::WEEKDAYS.contains(&w)
             && !raw.contains(['’', '\''])
-            && (i == 0 || !words[i - 1].ends_with("Super"));
-        let according = w == "according" && words.get(i + 1) == Some(&"to");
-        day || according || w == "said" || w == "told"
-    })
+            && !previous.ends_with("Super");
+        let according = w == "according" && words.peek() == Some(&"to");
+        if day || according || w == "said" || w == "told" {
+            return true;
+        }
+        previous = raw;
+    }
+    false
 }
 
 /// Drops a final period unless it closes an abbreviation (`U.S.`).
