@@ -20,15 +20,16 @@ const SLOTS: usize = 1024;
 const MAX_WORDS: usize = SLOTS / 4 * 3;
 
 /// The first slot probed for a word: a multiplicative hash of its length
-/// and its lowercased first and last bytes, or `None` for the empty word.
+/// and its first and last bytes, ignoring ASCII case, or `None` for the
+/// empty word.
 const fn signature(bytes: &[u8]) -> Option<usize> {
     let [first, ..] = bytes else {
         return None;
     };
     let last = bytes[bytes.len() - 1];
-    let key = (bytes.len() as u64)
-        | (first.to_ascii_lowercase() as u64) << 16
-        | (last.to_ascii_lowercase() as u64) << 24;
+    // Setting bit 5 lowercases an ASCII letter; other bytes may collide
+    // with one another, which only costs a comparison.
+    let key = (bytes.len() as u64) | ((*first as u64) << 16) | ((last as u64) << 24) | 0x2020_0000;
     // Fibonacci hashing: the top 10 bits of the product.
     Some((key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize)
 }
@@ -134,29 +135,27 @@ impl WordList {
     /// Whether `word` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        self.find(word, |w| w.eq_ignore_ascii_case(word))
+        self.find(word).is_some()
     }
 
     /// Whether `word` is in the list exactly as written (so in lowercase).
     #[inline]
     pub fn contains_exact(&self, word: &str) -> bool {
-        self.find(word, |w| w == word)
+        self.find(word).is_some_and(|w| w == word)
     }
 
-    /// Whether some word of the list on `word`'s probe run is `same` as
-    /// it. Words of another length are passed over without comparing.
-    #[inline]
-    fn find(&self, word: &str, same: impl Fn(&str) -> bool) -> bool {
-        let Some(mut s) = signature(word.as_bytes()) else {
-            return false;
-        };
+    /// The word of the list equal to `word` ignoring ASCII case (there is
+    /// at most one, as the list's words are distinct and lowercase). Words
+    /// of another length on the probe run are passed over without
+    /// comparing. Always inlined: it is asked of nearly every token, and
+    /// as a call its entry and exit cost a third of it.
+    #[inline(always)]
+    fn find(&self, word: &str) -> Option<&'static str> {
+        let mut s = signature(word.as_bytes())?;
         loop {
-            let Some(index) = usize::from(self.slots[s]).checked_sub(1) else {
-                return false;
-            };
-            let w = self.words[index];
-            if w.len() == word.len() && same(w) {
-                return true;
+            let w = self.words[usize::from(self.slots[s]).checked_sub(1)?];
+            if w.len() == word.len() && w.eq_ignore_ascii_case(word) {
+                return Some(w);
             }
             s = (s + 1) % SLOTS;
         }
