@@ -112,24 +112,25 @@ impl WordList {
     /// On a word that is not lowercase ASCII, or on more than
     /// [`MAX_WORDS`] words: the lexicons are compiled in, so a test
     /// catches it.
-    pub fn from_words(mut words: Vec<String>) -> Self {
-        words.sort_unstable();
-        words.dedup();
-        assert!(words.len() <= MAX_WORDS, "word list too long");
-        let words: &'static [&'static str] = words
-            .into_iter()
-            .map(|w| &*w.leak())
-            .collect::<Vec<_>>()
-            .leak();
+    pub fn from_words(words: Vec<String>) -> Self {
+        let mut kept: Vec<&'static str> = Vec::with_capacity(words.len());
         let mut slots = [0; SLOTS];
-        for (i, w) in words.iter().enumerate() {
+        for w in words {
             assert!(
-                is_lowercase_ascii(w),
+                is_lowercase_ascii(&w),
                 "word lists are lowercase ASCII: {w:?}"
             );
-            slots = insert(slots, words, i);
+            // A duplicate is found in the table as it grows: no sort.
+            if lookup(&slots, &kept, &w).is_none() {
+                assert!(kept.len() < MAX_WORDS, "word list too long");
+                kept.push(w.leak());
+                slots = insert(slots, &kept, kept.len() - 1);
+            }
         }
-        Self { words, slots }
+        Self {
+            words: kept.leak(),
+            slots,
+        }
     }
 
     /// Whether `word` is in the list, ignoring ASCII case.
@@ -144,21 +145,27 @@ impl WordList {
         self.find(word).is_some_and(|w| w == word)
     }
 
-    /// The word of the list equal to `word` ignoring ASCII case (there is
-    /// at most one, as the list's words are distinct and lowercase). Words
-    /// of another length on the probe run are passed over without
-    /// comparing. Always inlined: it is asked of nearly every token, and
-    /// as a call its entry and exit cost a third of it.
+    /// The word of the list equal to `word` ignoring ASCII case.
     #[inline(always)]
     fn find(&self, word: &str) -> Option<&'static str> {
-        let mut s = signature(word.as_bytes())?;
-        loop {
-            let w = self.words[usize::from(self.slots[s]).checked_sub(1)?];
-            if w.len() == word.len() && w.eq_ignore_ascii_case(word) {
-                return Some(w);
-            }
-            s = (s + 1) % SLOTS;
+        lookup(&self.slots, self.words, word)
+    }
+}
+
+/// The word of `words`, in their table `slots`, equal to `word` ignoring
+/// ASCII case (there is at most one, as the words are distinct and
+/// lowercase). Words of another length on the probe run are passed over
+/// without comparing. Always inlined: it is asked of nearly every token,
+/// and as a call its entry and exit cost a third of it.
+#[inline(always)]
+fn lookup<'w>(slots: &[u16; SLOTS], words: &[&'w str], word: &str) -> Option<&'w str> {
+    let mut s = signature(word.as_bytes())?;
+    loop {
+        let w = words[usize::from(slots[s]).checked_sub(1)?];
+        if w.len() == word.len() && w.eq_ignore_ascii_case(word) {
+            return Some(w);
         }
+        s = (s + 1) % SLOTS;
     }
 }
 
