@@ -60,16 +60,16 @@ const fn less(a: &[u8], b: &[u8]) -> bool {
 
 /// Slot `s` of a table holds `0` when empty, else one more than the index
 /// of its word; a word sits at its signature slot or, when that is taken,
-/// at the next free one (wrapping around).
-const fn insert(mut slots: [u16; SLOTS], words: &[&str], index: usize) -> [u16; SLOTS] {
-    // The empty word has no signature and is in no list.
-    if let Some(mut s) = signature(words[index].as_bytes()) {
-        while slots[s] != 0 {
-            s = (s + 1) % SLOTS;
-        }
-        slots[s] = index as u16 + 1;
+/// at the next free one (wrapping around). This is that free slot for
+/// `word`, or `None` for the empty word, which is in no list.
+const fn free_slot(slots: &[u16; SLOTS], word: &str) -> Option<usize> {
+    let Some(mut s) = signature(word.as_bytes()) else {
+        return None;
+    };
+    while slots[s] != 0 {
+        s = (s + 1) % SLOTS;
     }
-    slots
+    Some(s)
 }
 
 /// A list of lowercase ASCII words, in its hash table.
@@ -97,7 +97,9 @@ impl WordList {
                 i == 0 || less(words[i - 1].as_bytes(), words[i].as_bytes()),
                 "word lists are sorted, without duplicates"
             );
-            slots = insert(slots, words, i);
+            if let Some(s) = free_slot(&slots, words[i]) {
+                slots[s] = i as u16 + 1;
+            }
             i += 1;
         }
         Self { words, slots }
@@ -123,8 +125,10 @@ impl WordList {
             // A duplicate is found in the table as it grows: no sort.
             if lookup(&slots, &kept, &w).is_none() {
                 assert!(kept.len() < MAX_WORDS, "word list too long");
+                if let Some(s) = free_slot(&slots, &w) {
+                    slots[s] = kept.len() as u16 + 1;
+                }
                 kept.push(w.leak());
-                slots = insert(slots, &kept, kept.len() - 1);
             }
         }
         Self {
