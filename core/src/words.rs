@@ -3,66 +3,35 @@
 //! words?
 //!
 //! The extractors ask it for nearly every token, and nearly every answer
-//! is no. So a list carries a [`Shape`]: a bit set of its words'
-//! signatures (length, first and last byte). A word whose bit is not set
-//! is rejected with one bit test, before any string comparison; the words
-//! that pass are looked up by binary search, comparing bytes without case
-//! and without allocating. Lists are checked at compile time to be sorted,
-//! lowercase ASCII.
+//! is no. So a list is kept as a small open-addressing hash table, keyed
+//! by a word's signature (length, first and last byte, ignoring ASCII
+//! case): a word whose signature slot is empty is rejected with one load,
+//! and a word of the list is found at its slot or a few slots on, with one
+//! case-blind comparison each, instead of a binary search. Lists are
+//! checked at compile time to be sorted, lowercase ASCII.
 
-use std::cmp::Ordering;
+/// Slots of a list's table: a power of two, at least a third more than
+/// the longest list (the speech-verb forms, about 560 words), so that
+/// probe runs stay short.
+const SLOTS: usize = 1024;
 
-/// A 1,024-bit set of word signatures (length, first and last byte,
-/// ignoring ASCII case): a word whose signature is not in the set is in no
-/// list it was built from. For a list of a hundred words, fewer than one
-/// in ten other words gets past it.
-#[derive(Debug, Clone, Copy)]
-struct Shape {
-    bits: [u64; 16],
-}
+/// The most words a list holds, leaving a quarter of the slots empty: a
+/// probe stops at the first empty slot.
+const MAX_WORDS: usize = SLOTS / 4 * 3;
 
-impl Shape {
-    const EMPTY: Shape = Shape { bits: [0; 16] };
-
-    /// Adds one word to the shape.
-    const fn with(mut self, word: &str) -> Self {
-        if let Some(bit) = signature(word.as_bytes()) {
-            self.bits[bit / 64] |= 1 << (bit % 64);
-        }
-        self
-    }
-
-    /// False when no word of the list can equal `word`, even ignoring
-    /// ASCII case; true means "maybe".
-    #[inline]
-    fn admits(&self, word: &str) -> bool {
-        signature(word.as_bytes()).is_some_and(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
-    }
-}
-
-/// The signature bit of a word: a multiplicative hash of its length and
-/// its lowercased first and last bytes.
+/// The first slot probed for a word: a multiplicative hash of its length
+/// and its first and last bytes, ignoring ASCII case, or `None` for the
+/// empty word.
 const fn signature(bytes: &[u8]) -> Option<usize> {
     let [first, ..] = bytes else {
         return None;
     };
     let last = bytes[bytes.len() - 1];
-    let key = (bytes.len() as u64)
-        | (first.to_ascii_lowercase() as u64) << 16
-        | (last.to_ascii_lowercase() as u64) << 24;
+    // Setting bit 5 lowercases an ASCII letter; other bytes may collide
+    // with one another, which only costs a comparison.
+    let key = (bytes.len() as u64) | ((*first as u64) << 16) | ((last as u64) << 24) | 0x2020_0000;
     // Fibonacci hashing: the top 10 bits of the product.
     Some((key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize)
-}
-
-/// Compares `a` with `b` lowercased (`a` is lowercase already).
-fn cmp_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
-    for (&x, &y) in a.iter().zip(b) {
-        let y = y.to_ascii_lowercase();
-        if x != y {
-            return x.cmp(&y);
-        }
-    }
-    a.len().cmp(&b.len())
 }
 
 const fn is_lowercase_ascii(word: &str) -> bool {
@@ -89,19 +58,35 @@ const fn less(a: &[u8], b: &[u8]) -> bool {
     a.len() < b.len()
 }
 
-/// A sorted list of lowercase ASCII words with its [`Shape`].
+/// Slot `s` of a table holds `0` when empty, else one more than the index
+/// of its word; a word sits at its signature slot or, when that is taken,
+/// at the next free one (wrapping around). This is that free slot for
+/// `word`, or `None` for the empty word, which is in no list.
+const fn free_slot(slots: &[u16; SLOTS], word: &str) -> Option<usize> {
+    let Some(mut s) = signature(word.as_bytes()) else {
+        return None;
+    };
+    while slots[s] != 0 {
+        s = (s + 1) % SLOTS;
+    }
+    Some(s)
+}
+
+/// A list of lowercase ASCII words, in its hash table.
 #[derive(Debug, Clone, Copy)]
 pub struct WordList {
     words: &'static [&'static str],
-    shape: Shape,
+    slots: [u16; SLOTS],
 }
 
 impl WordList {
     /// Builds the list at compile time: `const X: WordList =
     /// WordList::new(&[…])`. A list that is not sorted, lowercase ASCII
-    /// without duplicates fails the build.
+    /// without duplicates, or is longer than [`MAX_WORDS`], fails the
+    /// build.
     pub const fn new(words: &'static [&'static str]) -> Self {
-        let mut shape = Shape::EMPTY;
+        assert!(words.len() <= MAX_WORDS, "word list too long");
+        let mut slots = [0; SLOTS];
         let mut i = 0;
         while i < words.len() {
             assert!(
@@ -112,56 +97,79 @@ impl WordList {
                 i == 0 || less(words[i - 1].as_bytes(), words[i].as_bytes()),
                 "word lists are sorted, without duplicates"
             );
-            shape = shape.with(words[i]);
+            if let Some(s) = free_slot(&slots, words[i]) {
+                slots[s] = i as u16 + 1;
+            }
             i += 1;
         }
-        Self { words, shape }
+        Self { words, slots }
     }
 
     /// A list of words known only at run time (the speech-verb forms,
-    /// generated from their base forms): sorted and deduplicated here, and
-    /// kept for the life of the process, as lexicons are.
+    /// generated from their base forms): deduplicated here, and kept for
+    /// the life of the process, as lexicons are.
     ///
     /// # Panics
     ///
-    /// On a word that is not lowercase ASCII: the lexicons are compiled in,
-    /// so a test catches it.
-    pub fn from_words(mut words: Vec<String>) -> Self {
-        words.sort_unstable();
-        words.dedup();
-        let words: Vec<&'static str> = words.into_iter().map(|w| &*w.leak()).collect();
-        let mut shape = Shape::EMPTY;
-        for w in &words {
+    /// On a word that is not lowercase ASCII, or on more than
+    /// [`MAX_WORDS`] words: the lexicons are compiled in, so a test
+    /// catches it.
+    pub fn from_words(words: Vec<String>) -> Self {
+        let mut kept: Vec<&'static str> = Vec::with_capacity(words.len());
+        let mut slots = [0; SLOTS];
+        for w in words {
             assert!(
-                is_lowercase_ascii(w),
+                is_lowercase_ascii(&w),
                 "word lists are lowercase ASCII: {w:?}"
             );
-            shape = shape.with(w);
+            // A duplicate is found in the table as it grows: no sort.
+            if lookup(&slots, &kept, &w).is_none() {
+                assert!(kept.len() < MAX_WORDS, "word list too long");
+                if let Some(s) = free_slot(&slots, &w) {
+                    slots[s] = kept.len() as u16 + 1;
+                }
+                kept.push(w.leak());
+            }
         }
         Self {
-            words: words.leak(),
-            shape,
+            words: kept.leak(),
+            slots,
         }
     }
 
     /// Whether `word` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        self.shape.admits(word) && self.search(word)
+        self.find(word).is_some()
     }
 
     /// Whether `word` is in the list exactly as written (so in lowercase).
     #[inline]
     pub fn contains_exact(&self, word: &str) -> bool {
-        self.shape.admits(word)
-            && !word.bytes().any(|b| b.is_ascii_uppercase())
-            && self.search(word)
+        self.find(word).is_some_and(|w| w == word)
     }
 
-    fn search(&self, word: &str) -> bool {
-        self.words
-            .binary_search_by(|w| cmp_ignore_case(w.as_bytes(), word.as_bytes()))
-            .is_ok()
+    /// The word of the list equal to `word` ignoring ASCII case.
+    #[inline(always)]
+    fn find(&self, word: &str) -> Option<&'static str> {
+        lookup(&self.slots, self.words, word)
+    }
+}
+
+/// The word of `words`, in their table `slots`, equal to `word` ignoring
+/// ASCII case (there is at most one, as the words are distinct and
+/// lowercase). Words of another length on the probe run are passed over
+/// without comparing. Always inlined: it is asked of nearly every token,
+/// and as a call its entry and exit cost a third of it.
+#[inline(always)]
+fn lookup<'w>(slots: &[u16; SLOTS], words: &[&'w str], word: &str) -> Option<&'w str> {
+    let mut s = signature(word.as_bytes())?;
+    loop {
+        let w = words[usize::from(slots[s]).checked_sub(1)?];
+        if w.len() == word.len() && w.eq_ignore_ascii_case(word) {
+            return Some(w);
+        }
+        s = (s + 1) % SLOTS;
     }
 }
 
@@ -204,5 +212,20 @@ mod tests {
             assert!(list.contains(w) && list.contains(&w.to_uppercase()), "{w}");
         }
         assert!(!list.contains("") && !list.contains("b"));
+    }
+
+    #[test]
+    fn long_lists_find_every_word_past_colliding_slots() {
+        // Many words share a signature (`wa…a`, length 4): they sit on
+        // one probe run.
+        let words: Vec<String> = (0..MAX_WORDS)
+            .map(|i| format!("w{}{i}a", "a".repeat(i % 7)))
+            .collect();
+        let list = WordList::from_words(words.clone());
+        for w in &words {
+            assert!(list.contains(w) && list.contains_exact(w), "{w}");
+            assert!(!list.contains(&format!("{w}x")), "{w}x");
+        }
+        assert!(list.contains("W0A") && !list.contains_exact("W0A"));
     }
 }

@@ -294,6 +294,10 @@ impl<'a> Toks<'a> {
         self.toks[i].is_word
     }
 
+    /// Whether token `i` is in `list`, ignoring ASCII case. Inlined: the
+    /// patterns ask it of most words they pass, and the lookup is shorter
+    /// than a call.
+    #[inline]
     pub(super) fn lower_is(&self, i: usize, list: &WordList) -> bool {
         list.contains(self.word(i))
     }
@@ -335,12 +339,20 @@ impl<'a> Toks<'a> {
     /// A speech verb used as a verb: lowercase (`United States` is not
     /// one) and not after an article or a possessive (`Trump’s remarks`).
     /// Patterns ask it of the same words many times, so the answer is
-    /// kept.
+    /// kept, and read without a call.
+    #[inline]
     pub fn is_verb(&self, i: usize) -> bool {
         let facts = self.facts[i].get();
         if facts & VERB_KNOWN != 0 {
             return facts & VERB != 0;
         }
+        self.learn_verb(i, facts)
+    }
+
+    /// [`Toks::is_verb`] asked of token `i` (with facts `facts`) for the
+    /// first time: finds the answer and keeps it.
+    #[inline(never)]
+    fn learn_verb(&self, i: usize, facts: u8) -> bool {
         let verb = self.find_verb(i);
         self.facts[i].set(facts | VERB_KNOWN | if verb { VERB } else { 0 });
         verb
