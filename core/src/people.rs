@@ -792,15 +792,17 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
     let [only] = run else {
         return true;
     };
-    let word_at = |i: Option<usize>| {
-        i.and_then(|i| toks.get(i))
-            .map(|t| (&text[t.range.clone()], t.is_word))
-    };
-    let before = word_at(only.checked_sub(1));
-    let after = word_at(Some(only + 1));
-    matches!(before, Some((",", false)))
-        || matches!(after, Some((",", false)))
-        || before.is_some_and(|(w, is_word)| is_word && is_title(w))
+    let before = only.checked_sub(1).and_then(|i| toks.get(i));
+    let after = toks.get(only + 1);
+    is_comma(text, before)
+        || is_comma(text, after)
+        || before.is_some_and(|t| t.is_word && is_title(&text[t.range.clone()]))
+}
+
+/// Whether `tok` is a comma. A punctuation token is one character, so its
+/// first byte tells, without slicing the text.
+fn is_comma(text: &str, tok: Option<&Token>) -> bool {
+    tok.is_some_and(|t| !t.is_word && text.as_bytes()[t.range.start] == b',')
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
@@ -857,7 +859,7 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     let apposition = if role_before.is_none() {
         apposition_after(text, toks, *name.last()?).or_else(|| {
             before
-                .filter(|&b| &text[toks[b].range.clone()] == ",")
+                .filter(|&b| is_comma(text, toks.get(b)))
                 .and_then(|b| role_ending_at(text, toks, b, Some(b)))
         })
     } else {
@@ -974,8 +976,7 @@ fn role_ending_at(
 /// Board of Elections,` — a short phrase starting with an article or a
 /// lowercase word whose first words hold a title word.
 fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<String> {
-    let comma = toks.get(name_end + 1)?;
-    if &text[comma.range.clone()] != "," {
+    if !is_comma(text, toks.get(name_end + 1)) {
         return None;
     }
     let start = name_end + 2;
