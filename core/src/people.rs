@@ -794,15 +794,16 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
     };
     let before = only.checked_sub(1).and_then(|i| toks.get(i));
     let after = toks.get(only + 1);
-    is_comma(text, before)
-        || is_comma(text, after)
+    is_mark(text, before, b',')
+        || is_mark(text, after, b',')
         || before.is_some_and(|t| t.is_word && is_title(&text[t.range.clone()]))
 }
 
-/// Whether `tok` is a comma. A punctuation token is one character, so its
-/// first byte tells, without slicing the text.
-fn is_comma(text: &str, tok: Option<&Token>) -> bool {
-    tok.is_some_and(|t| !t.is_word && text.as_bytes()[t.range.start] == b',')
+/// Whether `tok` is the ASCII punctuation character `mark`. A
+/// punctuation token is one character, so its first byte tells, without
+/// slicing the text.
+fn is_mark(text: &str, tok: Option<&Token>, mark: u8) -> bool {
+    tok.is_some_and(|t| !t.is_word && text.as_bytes()[t.range.start] == mark)
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
@@ -859,7 +860,7 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     let apposition = if role_before.is_none() {
         apposition_after(text, toks, *name.last()?).or_else(|| {
             before
-                .filter(|&b| is_comma(text, toks.get(b)))
+                .filter(|&b| is_mark(text, toks.get(b), b','))
                 .and_then(|b| role_ending_at(text, toks, b, Some(b)))
         })
     } else {
@@ -932,7 +933,7 @@ fn role_ending_at(
     let end = name_start.checked_sub(1)?;
     let mut last = end;
     // `Sen. Ted Cruz`: the abbreviation's period.
-    if !toks[last].is_word && &text[toks[last].range.clone()] == "." {
+    if is_mark(text, toks.get(last), b'.') {
         last = last.checked_sub(1)?;
     }
     if !toks[last].is_word || !is_title(&text[toks[last].range.clone()]) {
@@ -964,7 +965,7 @@ fn role_ending_at(
     } else {
         toks[end].range.start
     };
-    let role_end = if &text[toks[end].range.clone()] == "." {
+    let role_end = if is_mark(text, toks.get(end), b'.') {
         toks[end].range.end
     } else {
         role_end
@@ -976,7 +977,7 @@ fn role_ending_at(
 /// Board of Elections,` — a short phrase starting with an article or a
 /// lowercase word whose first words hold a title word.
 fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<String> {
-    if !is_comma(text, toks.get(name_end + 1)) {
+    if !is_mark(text, toks.get(name_end + 1), b',') {
         return None;
     }
     let start = name_end + 2;
