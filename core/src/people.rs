@@ -540,8 +540,10 @@ fn is_first_name(word: &str) -> bool {
     lookup(&lexicon().first_names, word).is_some()
 }
 
-fn first_name_gender(word: &str) -> Option<Gender> {
-    lookup(&lexicon().first_names, word).flatten()
+/// `Some` with the gender it marks for a given name, `None` for another
+/// word.
+fn first_name(word: &str) -> Option<Option<Gender>> {
+    lookup(&lexicon().first_names, word)
 }
 
 /// Whether `word` is in a list of lowercase ASCII words, ignoring case.
@@ -819,15 +821,21 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     }
     let mut start = last_title.map_or(0, |k| k + 1);
     // Whether the name opens with a given name: known from the search,
-    // which finds the first one.
+    // which finds the first one, and with it the gender that name marks.
     let mut opens_with_first = false;
-    if let Some(j) = run[start..].iter().position(|&i| is_first_name(word(i))) {
+    let mut first_gender = None;
+    let found = run[start..]
+        .iter()
+        .enumerate()
+        .find_map(|(j, &i)| Some((j, first_name(word(i))?)));
+    if let Some((j, gender)) = found {
         if start + j + 1 < run.len() {
             start += j;
             opens_with_first = true;
         } else {
             opens_with_first = j == 0;
         }
+        first_gender = gender.filter(|_| opens_with_first);
     }
     let name_len = run[start..]
         .iter()
@@ -882,7 +890,6 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     while name.len() > 1 && !toks[*name.last()?].is_word {
         name = &name[..name.len() - 1];
     }
-    let first = name[0];
     let words = name
         .iter()
         .filter(|&&i| toks[i].is_word)
@@ -891,7 +898,8 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     let gender = run[..start]
         .iter()
         .find_map(|&i| title_gender(word(i)))
-        .or_else(|| first_name_gender(word(first)));
+        // The given name that opens the name, if it opens with one.
+        .or(first_gender);
     Some(Candidate {
         words,
         role: role_before.or(apposition),
