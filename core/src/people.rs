@@ -1170,11 +1170,12 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             let mut k = 0;
             while k < ranges.len() {
                 order += 1;
-                if !keys.may_contain(word(k)) {
+                let w = word(k);
+                if !keys.may_contain(w) {
                     k += 1;
                     continue;
                 }
-                let full = by_first.get(word(k)).and_then(|vs| {
+                let full = by_first.get(w).and_then(|vs| {
                     vs.iter()
                         .filter(|(_, v)| {
                             v.len() <= ranges.len() - k
@@ -1190,7 +1191,7 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(word(k)).and_then(|ids| {
+                let owner = by_surname.get(w).and_then(|ids| {
                     ids.iter()
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
