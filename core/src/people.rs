@@ -125,16 +125,27 @@ fn ends_bit(first: u8, last: u8) -> usize {
 /// Packs a word into one integer, ignoring ASCII case: its bytes
 /// lowercased in the low bytes, its length in the top byte. `None` for a
 /// word that is not ASCII or longer than 15 bytes.
+///
+/// The bytes are tested and lowercased all sixteen at once (SWAR), which
+/// costs a few instructions whatever the word's length.
 fn pack(word: &[u8]) -> Option<u128> {
-    if word.len() > 15 || !word.is_ascii() {
+    const ONES: u128 = u128::MAX / 0xFF;
+    const HIGH: u128 = 0x80 * ONES;
+    if word.len() > 15 {
         return None;
     }
     let mut bytes = [0u8; 16];
-    for (packed, &b) in bytes.iter_mut().zip(word) {
-        *packed = b.to_ascii_lowercase();
+    bytes[..word.len()].copy_from_slice(word);
+    let packed = u128::from_le_bytes(bytes);
+    if packed & HIGH != 0 {
+        return None;
     }
-    bytes[15] = word.len() as u8;
-    Some(u128::from_le_bytes(bytes))
+    // Per byte, the high bit set when the byte is at least `n` (no sum
+    // carries: every byte is below 0x80).
+    let at_least = |n: u8| (packed + u128::from(0x80 - n) * ONES) & HIGH;
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    // Bit 5 (0x20, the high bit shifted right twice) lowercases a capital.
+    Some(packed | upper >> 2 | (word.len() as u128) << 120)
 }
 
 /// FNV-1a: the maps here are keyed by short words (names, packed lexicon
@@ -529,8 +540,10 @@ fn is_first_name(word: &str) -> bool {
     lookup(&lexicon().first_names, word).is_some()
 }
 
-fn first_name_gender(word: &str) -> Option<Gender> {
-    lookup(&lexicon().first_names, word).flatten()
+/// `Some` with the gender it marks for a given name, `None` for another
+/// word.
+fn first_name(word: &str) -> Option<Option<Gender>> {
+    lookup(&lexicon().first_names, word)
 }
 
 /// Whether `word` is in a list of lowercase ASCII words, ignoring case.
@@ -571,11 +584,15 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
 
 /// The byte range of a word without a possessive `’s`/`'s` ending.
 pub(crate) fn strip_possessive(text: &str, range: Range<usize>) -> Range<usize> {
-    let w = &text[range.clone()];
-    // Every suffix below ends in `s`, `'` or the last byte of `’`.
-    if !matches!(w.as_bytes().last(), Some(b's' | b'\'' | 0x99)) {
+    // Every suffix below ends in `s`, `'` or the last byte of `’`: told
+    // from the bytes, before paying for a checked `str` slice.
+    if !matches!(
+        text.as_bytes()[range.clone()].last(),
+        Some(b's' | b'\'' | 0x99)
+    ) {
         return range;
     }
+    let w = &text[range.clone()];
     for suffix in ["’s", "'s", "’", "'"] {
         if let Some(stem) = w.strip_suffix(suffix) {
             if !stem.is_empty() {
@@ -703,6 +720,12 @@ impl<'t> Paragraph<'t> {
                 // test of `is_capitalized`, told without slicing the word.
                 count += 1;
                 false
+            } else if first.is_ascii_uppercase() && second_is_lowercase(text, t) {
+                // Most of the rest (`Trump`): capitalized by the second
+                // test of `is_capitalized`, told without slicing either.
+                count += 1;
+                caps += 1;
+                true
             } else {
                 let word = &text[t.range.clone()];
                 let capitalized = is_capitalized(word);
@@ -741,6 +764,11 @@ impl<'t> Paragraph<'t> {
     }
 }
 
+/// Whether the second byte of token `t` is an ASCII lowercase letter.
+fn second_is_lowercase(text: &str, t: &Token) -> bool {
+    t.range.len() >= 2 && text.as_bytes()[t.range.start + 1].is_ascii_lowercase()
+}
+
 /// A single capital (`F`) or a title abbreviation (`Sen`), which a period
 /// follows without ending the name.
 fn is_abbreviation(word: &str) -> bool {
@@ -766,15 +794,18 @@ fn may_name(text: &str, toks: &[Token], run: &[usize]) -> bool {
     let [only] = run else {
         return true;
     };
-    let word_at = |i: Option<usize>| {
-        i.and_then(|i| toks.get(i))
-            .map(|t| (&text[t.range.clone()], t.is_word))
-    };
-    let before = word_at(only.checked_sub(1));
-    let after = word_at(Some(only + 1));
-    matches!(before, Some((",", false)))
-        || matches!(after, Some((",", false)))
-        || before.is_some_and(|(w, is_word)| is_word && is_title(w))
+    let before = only.checked_sub(1).and_then(|i| toks.get(i));
+    let after = toks.get(only + 1);
+    is_mark(text, before, b',')
+        || is_mark(text, after, b',')
+        || before.is_some_and(|t| t.is_word && is_title(&text[t.range.clone()]))
+}
+
+/// Whether `tok` is the ASCII punctuation character `mark`. A
+/// punctuation token is one character, so its first byte tells, without
+/// slicing the text.
+fn is_mark(text: &str, tok: Option<&Token>, mark: u8) -> bool {
+    tok.is_some_and(|t| !t.is_word && text.as_bytes()[t.range.start] == mark)
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
@@ -790,15 +821,21 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     }
     let mut start = last_title.map_or(0, |k| k + 1);
     // Whether the name opens with a given name: known from the search,
-    // which finds the first one.
+    // which finds the first one, and with it the gender that name marks.
     let mut opens_with_first = false;
-    if let Some(j) = run[start..].iter().position(|&i| is_first_name(word(i))) {
+    let mut first_gender = None;
+    let found = run[start..]
+        .iter()
+        .enumerate()
+        .find_map(|(j, &i)| Some((j, first_name(word(i))?)));
+    if let Some((j, gender)) = found {
         if start + j + 1 < run.len() {
             start += j;
             opens_with_first = true;
         } else {
             opens_with_first = j == 0;
         }
+        first_gender = gender.filter(|_| opens_with_first);
     }
     let name_len = run[start..]
         .iter()
@@ -831,7 +868,7 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     let apposition = if role_before.is_none() {
         apposition_after(text, toks, *name.last()?).or_else(|| {
             before
-                .filter(|&b| &text[toks[b].range.clone()] == ",")
+                .filter(|&b| is_mark(text, toks.get(b), b','))
                 .and_then(|b| role_ending_at(text, toks, b, Some(b)))
         })
     } else {
@@ -853,7 +890,6 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     while name.len() > 1 && !toks[*name.last()?].is_word {
         name = &name[..name.len() - 1];
     }
-    let first = name[0];
     let words = name
         .iter()
         .filter(|&&i| toks[i].is_word)
@@ -862,7 +898,8 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     let gender = run[..start]
         .iter()
         .find_map(|&i| title_gender(word(i)))
-        .or_else(|| first_name_gender(word(first)));
+        // The given name that opens the name, if it opens with one.
+        .or(first_gender);
     Some(Candidate {
         words,
         role: role_before.or(apposition),
@@ -904,7 +941,7 @@ fn role_ending_at(
     let end = name_start.checked_sub(1)?;
     let mut last = end;
     // `Sen. Ted Cruz`: the abbreviation's period.
-    if !toks[last].is_word && &text[toks[last].range.clone()] == "." {
+    if is_mark(text, toks.get(last), b'.') {
         last = last.checked_sub(1)?;
     }
     if !toks[last].is_word || !is_title(&text[toks[last].range.clone()]) {
@@ -936,7 +973,7 @@ fn role_ending_at(
     } else {
         toks[end].range.start
     };
-    let role_end = if &text[toks[end].range.clone()] == "." {
+    let role_end = if is_mark(text, toks.get(end), b'.') {
         toks[end].range.end
     } else {
         role_end
@@ -948,8 +985,7 @@ fn role_ending_at(
 /// Board of Elections,` — a short phrase starting with an article or a
 /// lowercase word whose first words hold a title word.
 fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<String> {
-    let comma = toks.get(name_end + 1)?;
-    if &text[comma.range.clone()] != "," {
+    if !is_mark(text, toks.get(name_end + 1), b',') {
         return None;
     }
     let start = name_end + 2;
@@ -1134,11 +1170,12 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             let mut k = 0;
             while k < ranges.len() {
                 order += 1;
-                if !keys.may_contain(word(k)) {
+                let w = word(k);
+                if !keys.may_contain(w) {
                     k += 1;
                     continue;
                 }
-                let full = by_first.get(word(k)).and_then(|vs| {
+                let full = by_first.get(w).and_then(|vs| {
                     vs.iter()
                         .filter(|(_, v)| {
                             v.len() <= ranges.len() - k
@@ -1154,7 +1191,7 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(word(k)).and_then(|ids| {
+                let owner = by_surname.get(w).and_then(|ids| {
                     ids.iter()
                         .copied()
                         .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
@@ -1167,4 +1204,36 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
         }
     }
     people
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pack` as its doc says, byte by byte.
+    fn pack_bytewise(word: &[u8]) -> Option<u128> {
+        if word.len() > 15 || !word.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (packed, &b) in bytes.iter_mut().zip(word) {
+            *packed = b.to_ascii_lowercase();
+        }
+        bytes[15] = word.len() as u8;
+        Some(u128::from_le_bytes(bytes))
+    }
+
+    #[test]
+    fn pack_agrees_with_a_byte_loop() {
+        for b in 0..=255u8 {
+            for len in [1, 7, 15, 16] {
+                for at in 0..len {
+                    let mut word = vec![b'Q'; len];
+                    word[at] = b;
+                    assert_eq!(pack(&word), pack_bytewise(&word), "{word:?}");
+                }
+            }
+        }
+        assert_eq!(pack(b""), pack_bytewise(b""));
+    }
 }
