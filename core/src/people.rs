@@ -14,7 +14,6 @@
 //! surname (`Shmyhal`) is a mention of the person introduced with it.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -49,8 +48,6 @@ struct Lexicon {
     /// Lowercase title or role word → the gender it marks (`Mrs`).
     titles: Gendered,
 }
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// A lexicon: its words packed by [`pack`], each with the gender it marks,
 /// in an open-addressing hash table. Hashing one integer is much cheaper
@@ -146,30 +143,6 @@ fn pack(word: &[u8]) -> Option<u128> {
     let upper = at_least(b'A') & !at_least(b'Z' + 1);
     // Bit 5 (0x20, the high bit shifted right twice) lowercases a capital.
     Some(packed | upper >> 2 | (word.len() as u128) << 120)
-}
-
-/// FNV-1a: the maps here are keyed by short words (names, packed lexicon
-/// words), for which it is several times faster than the default SipHash
-/// (no untrusted keys are stored, so hash flooding is no concern).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
 }
 
 /// Looks a word up in a lexicon, ignoring case. Every lexicon word packs
@@ -1060,7 +1033,9 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
-    let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
+    // std's keyed SipHash, not a fast unkeyed hash: the keys are words of
+    // the article, and crafted text must not make every lookup collide.
+    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
@@ -1136,8 +1111,8 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             gender: g.gender,
         })
         .collect();
-    let mut by_surname: FnvMap<&str, Vec<usize>> = FnvMap::default();
-    let mut by_first: FnvMap<&str, Vec<(usize, &[&str])>> = FnvMap::default();
+    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<(usize, &[&str])>> = HashMap::new();
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         by_surname.entry(g.surname()).or_default().push(i);
