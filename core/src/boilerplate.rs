@@ -10,7 +10,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::enriched::{Boilerplate as BoilerplateSpan, BoilerplateKind, RelatedHeadline};
-use crate::gazetteer::{ascii_range_bits, count_marked, Trie, HIGH_BITS};
+use crate::gazetteer::Trie;
+use crate::swar::{ascii_range_bits, count_marked, HIGH_BITS};
 use crate::{text, Doc};
 
 /// What [`detect`] found, in byte ranges.

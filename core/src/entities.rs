@@ -27,7 +27,7 @@ use std::ops::Range;
 use crate::enriched::{Entities, Organization, Person, Place};
 use crate::gazetteer::{self, Class, Hit};
 use crate::people::{self, PersonFound};
-use crate::{metadata, Doc};
+use crate::{metadata, swar, Doc};
 
 /// An organization or place found in the body, in byte ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,9 +230,9 @@ fn is_shouting(p: &str) -> bool {
     let sample = &p.as_bytes()[..p.len().min(SHOUTING_SAMPLE_BYTES)];
     let (mut upper, mut lower, mut left) = (0, 0, sample.len());
     for block in sample.chunks(8) {
-        let word = gazetteer::word_at(block, 0).unwrap_or(0);
-        upper += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'A'..=b'Z'));
-        lower += gazetteer::count_marked(gazetteer::ascii_range_bits(word, b'a'..=b'z'));
+        let word = swar::word_at(block, 0).unwrap_or(0);
+        upper += swar::count_marked(swar::ascii_range_bits(word, b'A'..=b'Z'));
+        lower += swar::count_marked(swar::ascii_range_bits(word, b'a'..=b'z'));
         // Prose is told within a few words: even if every byte left were
         // a capital, there would be fewer than four per small letter.
         left -= block.len();

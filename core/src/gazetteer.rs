@@ -22,9 +22,11 @@
 //! country for roles.
 
 use std::collections::HashMap;
-use std::ops::{Range, RangeInclusive};
+use std::ops::Range;
 use std::slice::ChunksExact;
 use std::sync::LazyLock;
+
+use crate::swar::{ascii_range_bits, word_at};
 
 /// What a gazetteer name denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,46 +360,6 @@ impl Iterator for Capitals<'_> {
         self.mask &= self.mask - 1;
         Some(self.next_block - 8 + byte)
     }
-}
-
-/// The eight bytes of `bytes` from `at` as a little-endian word (byte
-/// `k` in bits `8k..8k + 8`), padded with zeros past the end; `None` from
-/// the end on.
-pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
-    let rest = bytes.get(at..).filter(|rest| !rest.is_empty())?;
-    let word = match rest.first_chunk::<8>() {
-        Some(word) => *word,
-        None => {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            word
-        }
-    };
-    Some(u64::from_le_bytes(word))
-}
-
-/// The top bit of each byte of a word.
-pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-/// The low bit of each byte of a word: times `b`, `b` in every byte.
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-
-/// The top bit of every byte of `word` that lies in `range`, a range of
-/// ASCII bytes other than NUL: eight byte tests in a few instructions.
-pub(crate) fn ascii_range_bits(word: u64, range: RangeInclusive<u8>) -> u64 {
-    debug_assert!(*range.start() > 0 && *range.end() < 0x80);
-    // Each byte of `x` is at least 0x80, so no subtraction borrows from
-    // the next byte; a byte keeps its top bit when its low seven bits are
-    // at least the subtrahend.
-    let x = word | HIGH_BITS;
-    let from_start = x - LOW_BITS * u64::from(*range.start());
-    let past_end = x - LOW_BITS * u64::from(*range.end() + 1);
-    from_start & !past_end & !word & HIGH_BITS
-}
-
-/// How many bytes [`ascii_range_bits`] marked.
-pub(crate) fn count_marked(bits: u64) -> usize {
-    // The multiplication sums the bytes' 0 or 1 into the top byte.
-    ((bits >> 7).wrapping_mul(LOW_BITS) >> 56) as usize
 }
 
 /// The patterns as a trie over byte classes: a walk from the root along

@@ -23,6 +23,7 @@ pub mod gazetteer;
 pub mod metadata;
 pub mod people;
 pub mod quotes;
+mod swar;
 pub mod text;
 pub mod words;
 

@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use crate::swar;
+
 /// Converts byte offsets of one string into code point offsets.
 ///
 /// For ASCII text the two are equal and the conversion is free; otherwise it
@@ -391,7 +393,7 @@ fn ascii_alnum_run(bytes: &[u8]) -> usize {
         .get(n..n + 8)
         .and_then(|c| <[u8; 8]>::try_from(c).ok())
     {
-        let stops = non_alnum_bytes(u64::from_le_bytes(chunk));
+        let stops = !swar::ascii_alnum_bits(u64::from_le_bytes(chunk)) & swar::HIGH_BITS;
         if stops != 0 {
             return n + stops.trailing_zeros() as usize / 8;
         }
@@ -402,23 +404,6 @@ fn ascii_alnum_run(bytes: &[u8]) -> usize {
         .iter()
         .position(|&b| BYTE_CLASS[usize::from(b)] != ALNUM)
         .unwrap_or(rest.len())
-}
-
-/// The high bit of each byte of `w` that is not an ASCII letter or digit,
-/// all eight tested at once (SWAR).
-fn non_alnum_bytes(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x80 * ONES;
-    // Each byte's low seven bits, so that the sums below never carry
-    // into the next byte.
-    let low = w & !HIGH;
-    // Per byte, the high bit set when the byte is at least `n`.
-    let at_least = |x: u64, n: u8| (x + u64::from(0x80 - n) * ONES) & HIGH;
-    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
-    // Setting bit 5 maps `A..=Z` onto `a..=z` and nothing else onto them.
-    let folded = low | (0x20 * ONES);
-    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
-    (!(digit | letter) & HIGH) | (w & HIGH)
 }
 
 /// The tokenizer's state between characters, in byte offsets of the slice

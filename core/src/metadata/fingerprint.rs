@@ -4,6 +4,8 @@
 
 use xxhash_rust::xxh3::xxh3_128;
 
+use crate::swar::{ascii_alnum_bits, HIGH_BITS, LOW_BITS};
+
 /// What the body's words give.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -72,28 +74,11 @@ const CLASS: [Class; 256] = {
     table
 };
 
-/// The lowest bit of every byte.
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-/// The top bit of every byte.
-const TOP_BITS: u64 = LOW_BITS * 0x80;
 /// Setting bit 5 lowercases an ASCII letter and leaves a digit as it is:
 /// one `|` folds a [`Class::Keep`] byte, or eight at once.
 const TO_LOWER: u8 = 0x20;
 /// [`TO_LOWER`] in every byte.
 const TO_LOWER_ALL: u64 = LOW_BITS * TO_LOWER as u64;
-
-/// The top bit of every byte of `x` that is an ASCII letter or digit
-/// ([`Class::Keep`]), for eight bytes at once.
-fn alnum_lanes(x: u64) -> u64 {
-    // With the top bits cleared, adding `0x80 - lo` to a byte cannot carry
-    // into the next one, and sets its top bit exactly when it is >= `lo`.
-    let low = x & !TOP_BITS;
-    let at_least = |v: u64, lo: u8| v + LOW_BITS * u64::from(0x80 - lo);
-    let within = |v: u64, lo: u8, hi: u8| at_least(v, lo) & !at_least(v, hi + 1);
-    let digits = within(low, b'0', b'9');
-    let letters = within(low | TO_LOWER_ALL, b'a', b'z');
-    (digits | letters) & !x & TOP_BITS
-}
 
 /// Folds words (lowercase, letters and digits only; words split on
 /// Unicode white space as `split_whitespace` does) into the normalized
@@ -145,7 +130,7 @@ impl Folder {
         let mut i = start;
         while let Some(chunk) = bytes[i..].first_chunk::<8>() {
             let x = u64::from_le_bytes(*chunk);
-            let kept = (!alnum_lanes(x) & TOP_BITS).trailing_zeros() as usize / 8;
+            let kept = (!ascii_alnum_bits(x) & HIGH_BITS).trailing_zeros() as usize / 8;
             // All eight bytes go in, lowercased, and the run is kept.
             let len = self.normalized.len();
             self.normalized
@@ -302,24 +287,6 @@ mod tests {
         assert_eq!(p.words, 11);
         assert_eq!(p.content_hash, "xxh3-50d37b4a73f40c4ff92bf5de2c8788a0");
         assert_eq!(p.simhash, 0x444c_f28e_78c9_86e4);
-    }
-
-    #[test]
-    fn alnum_lanes_agree_with_the_byte_classes() {
-        for b in 0..=255u8 {
-            for lane in 0..8 {
-                for fill in [b'a', b'Z', b'0', b' ', b'.', 0x7f, 0x80, 0xc3, 0xff] {
-                    let mut bytes = [fill; 8];
-                    bytes[lane] = b;
-                    let lanes = alnum_lanes(u64::from_le_bytes(bytes));
-                    for (k, &byte) in bytes.iter().enumerate() {
-                        let keep = CLASS[usize::from(byte)] == Class::Keep;
-                        assert_eq!((lanes >> (8 * k + 7)) & 1 == 1, keep, "{bytes:?}");
-                    }
-                    assert_eq!(lanes & !TOP_BITS, 0);
-                }
-            }
-        }
     }
 
     #[test]
