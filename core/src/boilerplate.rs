@@ -10,8 +10,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::enriched::{Boilerplate as BoilerplateSpan, BoilerplateKind, RelatedHeadline};
-use crate::gazetteer::Trie;
 use crate::swar::{ascii_range_bits, count_marked, HIGH_BITS};
+use crate::trie::Trie;
 use crate::{text, Doc};
 
 /// What [`detect`] found, in byte ranges.

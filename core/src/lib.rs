@@ -25,6 +25,7 @@ pub mod people;
 pub mod quotes;
 mod swar;
 pub mod text;
+mod trie;
 pub mod words;
 
 use std::cell::OnceCell;
