@@ -320,12 +320,11 @@ pub struct Token {
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
+    let mut out = Vec::with_capacity(slice.len() / 4);
     let mut t = Tokenizer {
-        out: Vec::with_capacity(slice.len() / 4),
         base: range.start,
         word_start: None,
         segment: 0,
-        prev_digit: false,
     };
     let mut i = 0;
     while i < bytes.len() {
@@ -336,39 +335,39 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
             if t.word_start.is_none() && bytes.get(end) == Some(&b' ') {
                 // A whole word and the space after it, most of news text:
                 // what `letters` and then `space` would do, in one step.
-                t.push_word(i, end);
+                t.push_word(&mut out, i, end);
                 t.segment = 0;
                 i = end + 1;
                 continue;
             }
-            t.letters(i, end - i, bytes[end - 1].is_ascii_digit());
+            t.letters(i, end - i);
             i = end;
         } else if class == SPACE {
-            t.space(i);
+            t.space(&mut out, i);
             i += 1;
         } else if class == PUNCT {
             if matches!(b, b'.' | b'\'' | b'-') {
-                t.mark(slice, i, char::from(b), 1);
+                t.mark(&mut out, slice, i, char::from(b), 1);
             } else {
                 // No other ASCII mark joins words: no need to look around.
-                t.punctuation(i, 1);
+                t.punctuation(&mut out, i, 1);
             }
             i += 1;
         } else {
             let c = slice[i..].chars().next().unwrap_or(' ');
             let len = c.len_utf8();
             if is_alphanumeric(c) {
-                t.letters(i, 1, false);
+                t.letters(i, 1);
             } else if c.is_whitespace() {
-                t.space(i);
+                t.space(&mut out, i);
             } else {
-                t.mark(slice, i, c, len);
+                t.mark(&mut out, slice, i, c, len);
             }
             i += len;
         }
     }
-    t.end_word(bytes.len());
-    t.out
+    t.end_word(&mut out, bytes.len());
+    out
 }
 
 /// What one ASCII byte is to the tokenizer; every byte from 0x80 up is
@@ -420,42 +419,40 @@ fn ascii_alnum_run(bytes: &[u8]) -> usize {
 }
 
 /// The tokenizer's state between characters, in byte offsets of the slice
-/// (`base` is the slice's offset in the text).
+/// (`base` is the slice's offset in the text). The tokens go to a vector
+/// of the caller's, not one in here: a vector may reallocate, so its
+/// fields live in memory, and the state then stays in registers.
 struct Tokenizer {
-    out: Vec<Token>,
     base: usize,
     word_start: Option<usize>,
     /// Letters since the last joiner: a period joins only initials (`U.S`)
     /// and decimals (`3.5`), so that `said.Trump` stays two words.
     segment: usize,
-    /// Whether the last letter seen was an ASCII digit (for decimals).
-    prev_digit: bool,
 }
 
 impl Tokenizer {
     /// `count` letters or digits starting at byte `at`.
-    fn letters(&mut self, at: usize, count: usize, ends_in_digit: bool) {
+    fn letters(&mut self, at: usize, count: usize) {
         self.word_start.get_or_insert(at);
         self.segment += count;
-        self.prev_digit = ends_in_digit;
     }
 
     /// White space at byte `at`: it ends the word in progress.
-    fn space(&mut self, at: usize) {
-        self.end_word(at);
+    fn space(&mut self, out: &mut Vec<Token>, at: usize) {
+        self.end_word(out, at);
         self.segment = 0;
     }
 
     /// Ends the word in progress, if any, at byte `at`.
-    fn end_word(&mut self, at: usize) {
+    fn end_word(&mut self, out: &mut Vec<Token>, at: usize) {
         if let Some(s) = self.word_start.take() {
-            self.push_word(s, at);
+            self.push_word(out, s, at);
         }
     }
 
     /// Emits the word from byte `start` to byte `end`.
-    fn push_word(&mut self, start: usize, end: usize) {
-        self.out.push(Token {
+    fn push_word(&self, out: &mut Vec<Token>, start: usize, end: usize) {
+        out.push(Token {
             range: self.base + start..self.base + end,
             is_word: true,
         });
@@ -463,25 +460,31 @@ impl Tokenizer {
 
     /// A punctuation character of `len` bytes at byte `at` that does not
     /// join words: it ends the word in progress and is a token of its own.
-    fn punctuation(&mut self, at: usize, len: usize) {
+    fn punctuation(&mut self, out: &mut Vec<Token>, at: usize, len: usize) {
         self.segment = 0;
-        self.end_word(at);
-        self.out.push(Token {
+        self.end_word(out, at);
+        out.push(Token {
             range: self.base + at..self.base + at + len,
             is_word: false,
         });
     }
 
-    /// A punctuation character `c` of `len` bytes at byte `at`: it joins
-    /// the word around it (`don’t`, `al-Assad`, `U.S`, `3.5`) or ends the
-    /// word and becomes a token of its own.
-    fn mark(&mut self, slice: &str, at: usize, c: char, len: usize) {
+    /// A punctuation character `c` of `len` bytes at byte `at` of `slice`:
+    /// it joins the word around it (`don’t`, `al-Assad`, `U.S`, `3.5`) or
+    /// ends the word and becomes a token of its own. Inlined into
+    /// [`tokens`], where its two calls are the only ones: a call would
+    /// take the state's address and keep it in memory.
+    #[inline(always)]
+    fn mark(&mut self, out: &mut Vec<Token>, slice: &str, at: usize, c: char, len: usize) {
+        let bytes = slice.as_bytes();
+        // Inside a word the character before `at` is a letter (a joiner is
+        // always followed by one), so a digit there is the word's last.
         let joins = self.word_start.is_some()
             && match c {
                 '.' => {
                     self.segment == 1
-                        || (self.prev_digit
-                            && slice.as_bytes().get(at + 1).is_some_and(u8::is_ascii_digit))
+                        || (bytes[at - 1].is_ascii_digit()
+                            && bytes.get(at + 1).is_some_and(u8::is_ascii_digit))
                 }
                 '\'' | '’' | '-' | '‑' => true,
                 _ => false,
@@ -490,7 +493,7 @@ impl Tokenizer {
         if joins {
             self.segment = 0;
         } else {
-            self.punctuation(at, len);
+            self.punctuation(out, at, len);
         }
     }
 }
