@@ -23,7 +23,6 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::slice::ChunksExact;
 use std::sync::LazyLock;
 
 use crate::swar::{ascii_range_bits, word_at};
@@ -322,9 +321,7 @@ impl WordMatcher {
 /// bytes at a time with word arithmetic (the standard library has no
 /// portable vector search for a byte range).
 struct Capitals<'a> {
-    blocks: ChunksExact<'a, u8>,
-    /// The last, shorter block, padded with zeros, until it is read.
-    tail: Option<u64>,
+    bytes: &'a [u8],
     /// Where the next block starts.
     next_block: usize,
     /// The capitals of the last block read not yet returned: the top bit of
@@ -334,11 +331,8 @@ struct Capitals<'a> {
 
 impl<'a> Capitals<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        let blocks = bytes.chunks_exact(8);
-        let rest = blocks.remainder();
         Self {
-            tail: word_at(rest, 0),
-            blocks,
+            bytes,
             next_block: 0,
             mask: 0,
         }
@@ -349,18 +343,34 @@ impl Iterator for Capitals<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            let word = match self.blocks.next() {
-                Some(block) => u64::from_le_bytes(block.try_into().expect("eight bytes")),
-                None => self.tail.take()?,
-            };
-            self.next_block += 8;
-            self.mask = ascii_range_bits(word, b'A'..=b'Z');
+        if self.mask == 0 {
+            let (block, mask) = block_with_capitals(self.bytes, self.next_block)?;
+            self.next_block = block + 8;
+            self.mask = mask;
         }
         let byte = self.mask.trailing_zeros() as usize / 8;
         self.mask &= self.mask - 1;
         Some(self.next_block - 8 + byte)
     }
+}
+
+/// The first block of eight bytes from `at` on that holds an ASCII
+/// capital (the last block padded with zeros): its start and its
+/// capitals. Most blocks of prose hold none, so this loop is the scan's
+/// cost; it keeps its state in registers, not in the iterator.
+fn block_with_capitals(bytes: &[u8], at: usize) -> Option<(usize, u64)> {
+    let capitals = |word| ascii_range_bits(word, b'A'..=b'Z');
+    let rest = bytes.get(at..)?;
+    let mut blocks = rest.chunks_exact(8);
+    for (k, block) in blocks.by_ref().enumerate() {
+        let mask = capitals(u64::from_le_bytes(block.try_into().expect("eight bytes")));
+        if mask != 0 {
+            return Some((at + 8 * k, mask));
+        }
+    }
+    let tail = bytes.len() - blocks.remainder().len();
+    let mask = capitals(word_at(bytes, tail)?);
+    (mask != 0).then_some((tail, mask))
 }
 
 /// `at` is not preceded by a letter or digit (`Iran` in `Iranian` is not
