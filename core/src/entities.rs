@@ -93,8 +93,10 @@ pub fn extract(doc: &Doc) -> Found {
         if is_shouting(p) {
             continue;
         }
-        let orgs = org_names::find(doc.text, para.clone());
-        let hits = gazetteer::find(doc.text, para.clone());
+        // One scan for capitals serves both matchers.
+        let capitals = gazetteer::capitals(p);
+        let orgs = org_names::find(doc.text, para.clone(), &capitals);
+        let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`) is the gazetteer's.
         let orgs: Vec<_> = orgs

@@ -188,12 +188,19 @@ impl Gazetteer {
 /// Every gazetteer name in `text[range]`, longest first, on word
 /// boundaries, in text order. Linear in the length of the range.
 pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
+    let capitals = text.get(range.clone()).map(capitals).unwrap_or_default();
+    find_at_capitals(text, range, &capitals)
+}
+
+/// [`find`], given the [`capitals`] of `text[range]`: a caller that runs
+/// other matchers over the same text scans it for capitals once.
+pub(crate) fn find_at_capitals(text: &str, range: Range<usize>, capitals: &[usize]) -> Vec<Hit> {
     let g = &*GAZETTEER;
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
     g.words
-        .find_iter(slice)
+        .find_iter(slice, capitals)
         .map(|(pattern, m)| Hit {
             start: range.start + m.start,
             end: range.start + m.end,
@@ -202,14 +209,20 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
         .collect()
 }
 
+/// The offsets of the ASCII capitals of `s`, in order: where a
+/// [`WordMatcher`] looks for matches in `s`.
+pub(crate) fn capitals(s: &str) -> Vec<usize> {
+    Capitals::new(s.as_bytes()).collect()
+}
+
 /// Finds whole words (or runs of words) from a list, the longest at each
 /// word start.
 ///
 /// Feeding every byte of a text to an automaton is slow, and names are
 /// rare in prose. Every pattern holds an ASCII capital in its first bytes
-/// (its anchor: `K` in `Kyiv`, `Q` in `al-Qaeda`), so the scan finds the
-/// capitals of the text eight bytes at a time ([`Capitals`]), which skips
-/// lowercase prose at about one instruction per byte, and tries a match
+/// (its anchor: `K` in `Kyiv`, `Q` in `al-Qaeda`), so the caller finds the
+/// capitals of the text eight bytes at a time ([`capitals`]), which skips
+/// lowercase prose at about two instructions per byte, and it tries a match
 /// only at the starts that put some pattern's anchor on a capital: a walk
 /// down a [`Trie`] of the patterns, after a bit table of first byte
 /// pairs has turned most of them away. Patterns need at least two bytes.
@@ -254,7 +267,8 @@ impl WordMatcher {
     }
 
     /// (pattern index, byte range) of every match in `s` that starts and
-    /// ends on a word boundary, in text order, without overlaps.
+    /// ends on a word boundary, in text order, without overlaps, given the
+    /// [`capitals`] of `s`.
     ///
     /// Starts are tried in increasing order, as a byte-by-byte scan would.
     /// A start before `next` (one already tried, plus one) is skipped: it
@@ -265,8 +279,9 @@ impl WordMatcher {
     pub(crate) fn find_iter<'a>(
         &'a self,
         s: &'a str,
+        capitals: &'a [usize],
     ) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
-        let mut capitals = Capitals::new(s.as_bytes());
+        let mut capitals = capitals.iter().copied();
         let mut next = 0;
         std::iter::from_fn(move || {
             for capital in capitals.by_ref() {
@@ -311,9 +326,10 @@ impl WordMatcher {
         (starts_word(s, at) && !ends_glued(s, end)).then_some((pattern, end))
     }
 
-    /// True when `s` holds at least one match.
-    pub(crate) fn is_match(&self, s: &str) -> bool {
-        self.find_iter(s).next().is_some()
+    /// True when `s`, whose [`capitals`] are given, holds at least one
+    /// match.
+    pub(crate) fn is_match(&self, s: &str, capitals: &[usize]) -> bool {
+        self.find_iter(s, capitals).next().is_some()
     }
 }
 

@@ -181,12 +181,13 @@ static ANY_HEAD: LazyLock<WordMatcher> = LazyLock::new(|| {
     WordMatcher::new(&heads)
 });
 
-/// The organization names in `text[para]`; none in a Headline Case
-/// paragraph, where every word is capitalized.
-pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
+/// The organization names in `text[para]`, whose
+/// [`capitals`](crate::gazetteer::capitals) are given;
+/// none in a Headline Case paragraph, where every word is capitalized.
+pub fn find(text: &str, para: Range<usize>, capitals: &[usize]) -> Vec<OrgName> {
     let has_head = text
         .get(para.clone())
-        .is_some_and(|p| ANY_HEAD.is_match(p) && !is_headline_case(p));
+        .is_some_and(|p| ANY_HEAD.is_match(p, capitals) && !is_headline_case(p));
     if !has_head {
         return Vec::new();
     }
@@ -381,7 +382,7 @@ mod tests {
     use super::*;
 
     fn names(t: &str) -> Vec<(String, Option<&'static str>)> {
-        find(t, 0..t.len())
+        find(t, 0..t.len(), &crate::gazetteer::capitals(t))
             .into_iter()
             .map(|o| (o.name, o.kind))
             .collect()
