@@ -61,12 +61,14 @@ impl CharOffsets {
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let range = trim_range(text, line_start..line_start + line.len());
+    // memchr finds the line breaks many bytes at a time.
+    let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    for line_end in line_ends.chain([text.len()]) {
+        let range = trim_range(text, line_start..line_end);
         if !range.is_empty() {
             out.push(range);
         }
-        line_start += line.len();
+        line_start = line_end;
     }
     out
 }
