@@ -88,13 +88,15 @@ pub fn extract(doc: &Doc) -> Found {
     let person_spans = Spans::new(people.iter().flat_map(|p| p.mentions.iter().cloned()));
     let mut organizations = Tally::default();
     let mut places = Tally::default();
+    // One scan for capitals serves both matchers, into one buffer.
+    let mut capitals = Vec::new();
     for para in &doc.body {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
             continue;
         }
-        // One scan for capitals serves both matchers.
-        let capitals = gazetteer::capitals(p);
+        capitals.clear();
+        capitals.extend(gazetteer::capitals(p));
         let orgs = org_names::find(doc.text, para.clone(), &capitals);
         let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
         // A head-noun name that the gazetteer knows as it stands (`West

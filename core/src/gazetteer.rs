@@ -188,7 +188,9 @@ impl Gazetteer {
 /// Every gazetteer name in `text[range]`, longest first, on word
 /// boundaries, in text order. Linear in the length of the range.
 pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
-    let capitals = text.get(range.clone()).map(capitals).unwrap_or_default();
+    let capitals: Vec<usize> = text
+        .get(range.clone())
+        .map_or(Vec::new(), |s| capitals(s).collect());
     find_at_capitals(text, range, &capitals)
 }
 
@@ -211,8 +213,8 @@ pub(crate) fn find_at_capitals(text: &str, range: Range<usize>, capitals: &[usiz
 
 /// The offsets of the ASCII capitals of `s`, in order: where a
 /// [`WordMatcher`] looks for matches in `s`.
-pub(crate) fn capitals(s: &str) -> Vec<usize> {
-    Capitals::new(s.as_bytes()).collect()
+pub(crate) fn capitals(s: &str) -> impl Iterator<Item = usize> + '_ {
+    Capitals::new(s.as_bytes())
 }
 
 /// Finds whole words (or runs of words) from a list, the longest at each

@@ -382,7 +382,8 @@ mod tests {
     use super::*;
 
     fn names(t: &str) -> Vec<(String, Option<&'static str>)> {
-        find(t, 0..t.len(), &crate::gazetteer::capitals(t))
+        let capitals: Vec<usize> = crate::gazetteer::capitals(t).collect();
+        find(t, 0..t.len(), &capitals)
             .into_iter()
             .map(|o| (o.name, o.kind))
             .collect()
