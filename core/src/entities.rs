@@ -90,14 +90,14 @@ pub fn extract(doc: &Doc) -> Found {
     let mut places = Tally::default();
     // One scan for capitals serves both matchers, into one buffer.
     let mut capitals = Vec::new();
-    for para in &doc.body {
+    for (para, tokens) in doc.body.iter().zip(doc.body_tokens()) {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
             continue;
         }
         capitals.clear();
         capitals.extend(gazetteer::capitals(p));
-        let orgs = org_names::find(doc.text, para.clone(), &capitals);
+        let orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
         let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`) is the gazetteer's.
