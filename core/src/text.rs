@@ -14,6 +14,10 @@ use crate::swar;
 /// For ASCII text the two are equal and the conversion is free; otherwise it
 /// is a binary search over the positions of multi-byte characters, so the
 /// cost is O(log n) per offset with one O(n) pass to build.
+/// Bytes that [`CharOffsets::new`] checks at once for being all ASCII,
+/// the common case.
+const CHUNK: usize = 32;
+
 #[derive(Debug, Clone)]
 pub struct CharOffsets {
     /// For every multi-byte character: its byte offset and the number of
@@ -23,24 +27,43 @@ pub struct CharOffsets {
 
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
-        /// Bytes checked at once for being all ASCII, the common case.
-        const CHUNK: usize = 32;
-        let mut multibyte = Vec::new();
-        let mut extra = 0;
-        for (k, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
-            if chunk.is_ascii() {
-                continue;
-            }
-            // A lead byte of a multi-byte character is 0xC0 or above, and
-            // its count of leading one bits is the character's length.
-            for (i, &b) in chunk.iter().enumerate() {
-                if b >= 0xC0 {
-                    extra += b.leading_ones() as usize - 1;
-                    multibyte.push((k * CHUNK + i, extra));
-                }
+        let mut offsets = Self {
+            multibyte: Vec::new(),
+        };
+        let mut chunks = text.as_bytes().chunks_exact(CHUNK);
+        for (k, chunk) in chunks.by_ref().enumerate() {
+            offsets.add_chunk(k * CHUNK, chunk.try_into().expect("a whole chunk"));
+        }
+        let rest = chunks.remainder();
+        let mut last = [0; CHUNK];
+        last[..rest.len()].copy_from_slice(rest);
+        offsets.add_chunk(text.len() - rest.len(), &last);
+        offsets
+    }
+
+    /// Records the multi-byte characters that start in `chunk`, the bytes
+    /// from `at` (zeros past the end of the text).
+    fn add_chunk(&mut self, at: usize, chunk: &[u8; CHUNK]) {
+        let words: [u64; CHUNK / 8] = std::array::from_fn(|w| {
+            u64::from_le_bytes(chunk[w * 8..w * 8 + 8].try_into().expect("eight bytes"))
+        });
+        // Most chunks are all ASCII: one test of their words together.
+        if words.iter().fold(0, |all, word| all | word) & swar::HIGH_BITS == 0 {
+            return;
+        }
+        let mut extra = self.multibyte.last().map_or(0, |&(_, extra)| extra);
+        for (w, word) in words.iter().enumerate() {
+            // A lead byte of a multi-byte character is 0xC0 or above (its
+            // top two bits set), and its count of leading one bits is the
+            // character's length.
+            let mut leads = word & (word << 1) & swar::HIGH_BITS;
+            while leads != 0 {
+                let i = w * 8 + leads.trailing_zeros() as usize / 8;
+                extra += chunk[i].leading_ones() as usize - 1;
+                self.multibyte.push((at + i, extra));
+                leads &= leads - 1;
             }
         }
-        Self { multibyte }
     }
 
     /// The code point offset of byte offset `byte`, which must lie on a
