@@ -42,25 +42,32 @@ impl CharOffsets {
     }
 
     /// Records the multi-byte characters that start in `chunk`, the bytes
-    /// from `at` (zeros past the end of the text).
+    /// from `at` (zeros past the end of the text). Inlined, as most chunks
+    /// are all ASCII: one test of their words together.
+    #[inline(always)]
     fn add_chunk(&mut self, at: usize, chunk: &[u8; CHUNK]) {
         let words: [u64; CHUNK / 8] = std::array::from_fn(|w| {
             u64::from_le_bytes(chunk[w * 8..w * 8 + 8].try_into().expect("eight bytes"))
         });
-        // Most chunks are all ASCII: one test of their words together.
-        if words.iter().fold(0, |all, word| all | word) & swar::HIGH_BITS == 0 {
-            return;
+        if words.iter().fold(0, |all, word| all | word) & swar::HIGH_BITS != 0 {
+            self.add_multibyte(at, &words);
         }
+    }
+
+    /// Records the multi-byte characters that start in the words of a
+    /// chunk from byte `at`.
+    fn add_multibyte(&mut self, at: usize, words: &[u64; CHUNK / 8]) {
         let mut extra = self.multibyte.last().map_or(0, |&(_, extra)| extra);
-        for (w, word) in words.iter().enumerate() {
+        for (w, &word) in words.iter().enumerate() {
             // A lead byte of a multi-byte character is 0xC0 or above (its
             // top two bits set), and its count of leading one bits is the
             // character's length.
             let mut leads = word & (word << 1) & swar::HIGH_BITS;
             while leads != 0 {
-                let i = w * 8 + leads.trailing_zeros() as usize / 8;
-                extra += chunk[i].leading_ones() as usize - 1;
-                self.multibyte.push((at + i, extra));
+                let shift = leads.trailing_zeros() - 7;
+                let lead = (word >> shift) as u8;
+                extra += lead.leading_ones() as usize - 1;
+                self.multibyte.push((at + w * 8 + shift as usize / 8, extra));
                 leads &= leads - 1;
             }
         }
