@@ -9,26 +9,32 @@ use std::ops::Range;
 
 use crate::swar;
 
-/// Converts byte offsets of one string into code point offsets.
-///
-/// For ASCII text the two are equal and the conversion is free; otherwise it
-/// is a binary search over the positions of multi-byte characters, so the
-/// cost is O(log n) per offset with one O(n) pass to build.
 /// Bytes that [`CharOffsets::new`] checks at once for being all ASCII,
-/// the common case.
+/// the common case, and the step of its index.
 const CHUNK: usize = 32;
 
+/// Converts byte offsets of one string into code point offsets.
+///
+/// For ASCII text the two are equal and the conversion is free; otherwise
+/// it looks up the multi-byte characters before the offset, starting from
+/// the first one in the offset's chunk, so the cost is a few steps per
+/// offset (news text has a few curly quotes and dashes per chunk at most)
+/// with one O(n) pass to build.
 #[derive(Debug, Clone)]
 pub struct CharOffsets {
     /// For every multi-byte character: its byte offset and the number of
     /// extra bytes seen up to and including it.
     multibyte: Vec<(usize, usize)>,
+    /// For every chunk of [`CHUNK`] bytes, and the end of the text: how
+    /// many multi-byte characters start before it. Empty for ASCII text.
+    chunk_firsts: Vec<usize>,
 }
 
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
         let mut offsets = Self {
             multibyte: Vec::new(),
+            chunk_firsts: Vec::new(),
         };
         let mut chunks = text.as_bytes().chunks_exact(CHUNK);
         for (k, chunk) in chunks.by_ref().enumerate() {
@@ -38,7 +44,25 @@ impl CharOffsets {
         let mut last = [0; CHUNK];
         last[..rest.len()].copy_from_slice(rest);
         offsets.add_chunk(text.len() - rest.len(), &last);
+        offsets.index_chunks(text.len());
         offsets
+    }
+
+    /// Fills [`CharOffsets::chunk_firsts`] for a text of `len` bytes.
+    fn index_chunks(&mut self, len: usize) {
+        if self.multibyte.is_empty() {
+            return;
+        }
+        let mut n = 0;
+        self.chunk_firsts = (0..=len / CHUNK)
+            .map(|k| {
+                n += self.multibyte[n..]
+                    .iter()
+                    .take_while(|&&(pos, _)| pos < k * CHUNK)
+                    .count();
+                n
+            })
+            .collect();
     }
 
     /// Records the multi-byte characters that start in `chunk`, the bytes
@@ -67,7 +91,8 @@ impl CharOffsets {
                 let shift = leads.trailing_zeros() - 7;
                 let lead = (word >> shift) as u8;
                 extra += lead.leading_ones() as usize - 1;
-                self.multibyte.push((at + w * 8 + shift as usize / 8, extra));
+                self.multibyte
+                    .push((at + w * 8 + shift as usize / 8, extra));
                 leads &= leads - 1;
             }
         }
@@ -76,8 +101,17 @@ impl CharOffsets {
     /// The code point offset of byte offset `byte`, which must lie on a
     /// character boundary (every offset the extractors produce does).
     pub fn to_char(&self, byte: usize) -> usize {
-        // Characters that start before `byte` contribute their extra bytes.
-        let n = self.multibyte.partition_point(|&(pos, _)| pos < byte);
+        // Characters that start before `byte` contribute their extra bytes:
+        // those before its chunk, and those in it before it.
+        let chunk = (byte / CHUNK).min(self.chunk_firsts.len().saturating_sub(1));
+        let Some(&first) = self.chunk_firsts.get(chunk) else {
+            return byte; // ASCII text
+        };
+        let n = first
+            + self.multibyte[first..]
+                .iter()
+                .take_while(|&&(pos, _)| pos < byte)
+                .count();
         match n {
             0 => byte,
             _ => byte - self.multibyte[n - 1].1,
@@ -562,6 +596,20 @@ mod tests {
             assert_eq!(o.to_char(i), n);
         }
         assert_eq!(o.to_char(t.len()), t.chars().count());
+    }
+
+    #[test]
+    fn char_offsets_at_every_length_around_chunk_ends() {
+        for len in 0..3 * CHUNK {
+            for at in 0..len.saturating_sub(2) {
+                let t = format!("{}’{}", "a".repeat(at), "b".repeat(len - at - 3));
+                let o = CharOffsets::new(&t);
+                for (n, (i, _)) in t.char_indices().enumerate() {
+                    assert_eq!(o.to_char(i), n, "{t:?} {i}");
+                }
+                assert_eq!(o.to_char(t.len()), t.chars().count(), "{t:?}");
+            }
+        }
     }
 
     #[test]
