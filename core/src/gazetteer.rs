@@ -319,7 +319,9 @@ impl WordMatcher {
 
     /// The longest pattern at `at`, if it stands on word boundaries there:
     /// a longest pattern glued to a letter (`New York` in `New Yorker`) is
-    /// no match, even if a shorter one would fit.
+    /// no match, even if a shorter one would fit. Inlined into its one
+    /// caller, the scan's loop, which calls it for most capitals.
+    #[inline(always)]
     fn match_at(&self, s: &str, at: usize) -> Option<(usize, usize)> {
         let (pattern, len) = self.trie.longest_prefix(&s.as_bytes()[at..])?;
         let end = at + len;
