@@ -224,7 +224,7 @@ pub(crate) fn capitals(s: &str) -> impl Iterator<Item = usize> + '_ {
 /// rare in prose. Every pattern holds an ASCII capital in its first bytes
 /// (its anchor: `K` in `Kyiv`, `Q` in `al-Qaeda`), so the caller finds the
 /// capitals of the text eight bytes at a time ([`capitals`]), which skips
-/// lowercase prose at about two instructions per byte, and it tries a match
+/// lowercase prose at under two instructions per byte, and it tries a match
 /// only at the starts that put some pattern's anchor on a capital: a walk
 /// down a [`Trie`] of the patterns, after a bit table of first byte
 /// pairs has turned most of them away. Patterns need at least two bytes.
