@@ -88,13 +88,17 @@ pub fn extract(doc: &Doc) -> Found {
     let person_spans = Spans::new(people.iter().flat_map(|p| p.mentions.iter().cloned()));
     let mut organizations = Tally::default();
     let mut places = Tally::default();
-    for para in &doc.body {
+    // One scan for capitals serves both matchers, into one buffer.
+    let mut capitals = Vec::new();
+    for (para, tokens) in doc.body.iter().zip(doc.body_tokens()) {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
             continue;
         }
-        let orgs = org_names::find(doc.text, para.clone());
-        let hits = gazetteer::find(doc.text, para.clone());
+        capitals.clear();
+        capitals.extend(gazetteer::capitals(p));
+        let orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
+        let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`) is the gazetteer's.
         let orgs: Vec<_> = orgs

@@ -23,7 +23,6 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::slice::ChunksExact;
 use std::sync::LazyLock;
 
 use crate::swar::{ascii_range_bits, word_at};
@@ -189,12 +188,21 @@ impl Gazetteer {
 /// Every gazetteer name in `text[range]`, longest first, on word
 /// boundaries, in text order. Linear in the length of the range.
 pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
+    let capitals: Vec<usize> = text
+        .get(range.clone())
+        .map_or(Vec::new(), |s| capitals(s).collect());
+    find_at_capitals(text, range, &capitals)
+}
+
+/// [`find`], given the [`capitals`] of `text[range]`: a caller that runs
+/// other matchers over the same text scans it for capitals once.
+pub(crate) fn find_at_capitals(text: &str, range: Range<usize>, capitals: &[usize]) -> Vec<Hit> {
     let g = &*GAZETTEER;
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
     g.words
-        .find_iter(slice)
+        .find_iter(slice, capitals)
         .map(|(pattern, m)| Hit {
             start: range.start + m.start,
             end: range.start + m.end,
@@ -203,14 +211,20 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
         .collect()
 }
 
+/// The offsets of the ASCII capitals of `s`, in order: where a
+/// [`WordMatcher`] looks for matches in `s`.
+pub(crate) fn capitals(s: &str) -> impl Iterator<Item = usize> + '_ {
+    Capitals::new(s.as_bytes())
+}
+
 /// Finds whole words (or runs of words) from a list, the longest at each
 /// word start.
 ///
 /// Feeding every byte of a text to an automaton is slow, and names are
 /// rare in prose. Every pattern holds an ASCII capital in its first bytes
-/// (its anchor: `K` in `Kyiv`, `Q` in `al-Qaeda`), so the scan finds the
-/// capitals of the text eight bytes at a time ([`Capitals`]), which skips
-/// lowercase prose at about one instruction per byte, and tries a match
+/// (its anchor: `K` in `Kyiv`, `Q` in `al-Qaeda`), so the caller finds the
+/// capitals of the text eight bytes at a time ([`capitals`]), which skips
+/// lowercase prose at under two instructions per byte, and it tries a match
 /// only at the starts that put some pattern's anchor on a capital: a walk
 /// down a [`Trie`] of the patterns, after a bit table of first byte
 /// pairs has turned most of them away. Patterns need at least two bytes.
@@ -255,7 +269,8 @@ impl WordMatcher {
     }
 
     /// (pattern index, byte range) of every match in `s` that starts and
-    /// ends on a word boundary, in text order, without overlaps.
+    /// ends on a word boundary, in text order, without overlaps, given the
+    /// [`capitals`] of `s`.
     ///
     /// Starts are tried in increasing order, as a byte-by-byte scan would.
     /// A start before `next` (one already tried, plus one) is skipped: it
@@ -266,8 +281,9 @@ impl WordMatcher {
     pub(crate) fn find_iter<'a>(
         &'a self,
         s: &'a str,
+        capitals: &'a [usize],
     ) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
-        let mut capitals = Capitals::new(s.as_bytes());
+        let mut capitals = capitals.iter().copied();
         let mut next = 0;
         std::iter::from_fn(move || {
             for capital in capitals.by_ref() {
@@ -303,7 +319,9 @@ impl WordMatcher {
 
     /// The longest pattern at `at`, if it stands on word boundaries there:
     /// a longest pattern glued to a letter (`New York` in `New Yorker`) is
-    /// no match, even if a shorter one would fit.
+    /// no match, even if a shorter one would fit. Inlined into its one
+    /// caller, the scan's loop, which calls it for most capitals.
+    #[inline(always)]
     fn match_at(&self, s: &str, at: usize) -> Option<(usize, usize)> {
         let (pattern, len) = self.trie.longest_prefix(&s.as_bytes()[at..])?;
         let end = at + len;
@@ -312,9 +330,10 @@ impl WordMatcher {
         (starts_word(s, at) && !ends_glued(s, end)).then_some((pattern, end))
     }
 
-    /// True when `s` holds at least one match.
-    pub(crate) fn is_match(&self, s: &str) -> bool {
-        self.find_iter(s).next().is_some()
+    /// True when `s`, whose [`capitals`] are given, holds at least one
+    /// match.
+    pub(crate) fn is_match(&self, s: &str, capitals: &[usize]) -> bool {
+        self.find_iter(s, capitals).next().is_some()
     }
 }
 
@@ -322,9 +341,7 @@ impl WordMatcher {
 /// bytes at a time with word arithmetic (the standard library has no
 /// portable vector search for a byte range).
 struct Capitals<'a> {
-    blocks: ChunksExact<'a, u8>,
-    /// The last, shorter block, padded with zeros, until it is read.
-    tail: Option<u64>,
+    bytes: &'a [u8],
     /// Where the next block starts.
     next_block: usize,
     /// The capitals of the last block read not yet returned: the top bit of
@@ -334,11 +351,8 @@ struct Capitals<'a> {
 
 impl<'a> Capitals<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        let blocks = bytes.chunks_exact(8);
-        let rest = blocks.remainder();
         Self {
-            tail: word_at(rest, 0),
-            blocks,
+            bytes,
             next_block: 0,
             mask: 0,
         }
@@ -349,18 +363,34 @@ impl Iterator for Capitals<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            let word = match self.blocks.next() {
-                Some(block) => u64::from_le_bytes(block.try_into().expect("eight bytes")),
-                None => self.tail.take()?,
-            };
-            self.next_block += 8;
-            self.mask = ascii_range_bits(word, b'A'..=b'Z');
+        if self.mask == 0 {
+            let (block, mask) = block_with_capitals(self.bytes, self.next_block)?;
+            self.next_block = block + 8;
+            self.mask = mask;
         }
         let byte = self.mask.trailing_zeros() as usize / 8;
         self.mask &= self.mask - 1;
         Some(self.next_block - 8 + byte)
     }
+}
+
+/// The first block of eight bytes from `at` on that holds an ASCII
+/// capital (the last block padded with zeros): its start and its
+/// capitals. Most blocks of prose hold none, so this loop is the scan's
+/// cost; it keeps its state in registers, not in the iterator.
+fn block_with_capitals(bytes: &[u8], at: usize) -> Option<(usize, u64)> {
+    let capitals = |word| ascii_range_bits(word, b'A'..=b'Z');
+    let rest = bytes.get(at..)?;
+    let mut blocks = rest.chunks_exact(8);
+    for (k, block) in blocks.by_ref().enumerate() {
+        let mask = capitals(u64::from_le_bytes(block.try_into().expect("eight bytes")));
+        if mask != 0 {
+            return Some((at + 8 * k, mask));
+        }
+    }
+    let tail = bytes.len() - blocks.remainder().len();
+    let mask = capitals(word_at(bytes, tail)?);
+    (mask != 0).then_some((tail, mask))
 }
 
 /// `at` is not preceded by a letter or digit (`Iran` in `Iranian` is not

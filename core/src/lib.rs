@@ -45,8 +45,9 @@ pub struct Doc<'a> {
     /// The paragraphs that are article body: quotes and entities are looked
     /// for only here.
     pub body: Vec<Range<usize>>,
-    /// The tokens of each body paragraph, made on first use: people and
-    /// quotes both walk them, and tokenizing is a tenth of the core's work.
+    /// The tokens of each body paragraph, made on first use: people,
+    /// organization names and quotes all walk them, and tokenizing is a
+    /// good part of the core's work.
     body_tokens: OnceCell<Vec<Vec<text::Token>>>,
     /// Headline, body after it and dateline, found on first use: metadata
     /// and entities both need the dateline.

@@ -9,45 +9,109 @@ use std::ops::Range;
 
 use crate::swar;
 
+/// Bytes that [`CharOffsets::new`] checks at once for being all ASCII,
+/// the common case, and the step of its index.
+const CHUNK: usize = 32;
+
 /// Converts byte offsets of one string into code point offsets.
 ///
-/// For ASCII text the two are equal and the conversion is free; otherwise it
-/// is a binary search over the positions of multi-byte characters, so the
-/// cost is O(log n) per offset with one O(n) pass to build.
+/// For ASCII text the two are equal and the conversion is free; otherwise
+/// it looks up the multi-byte characters before the offset, starting from
+/// the first one in the offset's chunk, so the cost is a few steps per
+/// offset (news text has a few curly quotes and dashes per chunk at most)
+/// with one O(n) pass to build.
 #[derive(Debug, Clone)]
 pub struct CharOffsets {
     /// For every multi-byte character: its byte offset and the number of
     /// extra bytes seen up to and including it.
     multibyte: Vec<(usize, usize)>,
+    /// For every chunk of [`CHUNK`] bytes, and the end of the text: how
+    /// many multi-byte characters start before it. Empty for ASCII text.
+    chunk_firsts: Vec<usize>,
 }
 
 impl CharOffsets {
     pub fn new(text: &str) -> Self {
-        /// Bytes checked at once for being all ASCII, the common case.
-        const CHUNK: usize = 32;
-        let mut multibyte = Vec::new();
-        let mut extra = 0;
-        for (k, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
-            if chunk.is_ascii() {
-                continue;
-            }
-            // A lead byte of a multi-byte character is 0xC0 or above, and
-            // its count of leading one bits is the character's length.
-            for (i, &b) in chunk.iter().enumerate() {
-                if b >= 0xC0 {
-                    extra += b.leading_ones() as usize - 1;
-                    multibyte.push((k * CHUNK + i, extra));
-                }
+        let mut offsets = Self {
+            multibyte: Vec::new(),
+            chunk_firsts: Vec::new(),
+        };
+        let mut chunks = text.as_bytes().chunks_exact(CHUNK);
+        for (k, chunk) in chunks.by_ref().enumerate() {
+            offsets.add_chunk(k * CHUNK, chunk.try_into().expect("a whole chunk"));
+        }
+        let rest = chunks.remainder();
+        let mut last = [0; CHUNK];
+        last[..rest.len()].copy_from_slice(rest);
+        offsets.add_chunk(text.len() - rest.len(), &last);
+        offsets.index_chunks(text.len());
+        offsets
+    }
+
+    /// Fills [`CharOffsets::chunk_firsts`] for a text of `len` bytes.
+    fn index_chunks(&mut self, len: usize) {
+        if self.multibyte.is_empty() {
+            return;
+        }
+        let mut n = 0;
+        self.chunk_firsts = (0..=len / CHUNK)
+            .map(|k| {
+                n += self.multibyte[n..]
+                    .iter()
+                    .take_while(|&&(pos, _)| pos < k * CHUNK)
+                    .count();
+                n
+            })
+            .collect();
+    }
+
+    /// Records the multi-byte characters that start in `chunk`, the bytes
+    /// from `at` (zeros past the end of the text). Inlined, as most chunks
+    /// are all ASCII: one test of their words together.
+    #[inline(always)]
+    fn add_chunk(&mut self, at: usize, chunk: &[u8; CHUNK]) {
+        let words: [u64; CHUNK / 8] = std::array::from_fn(|w| {
+            u64::from_le_bytes(chunk[w * 8..w * 8 + 8].try_into().expect("eight bytes"))
+        });
+        if words.iter().fold(0, |all, word| all | word) & swar::HIGH_BITS != 0 {
+            self.add_multibyte(at, &words);
+        }
+    }
+
+    /// Records the multi-byte characters that start in the words of a
+    /// chunk from byte `at`.
+    fn add_multibyte(&mut self, at: usize, words: &[u64; CHUNK / 8]) {
+        let mut extra = self.multibyte.last().map_or(0, |&(_, extra)| extra);
+        for (w, &word) in words.iter().enumerate() {
+            // A lead byte of a multi-byte character is 0xC0 or above (its
+            // top two bits set), and its count of leading one bits is the
+            // character's length.
+            let mut leads = word & (word << 1) & swar::HIGH_BITS;
+            while leads != 0 {
+                let shift = leads.trailing_zeros() - 7;
+                let lead = (word >> shift) as u8;
+                extra += lead.leading_ones() as usize - 1;
+                self.multibyte
+                    .push((at + w * 8 + shift as usize / 8, extra));
+                leads &= leads - 1;
             }
         }
-        Self { multibyte }
     }
 
     /// The code point offset of byte offset `byte`, which must lie on a
     /// character boundary (every offset the extractors produce does).
     pub fn to_char(&self, byte: usize) -> usize {
-        // Characters that start before `byte` contribute their extra bytes.
-        let n = self.multibyte.partition_point(|&(pos, _)| pos < byte);
+        // Characters that start before `byte` contribute their extra bytes:
+        // those before its chunk, and those in it before it.
+        let chunk = (byte / CHUNK).min(self.chunk_firsts.len().saturating_sub(1));
+        let Some(&first) = self.chunk_firsts.get(chunk) else {
+            return byte; // ASCII text
+        };
+        let n = first
+            + self.multibyte[first..]
+                .iter()
+                .take_while(|&&(pos, _)| pos < byte)
+                .count();
         match n {
             0 => byte,
             _ => byte - self.multibyte[n - 1].1,
@@ -61,12 +125,14 @@ impl CharOffsets {
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let range = trim_range(text, line_start..line_start + line.len());
+    // memchr finds the line breaks many bytes at a time.
+    let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    for line_end in line_ends.chain([text.len()]) {
+        let range = trim_range(text, line_start..line_end);
         if !range.is_empty() {
             out.push(range);
         }
-        line_start += line.len();
+        line_start = line_end;
     }
     out
 }
@@ -320,42 +386,54 @@ pub struct Token {
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
+    let mut out = Vec::with_capacity(slice.len() / 4);
     let mut t = Tokenizer {
-        out: Vec::with_capacity(slice.len() / 4),
         base: range.start,
         word_start: None,
         segment: 0,
-        prev_digit: false,
     };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let class = BYTE_CLASS[usize::from(b)];
         if class == ALNUM {
-            let run = ascii_alnum_run(&bytes[i..]);
-            t.letters(i, run, bytes[i + run - 1].is_ascii_digit());
-            i += run;
+            let end = i + ascii_alnum_run(&bytes[i..]);
+            if t.word_start.is_none() && bytes.get(end) == Some(&b' ') {
+                // A whole word and the space after it, most of news text:
+                // what `letters` and then `space` would do, in one step.
+                t.push_word(&mut out, i, end);
+                t.segment = 0;
+                i = end + 1;
+                continue;
+            }
+            t.letters(i, end - i);
+            i = end;
         } else if class == SPACE {
-            t.space(i);
+            t.space(&mut out, i);
             i += 1;
         } else if class == PUNCT {
-            t.mark(slice, i, char::from(b), 1);
+            if matches!(b, b'.' | b'\'' | b'-') {
+                t.mark(&mut out, slice, i, char::from(b), 1);
+            } else {
+                // No other ASCII mark joins words: no need to look around.
+                t.punctuation(&mut out, i, 1);
+            }
             i += 1;
         } else {
             let c = slice[i..].chars().next().unwrap_or(' ');
             let len = c.len_utf8();
             if is_alphanumeric(c) {
-                t.letters(i, 1, false);
+                t.letters(i, 1);
             } else if c.is_whitespace() {
-                t.space(i);
+                t.space(&mut out, i);
             } else {
-                t.mark(slice, i, c, len);
+                t.mark(&mut out, slice, i, c, len);
             }
             i += len;
         }
     }
-    t.end_word(bytes.len());
-    t.out
+    t.end_word(&mut out, bytes.len());
+    out
 }
 
 /// What one ASCII byte is to the tokenizer; every byte from 0x80 up is
@@ -407,64 +485,81 @@ fn ascii_alnum_run(bytes: &[u8]) -> usize {
 }
 
 /// The tokenizer's state between characters, in byte offsets of the slice
-/// (`base` is the slice's offset in the text).
+/// (`base` is the slice's offset in the text). The tokens go to a vector
+/// of the caller's, not one in here: a vector may reallocate, so its
+/// fields live in memory, and the state then stays in registers.
 struct Tokenizer {
-    out: Vec<Token>,
     base: usize,
     word_start: Option<usize>,
     /// Letters since the last joiner: a period joins only initials (`U.S`)
     /// and decimals (`3.5`), so that `said.Trump` stays two words.
     segment: usize,
-    /// Whether the last letter seen was an ASCII digit (for decimals).
-    prev_digit: bool,
 }
 
 impl Tokenizer {
     /// `count` letters or digits starting at byte `at`.
-    fn letters(&mut self, at: usize, count: usize, ends_in_digit: bool) {
+    fn letters(&mut self, at: usize, count: usize) {
         self.word_start.get_or_insert(at);
         self.segment += count;
-        self.prev_digit = ends_in_digit;
     }
 
     /// White space at byte `at`: it ends the word in progress.
-    fn space(&mut self, at: usize) {
-        self.end_word(at);
+    fn space(&mut self, out: &mut Vec<Token>, at: usize) {
+        self.end_word(out, at);
         self.segment = 0;
     }
 
     /// Ends the word in progress, if any, at byte `at`.
-    fn end_word(&mut self, at: usize) {
+    fn end_word(&mut self, out: &mut Vec<Token>, at: usize) {
         if let Some(s) = self.word_start.take() {
-            self.out.push(Token {
-                range: self.base + s..self.base + at,
-                is_word: true,
-            });
+            self.push_word(out, s, at);
         }
     }
 
-    /// A punctuation character `c` of `len` bytes at byte `at`: it joins
-    /// the word around it (`don’t`, `al-Assad`, `U.S`, `3.5`) or ends the
-    /// word and becomes a token of its own.
-    fn mark(&mut self, slice: &str, at: usize, c: char, len: usize) {
+    /// Emits the word from byte `start` to byte `end`.
+    fn push_word(&self, out: &mut Vec<Token>, start: usize, end: usize) {
+        out.push(Token {
+            range: self.base + start..self.base + end,
+            is_word: true,
+        });
+    }
+
+    /// A punctuation character of `len` bytes at byte `at` that does not
+    /// join words: it ends the word in progress and is a token of its own.
+    fn punctuation(&mut self, out: &mut Vec<Token>, at: usize, len: usize) {
+        self.segment = 0;
+        self.end_word(out, at);
+        out.push(Token {
+            range: self.base + at..self.base + at + len,
+            is_word: false,
+        });
+    }
+
+    /// A punctuation character `c` of `len` bytes at byte `at` of `slice`:
+    /// it joins the word around it (`don’t`, `al-Assad`, `U.S`, `3.5`) or
+    /// ends the word and becomes a token of its own. Inlined into
+    /// [`tokens`], where its two calls are the only ones: a call would
+    /// take the state's address and keep it in memory.
+    #[inline(always)]
+    fn mark(&mut self, out: &mut Vec<Token>, slice: &str, at: usize, c: char, len: usize) {
+        let bytes = slice.as_bytes();
+        // Inside a word the character before `at` is a letter (a joiner is
+        // always followed by one), so a digit there is the word's last.
         let joins = self.word_start.is_some()
             && match c {
                 '.' => {
                     self.segment == 1
-                        || (self.prev_digit
-                            && slice.as_bytes().get(at + 1).is_some_and(u8::is_ascii_digit))
+                        || (bytes[at - 1].is_ascii_digit()
+                            && bytes.get(at + 1).is_some_and(u8::is_ascii_digit))
                 }
                 '\'' | '’' | '-' | '‑' => true,
                 _ => false,
             }
             && starts_alphanumeric(&slice[at + len..]);
-        self.segment = 0;
-        if !joins {
-            self.end_word(at);
-            self.out.push(Token {
-                range: self.base + at..self.base + at + len,
-                is_word: false,
-            });
+        if joins {
+            self.segment = 0;
+        } else {
+            self.punctuation(out, at, len);
         }
     }
 }
@@ -501,6 +596,20 @@ mod tests {
             assert_eq!(o.to_char(i), n);
         }
         assert_eq!(o.to_char(t.len()), t.chars().count());
+    }
+
+    #[test]
+    fn char_offsets_at_every_length_around_chunk_ends() {
+        for len in 0..3 * CHUNK {
+            for at in 0..len.saturating_sub(2) {
+                let t = format!("{}’{}", "a".repeat(at), "b".repeat(len - at - 3));
+                let o = CharOffsets::new(&t);
+                for (n, (i, _)) in t.char_indices().enumerate() {
+                    assert_eq!(o.to_char(i), n, "{t:?} {i}");
+                }
+                assert_eq!(o.to_char(t.len()), t.chars().count(), "{t:?}");
+            }
+        }
     }
 
     #[test]

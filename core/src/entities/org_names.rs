@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::gazetteer::WordMatcher;
-use crate::text::is_headline_case;
+use crate::text::{self, is_headline_case};
 
 /// An organization name found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,39 +181,42 @@ static ANY_HEAD: LazyLock<WordMatcher> = LazyLock::new(|| {
     WordMatcher::new(&heads)
 });
 
-/// The organization names in `text[para]`; none in a Headline Case
-/// paragraph, where every word is capitalized.
-pub fn find(text: &str, para: Range<usize>) -> Vec<OrgName> {
+/// The organization names in `text[para]`, whose
+/// [`capitals`](crate::gazetteer::capitals) and [`text::tokens`] are
+/// given; none in a Headline Case paragraph, where every word is
+/// capitalized.
+pub fn find(
+    text: &str,
+    para: Range<usize>,
+    capitals: &[usize],
+    tokens: &[text::Token],
+) -> Vec<OrgName> {
     let has_head = text
         .get(para.clone())
-        .is_some_and(|p| ANY_HEAD.is_match(p) && !is_headline_case(p));
+        .is_some_and(|p| ANY_HEAD.is_match(p, capitals) && !is_headline_case(p));
     if !has_head {
         return Vec::new();
     }
-    let tokens = tokenize(text, para);
+    let tokens = tokenize(text, tokens);
     runs(&tokens)
         .into_iter()
         .flat_map(|run| names_in_run(text, &tokens[run]))
         .collect()
 }
 
-/// Words with their surrounding punctuation peeled off.
-fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
-    let Some(p) = text.get(para.clone()) else {
-        return Vec::new();
-    };
-    // Room for words of five bytes and a space, so that the vector rarely
-    // grows.
-    let mut out = Vec::with_capacity(p.len() / 6 + 1);
-    for raw in p.split_whitespace() {
-        // `raw` is a slice of `p`: its offset is the pointer difference.
-        let at = raw.as_ptr() as usize - p.as_ptr() as usize;
-        let lead = leading_punctuation(raw);
-        let (core_len, breaks_after) = core_length(&raw[lead..]);
+/// Words with their surrounding punctuation peeled off, from the
+/// paragraph's [`text::tokens`].
+fn tokenize<'a>(text: &'a str, tokens: &[text::Token]) -> Vec<Token<'a>> {
+    // Room for a word per token, so that the vector never grows.
+    let mut out = Vec::with_capacity(tokens.len());
+    for raw in words(tokens) {
+        let raw_text = &text[raw.clone()];
+        let lead = leading_punctuation(raw_text);
+        let (core_len, breaks_after) = core_length(&raw_text[lead..]);
         if core_len == 0 {
             continue;
         }
-        let start = para.start + at + lead;
+        let start = raw.start + lead;
         out.push(Token {
             range: start..start + core_len,
             text: &text[start..start + core_len],
@@ -222,6 +225,30 @@ fn tokenize(text: &str, para: Range<usize>) -> Vec<Token<'_>> {
         });
     }
     out
+}
+
+/// The byte ranges of the words of a paragraph as `split_whitespace` has
+/// them, from its tokens: the tokenizer skips white space and nothing
+/// else, so a word is a run of tokens with nothing between them. Cheaper
+/// than decoding the paragraph's characters again.
+fn words(tokens: &[text::Token]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut rest = tokens;
+    std::iter::from_fn(move || {
+        let (first, after) = rest.split_first()?;
+        let mut word = first.range.clone();
+        let glued = after
+            .iter()
+            .take_while(|t| {
+                let glued = t.range.start == word.end;
+                if glued {
+                    word.end = t.range.end;
+                }
+                glued
+            })
+            .count();
+        rest = &after[glued..];
+        Some(word)
+    })
 }
 
 /// The length of the punctuation before a word (`“` in `“Party`).
@@ -381,7 +408,8 @@ mod tests {
     use super::*;
 
     fn names(t: &str) -> Vec<(String, Option<&'static str>)> {
-        find(t, 0..t.len())
+        let capitals: Vec<usize> = crate::gazetteer::capitals(t).collect();
+        find(t, 0..t.len(), &capitals, &text::tokens(t, 0..t.len()))
             .into_iter()
             .map(|o| (o.name, o.kind))
             .collect()
@@ -443,6 +471,25 @@ mod tests {
             vec![]
         );
         assert_eq!(names("Since October, the country has grown."), vec![]);
+    }
+
+    #[test]
+    fn words_from_tokens_are_those_of_split_whitespace() {
+        for t in [
+            "",
+            " ",
+            "The “Defense Ministry,” said U.S. officials — again.",
+            "a\u{a0}b\u{2009}c\u{b}d\u{3000}e\u{85}f \t\r\n g",
+            "don’t al-Assad 3.5 said.Then ... !? ’s 🙂x",
+        ] {
+            let from_tokens: Vec<&str> =
+                words(&text::tokens(t, 0..t.len())).map(|w| &t[w]).collect();
+            assert_eq!(
+                from_tokens,
+                t.split_whitespace().collect::<Vec<_>>(),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
