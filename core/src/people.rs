@@ -1099,6 +1099,16 @@ impl WordFilter {
     }
 }
 
+/// The grouped people a word names, for [`collect_mentions`].
+#[derive(Default)]
+struct Named<'g> {
+    /// The people with a name variant of two words or more opening with
+    /// the word, with that variant.
+    first: Vec<(usize, &'g [&'g str])>,
+    /// The people whose surname the word is.
+    surname: Vec<usize>,
+}
+
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
@@ -1112,15 +1122,15 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             gender: g.gender,
         })
         .collect();
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_first: HashMap<&str, Vec<(usize, &[&str])>> = HashMap::new();
+    // One map for both roles of a word, so a word is hashed once.
+    let mut by_word: HashMap<&str, Named> = HashMap::new();
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
-        by_surname.entry(g.surname()).or_default().push(i);
+        by_word.entry(g.surname()).or_default().surname.push(i);
         keys.insert(g.surname());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
             keys.insert(v[0]);
-            let same_first = by_first.entry(v[0]).or_default();
+            let same_first = &mut by_word.entry(v[0]).or_default().first;
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
             }
@@ -1147,18 +1157,18 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             while k < ranges.len() {
                 order += 1;
                 let w = word(k);
-                if !keys.may_contain(w) {
+                let named = keys.may_contain(w).then(|| by_word.get(w)).flatten();
+                let Some(named) = named else {
                     k += 1;
                     continue;
-                }
-                let full = by_first.get(w).and_then(|vs| {
-                    vs.iter()
-                        .filter(|(_, v)| {
-                            v.len() <= ranges.len() - k
-                                && v.iter().zip(k..).all(|(a, b)| *a == word(b))
-                        })
-                        .max_by_key(|(_, v)| v.len())
-                });
+                };
+                let full = named
+                    .first
+                    .iter()
+                    .filter(|(_, v)| {
+                        v.len() <= ranges.len() - k && v.iter().zip(k..).all(|(a, b)| *a == word(b))
+                    })
+                    .max_by_key(|(_, v)| v.len());
                 if let Some(&(g, v)) = full {
                     people[g]
                         .mentions
@@ -1167,11 +1177,11 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(w).and_then(|ids| {
-                    ids.iter()
-                        .copied()
-                        .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
-                });
+                let owner = named
+                    .surname
+                    .iter()
+                    .copied()
+                    .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)));
                 if let Some(g) = owner.filter(|_| !(k == 0 && after_locative())) {
                     people[g].mentions.push(ranges[k].clone());
                 }
