@@ -1122,8 +1122,10 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             gender: g.gender,
         })
         .collect();
-    // One map for both roles of a word, so a word is hashed once.
-    let mut by_word: HashMap<&str, Named> = HashMap::new();
+    // One map for both roles of a word, so a word is hashed once; sized
+    // for a surname and a given name of every person, so that it is not
+    // rehashed as it fills.
+    let mut by_word: HashMap<&str, Named> = HashMap::with_capacity(groups.len() * 2);
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         by_word.entry(g.surname()).or_default().surname.push(i);
