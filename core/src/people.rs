@@ -1036,7 +1036,9 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
     // people who share its last word.
     // std's keyed SipHash, not a fast unkeyed hash: the keys are words of
     // the article, and crafted text must not make every lookup collide.
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Sized for a surname per candidate, so that it is not rehashed as it
+    // fills.
+    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::with_capacity(candidates.len());
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
