@@ -595,8 +595,8 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
             candidates.extend(candidates_in(doc.text, &body, para));
         }
     }
-    let groups = group(candidates);
-    let mut people = collect_mentions(doc.text, &body, &groups);
+    let (groups, by_word) = group(candidates);
+    let mut people = collect_mentions(doc.text, &body, &groups, by_word);
     people.retain(|p| !p.mentions.is_empty());
     people.sort_by_key(|p| p.mentions.first().map(|m| m.start));
     people
@@ -1030,20 +1030,23 @@ impl<'t> Group<'t> {
 /// matching slow without adding anyone real.
 const MAX_VARIANTS: usize = 16;
 
-fn group(candidates: Vec<Candidate>) -> Vec<Group> {
+/// Groups the candidates into people. Also returns the people by surname
+/// (as [`Named::surname`], in order), which [`collect_mentions`] goes on
+/// to fill with given names.
+fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, HashMap<&'t str, Named<'g>>) {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
     // std's keyed SipHash, not a fast unkeyed hash: the keys are words of
     // the article, and crafted text must not make every lookup collide.
-    // Sized for a surname per candidate, so that it is not rehashed as it
-    // fills.
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::with_capacity(candidates.len());
+    // Sized for a surname and a given name per candidate, so that it is
+    // not rehashed as it fills (here or in `collect_mentions`).
+    let mut by_word: HashMap<&str, Named> = HashMap::with_capacity(candidates.len() * 2);
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
         };
-        let ids = by_surname.entry(surname).or_default();
+        let ids = &mut by_word.entry(surname).or_default().surname;
         let found = ids.iter().copied().find(|&g| groups[g].accepts(&c.words));
         if found.is_none() && ids.len() >= MAX_VARIANTS {
             continue;
@@ -1068,7 +1071,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
         }
         g.gender = g.gender.or(c.gender);
     }
-    groups
+    (groups, by_word)
 }
 
 /// A set of words that can tell most other words apart without hashing
@@ -1101,7 +1104,9 @@ impl WordFilter {
     }
 }
 
-/// The grouped people a word names, for [`collect_mentions`].
+/// The grouped people a word names: [`group`] finds them by surname, and
+/// [`collect_mentions`] adds them by given name. Both roles of a word in
+/// one map, so that a run word is hashed once.
 #[derive(Default)]
 struct Named<'g> {
     /// The people with a name variant of two words or more opening with
@@ -1114,7 +1119,13 @@ struct Named<'g> {
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFound> {
+/// `by_word` holds the people by surname, from [`group`].
+fn collect_mentions<'t, 'g>(
+    text: &str,
+    body: &Body,
+    groups: &'g [Group<'t>],
+    mut by_word: HashMap<&'t str, Named<'g>>,
+) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -1124,13 +1135,8 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             gender: g.gender,
         })
         .collect();
-    // One map for both roles of a word, so a word is hashed once; sized
-    // for a surname and a given name of every person, so that it is not
-    // rehashed as it fills.
-    let mut by_word: HashMap<&str, Named> = HashMap::with_capacity(groups.len() * 2);
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
-        by_word.entry(g.surname()).or_default().surname.push(i);
         keys.insert(g.surname());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
             keys.insert(v[0]);
