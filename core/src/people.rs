@@ -590,9 +590,16 @@ struct Candidate<'t> {
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
     let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
-    for para in &body.paragraphs {
-        if !para.headline {
-            candidates.extend(candidates_in(doc.text, &body, para));
+    // The words of a run, sliced once for all that `classify` asks of
+    // them; the buffer is reused from run to run.
+    let mut words = Vec::new();
+    for para in body.paragraphs.iter().filter(|p| !p.headline) {
+        for run in body.runs(para) {
+            if may_name(doc.text, para.toks, run) {
+                words.clear();
+                words.extend(run.iter().map(|&i| &doc.text[para.toks[i].range.clone()]));
+                candidates.extend(classify(doc.text, para.toks, run, &words));
+            }
         }
     }
     let (groups, by_word) = group(candidates);
@@ -751,16 +758,6 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in<'p>(
-    text: &'p str,
-    body: &'p Body,
-    para: &'p Paragraph,
-) -> impl Iterator<Item = Candidate<'p>> + 'p {
-    body.runs(para)
-        .filter(|run| may_name(text, para.toks, run))
-        .filter_map(|run| classify(text, para.toks, run))
-}
-
 /// A cheap test before [`classify`]: a lone capitalized word (most are
 /// sentence starts like `The` or `But`) names a person only next to a
 /// title (`spokeswoman Strong`) or a comma (`Strong, a spokeswoman,`).
@@ -783,14 +780,18 @@ fn is_mark(text: &str, tok: Option<&Token>, mark: u8) -> bool {
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
-/// role and name.
-fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidate<'t>> {
-    let word = |i: usize| &text[toks[i].range.clone()];
+/// role and name. `run_words` are the words of the run's tokens.
+fn classify<'t>(
+    text: &'t str,
+    toks: &[Token],
+    run: &[usize],
+    run_words: &[&str],
+) -> Option<Candidate<'t>> {
     // The name starts after the last title word, or at a given name.
-    let mut last_title = run.iter().rposition(|&i| is_title(word(i)));
+    let mut last_title = run_words.iter().rposition(|w| is_title(w));
     // A title word closing a run that opens with a given name is a surname
     // (`Matthew Prince`, `Anna Judge`), not a title before an empty name.
-    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(word(run[0])) {
+    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(run_words[0]) {
         last_title = None;
     }
     let mut start = last_title.map_or(0, |k| k + 1);
@@ -798,10 +799,10 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     // which finds the first one, and with it the gender that name marks.
     let mut opens_with_first = false;
     let mut first_gender = None;
-    let found = run[start..]
+    let found = run_words[start..]
         .iter()
         .enumerate()
-        .find_map(|(j, &i)| Some((j, first_name(word(i))?)));
+        .find_map(|(j, w)| Some((j, first_name(w)?)));
     if let Some((j, gender)) = found {
         if start + j + 1 < run.len() {
             start += j;
@@ -811,17 +812,18 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
         }
         first_gender = gender.filter(|_| opens_with_first);
     }
-    let name_len = run[start..]
+    let name_len = run_words[start..]
         .iter()
-        .take_while(|&&i| !NOT_NAME.contains(word(i)))
+        .take_while(|w| !NOT_NAME.contains(w))
         .count();
     let mut name = &run[start..start + name_len];
-    if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
+    let name_words = &run_words[start..start + name_len];
+    if name.len() > 4 || name.is_empty() || name_words.iter().all(|w| w.chars().count() == 1) {
         return None;
     }
     // `Clinton Foundation`, `Fox News`; words before the name may be
     // organizations (`Secretary of State Hillary Clinton`).
-    if run[start..].iter().any(|&i| ORG_WORDS.contains(word(i))) {
+    if run_words[start..].iter().any(|w| ORG_WORDS.contains(w)) {
         return None;
     }
     let has_first = opens_with_first && name.len() >= 2;
@@ -869,9 +871,9 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
         .filter(|&&i| toks[i].is_word)
         .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
-    let gender = run[..start]
+    let gender = run_words[..start]
         .iter()
-        .find_map(|&i| title_gender(word(i)))
+        .find_map(|w| title_gender(w))
         // The given name that opens the name, if it opens with one.
         .or(first_gender);
     Some(Candidate {
@@ -1033,7 +1035,7 @@ const MAX_VARIANTS: usize = 16;
 /// Groups the candidates into people. Also returns the people by surname
 /// (as [`Named::surname`], in order), which [`collect_mentions`] goes on
 /// to fill with given names.
-fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, HashMap<&'t str, Named<'g>>) {
+fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, ByWord<'t, 'g>) {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
@@ -1041,12 +1043,12 @@ fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, HashMap<&'t
     // the article, and crafted text must not make every lookup collide.
     // Sized for a surname and a given name per candidate, so that it is
     // not rehashed as it fills (here or in `collect_mentions`).
-    let mut by_word: HashMap<&str, Named> = HashMap::with_capacity(candidates.len() * 2);
+    let mut by_word: ByWord = HashMap::with_capacity(candidates.len() * 2);
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
         };
-        let ids = &mut by_word.entry(surname).or_default().surname;
+        let ids = &mut by_word.entry(surname.as_bytes()).or_default().surname;
         let found = ids.iter().copied().find(|&g| groups[g].accepts(&c.words));
         if found.is_none() && ids.len() >= MAX_VARIANTS {
             continue;
@@ -1082,8 +1084,7 @@ fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, HashMap<&'t
 struct WordFilter([u64; 4]);
 
 impl WordFilter {
-    fn bit(word: &str) -> usize {
-        let b = word.as_bytes();
+    fn bit(b: &[u8]) -> usize {
         let (first, last) = (b.first().copied(), b.last().copied());
         let key = b.len() as u64
             | u64::from(first.unwrap_or(0)) << 16
@@ -1092,13 +1093,13 @@ impl WordFilter {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
     }
 
-    fn insert(&mut self, word: &str) {
+    fn insert(&mut self, word: &[u8]) {
         let bit = Self::bit(word);
         self.0[bit / 64] |= 1 << (bit % 64);
     }
 
     /// False when `word` is not in the set; true means "maybe".
-    fn may_contain(&self, word: &str) -> bool {
+    fn may_contain(&self, word: &[u8]) -> bool {
         let bit = Self::bit(word);
         self.0[bit / 64] >> (bit % 64) & 1 == 1
     }
@@ -1116,15 +1117,23 @@ struct Named<'g> {
     surname: Vec<usize>,
 }
 
+/// The grouped people by the bytes of a word of their names (see
+/// [`Named`]).
+type ByWord<'t, 'g> = HashMap<&'t [u8], Named<'g>>;
+
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
 /// `by_word` holds the people by surname, from [`group`].
+///
+/// The run words are looked up and compared as bytes: equal bytes are
+/// equal words, and slicing the text as a `str` would check two char
+/// boundaries for every word.
 fn collect_mentions<'t, 'g>(
     text: &str,
     body: &Body,
     groups: &'g [Group<'t>],
-    mut by_word: HashMap<&'t str, Named<'g>>,
+    mut by_word: ByWord<'t, 'g>,
 ) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
@@ -1137,10 +1146,10 @@ fn collect_mentions<'t, 'g>(
         .collect();
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
-        keys.insert(g.surname());
+        keys.insert(g.surname().as_bytes());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
-            keys.insert(v[0]);
-            let same_first = &mut by_word.entry(v[0]).or_default().first;
+            keys.insert(v[0].as_bytes());
+            let same_first = &mut by_word.entry(v[0].as_bytes()).or_default().first;
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
             }
@@ -1153,7 +1162,7 @@ fn collect_mentions<'t, 'g>(
         // `ranges`: the run's words, possessive stripped (a run holds
         // word tokens only; an abbreviation's period is not one of them).
         for (run, ranges) in body.named_runs(para) {
-            let word = |k: usize| &text[ranges[k].clone()];
+            let word = |k: usize| &text.as_bytes()[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
             // named before. Asked only of a surname found.
             let after_locative = || {
@@ -1176,7 +1185,8 @@ fn collect_mentions<'t, 'g>(
                     .first
                     .iter()
                     .filter(|(_, v)| {
-                        v.len() <= ranges.len() - k && v.iter().zip(k..).all(|(a, b)| *a == word(b))
+                        v.len() <= ranges.len() - k
+                            && v.iter().zip(k..).all(|(a, b)| a.as_bytes() == word(b))
                     })
                     .max_by_key(|(_, v)| v.len());
                 if let Some(&(g, v)) = full {
