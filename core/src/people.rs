@@ -56,38 +56,46 @@ struct Lexicon {
 struct Gendered {
     /// A power of two of slots, at most half of them full.
     slots: Vec<Option<(u128, Option<Gender>)>>,
-    /// The [`ends_bit`] of every word: a word whose bit is not set is
+    /// The [`filter_bit`] of every word: a word whose bit is not set is
     /// rejected before it is packed (see [`Gendered::may_hold`]).
-    ends: [u64; 16],
+    filter: [u64; FILTER_BITS / 64],
 }
+
+/// Bits of a lexicon's filter: some eight times its words, so that few
+/// other words find their bit set.
+const FILTER_BITS: usize = 8192;
 
 impl Gendered {
     /// Builds the table; a key given twice keeps its last gender.
     fn new(entries: &[(u128, Option<Gender>)]) -> Self {
         let mut table = Self {
             slots: vec![None; (entries.len() * 2).next_power_of_two()],
-            ends: [0; 16],
+            filter: [0; FILTER_BITS / 64],
         };
         for &(key, gender) in entries {
             let i = table.find_slot(key);
             table.slots[i] = Some((key, gender));
+            // A word of one byte has a zero second byte, as in `may_hold`.
             let bytes = key.to_le_bytes();
             let len = usize::from(bytes[15]);
-            let bit = ends_bit(bytes[0], bytes[len.max(1) - 1]);
-            table.ends[bit / 64] |= 1 << (bit % 64);
+            let bit = filter_bit(bytes[0], bytes[1], bytes[len.max(1) - 1]);
+            table.filter[bit / 64] |= 1 << (bit % 64);
         }
         table
     }
 
     /// False when no word of the lexicon can equal `word` ignoring case.
-    /// When its first and last bytes are ASCII they are those of the word
-    /// lowercased, up to case, which [`ends_bit`] ignores; a word opening
-    /// or ending with another character may lowercase to anything.
+    /// When its first two bytes (the first and a zero for a word of one
+    /// byte) and its last byte are ASCII they are those of the word
+    /// lowercased, up to case, which [`filter_bit`] ignores; a word with
+    /// another character there may lowercase to anything.
     fn may_hold(&self, word: &str) -> bool {
-        match (word.as_bytes().first(), word.as_bytes().last()) {
-            (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
-                let bit = ends_bit(first, last);
-                self.ends[bit / 64] >> (bit % 64) & 1 == 1
+        let bytes = word.as_bytes();
+        let second = bytes.get(1).copied().unwrap_or(0);
+        match (bytes.first(), bytes.last()) {
+            (Some(&first), Some(&last)) if (first | second | last).is_ascii() => {
+                let bit = filter_bit(first, second, last);
+                self.filter[bit / 64] >> (bit % 64) & 1 == 1
             }
             _ => true,
         }
@@ -113,10 +121,14 @@ impl Gendered {
     }
 }
 
-/// A bit for the first and last bytes of a word: their low five bits,
-/// which are the same for a letter in either case.
-fn ends_bit(first: u8, last: u8) -> usize {
-    usize::from(first & 0x1f) << 5 | usize::from(last & 0x1f)
+/// A filter bit for the first two bytes and the last byte of a word: their
+/// low five bits (the same for a letter in either case), hashed.
+fn filter_bit(first: u8, second: u8, last: u8) -> usize {
+    let key =
+        u64::from(first & 0x1f) << 10 | u64::from(second & 0x1f) << 5 | u64::from(last & 0x1f);
+    // Fibonacci hashing: the top bits of the product, as many as index
+    // the filter.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
 /// Packs a word into one integer, ignoring ASCII case: its bytes
@@ -1227,6 +1239,29 @@ mod tests {
         }
         bytes[15] = word.len() as u8;
         Some(u128::from_le_bytes(bytes))
+    }
+
+    #[test]
+    fn the_lexicon_filter_lets_every_word_through_in_any_case() {
+        let lexicon = lexicon();
+        for (data, map) in [
+            (
+                include_str!("../data/first-names.txt"),
+                &lexicon.first_names,
+            ),
+            (include_str!("../data/titles.txt"), &lexicon.titles),
+        ] {
+            let words = data.lines().filter(|l| !l.starts_with('#'));
+            for word in words.filter_map(|l| l.split_whitespace().next()) {
+                let capitalized = word[..1].to_uppercase() + &word[1..];
+                for w in [word, &word.to_uppercase(), &capitalized] {
+                    assert!(lookup(map, w).is_some(), "{w}");
+                }
+            }
+        }
+        // A Kelvin sign lowercases to `k`: `Kim` with it is a given name.
+        assert!(first_name("\u{212A}im").is_some());
+        assert!(first_name("Zzyzx").is_none() && !is_title("Zzyzx"));
     }
 
     #[test]
