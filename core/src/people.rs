@@ -56,38 +56,46 @@ struct Lexicon {
 struct Gendered {
     /// A power of two of slots, at most half of them full.
     slots: Vec<Option<(u128, Option<Gender>)>>,
-    /// The [`ends_bit`] of every word: a word whose bit is not set is
+    /// The [`filter_bit`] of every word: a word whose bit is not set is
     /// rejected before it is packed (see [`Gendered::may_hold`]).
-    ends: [u64; 16],
+    filter: [u64; FILTER_BITS / 64],
 }
+
+/// Bits of a lexicon's filter: some eight times its words, so that few
+/// other words find their bit set.
+const FILTER_BITS: usize = 8192;
 
 impl Gendered {
     /// Builds the table; a key given twice keeps its last gender.
     fn new(entries: &[(u128, Option<Gender>)]) -> Self {
         let mut table = Self {
             slots: vec![None; (entries.len() * 2).next_power_of_two()],
-            ends: [0; 16],
+            filter: [0; FILTER_BITS / 64],
         };
         for &(key, gender) in entries {
             let i = table.find_slot(key);
             table.slots[i] = Some((key, gender));
+            // A word of one byte has a zero second byte, as in `may_hold`.
             let bytes = key.to_le_bytes();
             let len = usize::from(bytes[15]);
-            let bit = ends_bit(bytes[0], bytes[len.max(1) - 1]);
-            table.ends[bit / 64] |= 1 << (bit % 64);
+            let bit = filter_bit(bytes[0], bytes[1], bytes[len.max(1) - 1]);
+            table.filter[bit / 64] |= 1 << (bit % 64);
         }
         table
     }
 
     /// False when no word of the lexicon can equal `word` ignoring case.
-    /// When its first and last bytes are ASCII they are those of the word
-    /// lowercased, up to case, which [`ends_bit`] ignores; a word opening
-    /// or ending with another character may lowercase to anything.
+    /// When its first two bytes (the first and a zero for a word of one
+    /// byte) and its last byte are ASCII they are those of the word
+    /// lowercased, up to case, which [`filter_bit`] ignores; a word with
+    /// another character there may lowercase to anything.
     fn may_hold(&self, word: &str) -> bool {
-        match (word.as_bytes().first(), word.as_bytes().last()) {
-            (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
-                let bit = ends_bit(first, last);
-                self.ends[bit / 64] >> (bit % 64) & 1 == 1
+        let bytes = word.as_bytes();
+        let second = bytes.get(1).copied().unwrap_or(0);
+        match (bytes.first(), bytes.last()) {
+            (Some(&first), Some(&last)) if (first | second | last).is_ascii() => {
+                let bit = filter_bit(first, second, last);
+                self.filter[bit / 64] >> (bit % 64) & 1 == 1
             }
             _ => true,
         }
@@ -113,10 +121,14 @@ impl Gendered {
     }
 }
 
-/// A bit for the first and last bytes of a word: their low five bits,
-/// which are the same for a letter in either case.
-fn ends_bit(first: u8, last: u8) -> usize {
-    usize::from(first & 0x1f) << 5 | usize::from(last & 0x1f)
+/// A filter bit for the first two bytes and the last byte of a word: their
+/// low five bits (the same for a letter in either case), hashed.
+fn filter_bit(first: u8, second: u8, last: u8) -> usize {
+    let key =
+        u64::from(first & 0x1f) << 10 | u64::from(second & 0x1f) << 5 | u64::from(last & 0x1f);
+    // Fibonacci hashing: the top bits of the product, as many as index
+    // the filter.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
 /// Packs a word into one integer, ignoring ASCII case: its bytes
@@ -555,25 +567,26 @@ pub(crate) fn is_capitalized(word: &str) -> bool {
     letters <= 2 || upper < letters
 }
 
-/// The byte range of a word without a possessive `’s`/`'s` ending.
+/// The byte range of a word without a possessive `’s`/`'s` ending (or a
+/// bare `’`/`'`), unless nothing would be left.
+///
+/// Matched on the bytes (`’` is `E2 80 99`, and a valid UTF-8 text ending
+/// with those bytes ends with `’`), without a checked `str` slice:
+/// inlined, it costs a few comparisons for each word of every run.
+#[inline]
 pub(crate) fn strip_possessive(text: &str, range: Range<usize>) -> Range<usize> {
-    // Every suffix below ends in `s`, `'` or the last byte of `’`: told
-    // from the bytes, before paying for a checked `str` slice.
-    if !matches!(
-        text.as_bytes()[range.clone()].last(),
-        Some(b's' | b'\'' | 0x99)
-    ) {
-        return range;
+    let suffix = match &text.as_bytes()[range.clone()] {
+        [.., 0xE2, 0x80, 0x99, b's'] => 4,
+        [.., b'\'', b's'] => 2,
+        [.., 0xE2, 0x80, 0x99] => 3,
+        [.., b'\''] => 1,
+        _ => return range,
+    };
+    if suffix < range.len() {
+        range.start..range.end - suffix
+    } else {
+        range
     }
-    let w = &text[range.clone()];
-    for suffix in ["’s", "'s", "’", "'"] {
-        if let Some(stem) = w.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                return range.start..range.start + stem.len();
-            }
-        }
-    }
-    range
 }
 
 /// A name found in the text with the cue that made it one.
@@ -589,13 +602,20 @@ struct Candidate<'t> {
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
     let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
-    for para in &body.paragraphs {
-        if !para.headline {
-            candidates.extend(candidates_in(doc.text, &body, para));
+    // The words of a run, sliced once for all that `classify` asks of
+    // them; the buffer is reused from run to run.
+    let mut words = Vec::new();
+    for para in body.paragraphs.iter().filter(|p| !p.headline) {
+        for run in body.runs(para) {
+            if may_name(doc.text, para.toks, run) {
+                words.clear();
+                words.extend(run.iter().map(|&i| &doc.text[para.toks[i].range.clone()]));
+                candidates.extend(classify(doc.text, para.toks, run, &words));
+            }
         }
     }
-    let groups = group(candidates);
-    let mut people = collect_mentions(doc.text, &body, &groups);
+    let (groups, by_word) = group(candidates);
+    let mut people = collect_mentions(doc.text, &body, &groups, by_word);
     people.retain(|p| !p.mentions.is_empty());
     people.sort_by_key(|p| p.mentions.first().map(|m| m.start));
     people
@@ -750,16 +770,6 @@ fn is_abbreviation(word: &str) -> bool {
         || in_list(word, &["jr", "sr", "st"])
 }
 
-fn candidates_in<'p>(
-    text: &'p str,
-    body: &'p Body,
-    para: &'p Paragraph,
-) -> impl Iterator<Item = Candidate<'p>> + 'p {
-    body.runs(para)
-        .filter(|run| may_name(text, para.toks, run))
-        .filter_map(|run| classify(text, para.toks, run))
-}
-
 /// A cheap test before [`classify`]: a lone capitalized word (most are
 /// sentence starts like `The` or `But`) names a person only next to a
 /// title (`spokeswoman Strong`) or a comma (`Strong, a spokeswoman,`).
@@ -782,14 +792,18 @@ fn is_mark(text: &str, tok: Option<&Token>, mark: u8) -> bool {
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
-/// role and name.
-fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidate<'t>> {
-    let word = |i: usize| &text[toks[i].range.clone()];
+/// role and name. `run_words` are the words of the run's tokens.
+fn classify<'t>(
+    text: &'t str,
+    toks: &[Token],
+    run: &[usize],
+    run_words: &[&str],
+) -> Option<Candidate<'t>> {
     // The name starts after the last title word, or at a given name.
-    let mut last_title = run.iter().rposition(|&i| is_title(word(i)));
+    let mut last_title = run_words.iter().rposition(|w| is_title(w));
     // A title word closing a run that opens with a given name is a surname
     // (`Matthew Prince`, `Anna Judge`), not a title before an empty name.
-    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(word(run[0])) {
+    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(run_words[0]) {
         last_title = None;
     }
     let mut start = last_title.map_or(0, |k| k + 1);
@@ -797,10 +811,10 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
     // which finds the first one, and with it the gender that name marks.
     let mut opens_with_first = false;
     let mut first_gender = None;
-    let found = run[start..]
+    let found = run_words[start..]
         .iter()
         .enumerate()
-        .find_map(|(j, &i)| Some((j, first_name(word(i))?)));
+        .find_map(|(j, w)| Some((j, first_name(w)?)));
     if let Some((j, gender)) = found {
         if start + j + 1 < run.len() {
             start += j;
@@ -810,17 +824,18 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
         }
         first_gender = gender.filter(|_| opens_with_first);
     }
-    let name_len = run[start..]
+    let name_len = run_words[start..]
         .iter()
-        .take_while(|&&i| !NOT_NAME.contains(word(i)))
+        .take_while(|w| !NOT_NAME.contains(w))
         .count();
     let mut name = &run[start..start + name_len];
-    if name.len() > 4 || name.is_empty() || name.iter().all(|&i| word(i).chars().count() == 1) {
+    let name_words = &run_words[start..start + name_len];
+    if name.len() > 4 || name.is_empty() || name_words.iter().all(|w| w.chars().count() == 1) {
         return None;
     }
     // `Clinton Foundation`, `Fox News`; words before the name may be
     // organizations (`Secretary of State Hillary Clinton`).
-    if run[start..].iter().any(|&i| ORG_WORDS.contains(word(i))) {
+    if run_words[start..].iter().any(|w| ORG_WORDS.contains(w)) {
         return None;
     }
     let has_first = opens_with_first && name.len() >= 2;
@@ -868,9 +883,9 @@ fn classify<'t>(text: &'t str, toks: &[Token], run: &[usize]) -> Option<Candidat
         .filter(|&&i| toks[i].is_word)
         .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
-    let gender = run[..start]
+    let gender = run_words[..start]
         .iter()
-        .find_map(|&i| title_gender(word(i)))
+        .find_map(|w| title_gender(w))
         // The given name that opens the name, if it opens with one.
         .or(first_gender);
     Some(Candidate {
@@ -1029,18 +1044,23 @@ impl<'t> Group<'t> {
 /// matching slow without adding anyone real.
 const MAX_VARIANTS: usize = 16;
 
-fn group(candidates: Vec<Candidate>) -> Vec<Group> {
+/// Groups the candidates into people. Also returns the people by surname
+/// (as [`Named::surname`], in order), which [`collect_mentions`] goes on
+/// to fill with given names.
+fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, ByWord<'t, 'g>) {
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
     // std's keyed SipHash, not a fast unkeyed hash: the keys are words of
     // the article, and crafted text must not make every lookup collide.
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Sized for a surname and a given name per candidate, so that it is
+    // not rehashed as it fills (here or in `collect_mentions`).
+    let mut by_word: ByWord = HashMap::with_capacity(candidates.len() * 2);
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
         };
-        let ids = by_surname.entry(surname).or_default();
+        let ids = &mut by_word.entry(surname.as_bytes()).or_default().surname;
         let found = ids.iter().copied().find(|&g| groups[g].accepts(&c.words));
         if found.is_none() && ids.len() >= MAX_VARIANTS {
             continue;
@@ -1065,7 +1085,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
         }
         g.gender = g.gender.or(c.gender);
     }
-    groups
+    (groups, by_word)
 }
 
 /// A set of words that can tell most other words apart without hashing
@@ -1076,8 +1096,7 @@ fn group(candidates: Vec<Candidate>) -> Vec<Group> {
 struct WordFilter([u64; 4]);
 
 impl WordFilter {
-    fn bit(word: &str) -> usize {
-        let b = word.as_bytes();
+    fn bit(b: &[u8]) -> usize {
         let (first, last) = (b.first().copied(), b.last().copied());
         let key = b.len() as u64
             | u64::from(first.unwrap_or(0)) << 16
@@ -1086,22 +1105,48 @@ impl WordFilter {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
     }
 
-    fn insert(&mut self, word: &str) {
+    fn insert(&mut self, word: &[u8]) {
         let bit = Self::bit(word);
         self.0[bit / 64] |= 1 << (bit % 64);
     }
 
     /// False when `word` is not in the set; true means "maybe".
-    fn may_contain(&self, word: &str) -> bool {
+    fn may_contain(&self, word: &[u8]) -> bool {
         let bit = Self::bit(word);
         self.0[bit / 64] >> (bit % 64) & 1 == 1
     }
 }
 
+/// The grouped people a word names: [`group`] finds them by surname, and
+/// [`collect_mentions`] adds them by given name. Both roles of a word in
+/// one map, so that a run word is hashed once.
+#[derive(Default)]
+struct Named<'g> {
+    /// The people with a name variant of two words or more opening with
+    /// the word, with that variant.
+    first: Vec<(usize, &'g [&'g str])>,
+    /// The people whose surname the word is.
+    surname: Vec<usize>,
+}
+
+/// The grouped people by the bytes of a word of their names (see
+/// [`Named`]).
+type ByWord<'t, 'g> = HashMap<&'t [u8], Named<'g>>;
+
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
 /// goes to the one whose longer name was mentioned last.
-fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFound> {
+/// `by_word` holds the people by surname, from [`group`].
+///
+/// The run words are looked up and compared as bytes: equal bytes are
+/// equal words, and slicing the text as a `str` would check two char
+/// boundaries for every word.
+fn collect_mentions<'t, 'g>(
+    text: &str,
+    body: &Body,
+    groups: &'g [Group<'t>],
+    mut by_word: ByWord<'t, 'g>,
+) -> Vec<PersonFound> {
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
@@ -1111,15 +1156,12 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             gender: g.gender,
         })
         .collect();
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_first: HashMap<&str, Vec<(usize, &[&str])>> = HashMap::new();
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
-        by_surname.entry(g.surname()).or_default().push(i);
-        keys.insert(g.surname());
+        keys.insert(g.surname().as_bytes());
         for v in g.variants.iter().filter(|v| v.len() > 1) {
-            keys.insert(v[0]);
-            let same_first = by_first.entry(v[0]).or_default();
+            keys.insert(v[0].as_bytes());
+            let same_first = &mut by_word.entry(v[0].as_bytes()).or_default().first;
             if same_first.len() < MAX_VARIANTS {
                 same_first.push((i, v));
             }
@@ -1132,7 +1174,7 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
         // `ranges`: the run's words, possessive stripped (a run holds
         // word tokens only; an abbreviation's period is not one of them).
         for (run, ranges) in body.named_runs(para) {
-            let word = |k: usize| &text[ranges[k].clone()];
+            let word = |k: usize| &text.as_bytes()[ranges[k].clone()];
             // `in Washington` is the place even when George Washington was
             // named before. Asked only of a surname found.
             let after_locative = || {
@@ -1146,18 +1188,19 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
             while k < ranges.len() {
                 order += 1;
                 let w = word(k);
-                if !keys.may_contain(w) {
+                let named = keys.may_contain(w).then(|| by_word.get(w)).flatten();
+                let Some(named) = named else {
                     k += 1;
                     continue;
-                }
-                let full = by_first.get(w).and_then(|vs| {
-                    vs.iter()
-                        .filter(|(_, v)| {
-                            v.len() <= ranges.len() - k
-                                && v.iter().zip(k..).all(|(a, b)| *a == word(b))
-                        })
-                        .max_by_key(|(_, v)| v.len())
-                });
+                };
+                let full = named
+                    .first
+                    .iter()
+                    .filter(|(_, v)| {
+                        v.len() <= ranges.len() - k
+                            && v.iter().zip(k..).all(|(a, b)| a.as_bytes() == word(b))
+                    })
+                    .max_by_key(|(_, v)| v.len());
                 if let Some(&(g, v)) = full {
                     people[g]
                         .mentions
@@ -1166,11 +1209,11 @@ fn collect_mentions(text: &str, body: &Body, groups: &[Group]) -> Vec<PersonFoun
                     k += v.len();
                     continue;
                 }
-                let owner = by_surname.get(w).and_then(|ids| {
-                    ids.iter()
-                        .copied()
-                        .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)))
-                });
+                let owner = named
+                    .surname
+                    .iter()
+                    .copied()
+                    .max_by_key(|&g| (last_full[g], std::cmp::Reverse(g)));
                 if let Some(g) = owner.filter(|_| !(k == 0 && after_locative())) {
                     people[g].mentions.push(ranges[k].clone());
                 }
@@ -1196,6 +1239,51 @@ mod tests {
         }
         bytes[15] = word.len() as u8;
         Some(u128::from_le_bytes(bytes))
+    }
+
+    #[test]
+    fn the_lexicon_filter_lets_every_word_through_in_any_case() {
+        let lexicon = lexicon();
+        for (data, map) in [
+            (
+                include_str!("../data/first-names.txt"),
+                &lexicon.first_names,
+            ),
+            (include_str!("../data/titles.txt"), &lexicon.titles),
+        ] {
+            let words = data.lines().filter(|l| !l.starts_with('#'));
+            for word in words.filter_map(|l| l.split_whitespace().next()) {
+                let capitalized = word[..1].to_uppercase() + &word[1..];
+                for w in [word, &word.to_uppercase(), &capitalized] {
+                    assert!(lookup(map, w).is_some(), "{w}");
+                }
+            }
+        }
+        // A Kelvin sign lowercases to `k`: `Kim` with it is a given name.
+        assert!(first_name("\u{212A}im").is_some());
+        assert!(first_name("Zzyzx").is_none() && !is_title("Zzyzx"));
+    }
+
+    #[test]
+    fn strip_possessive_keeps_a_stem() {
+        for (word, stem) in [
+            ("Trump’s", "Trump"),
+            ("Trump's", "Trump"),
+            ("Jones’", "Jones"),
+            ("Jones'", "Jones"),
+            ("Trump", "Trump"),
+            ("Ross", "Ross"),
+            ("’s", "’s"),
+            ("'s", "'s"),
+            ("’", "’"),
+            ("'", "'"),
+            ("s", "s"),
+            ("é’s", "é"),
+        ] {
+            let text = format!("a {word} b");
+            let range = strip_possessive(&text, 2..2 + word.len());
+            assert_eq!(&text[range], stem, "{word}");
+        }
     }
 
     #[test]

@@ -87,11 +87,13 @@ impl<'a> Paragraphs<'a> {
 /// or is a quotation mark, and that it is no verb. (A word has none of
 /// these; whether it is a verb is found when first asked.)
 fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
-    let mark = &text[toks[i].range.clone()];
+    let range = toks[i].range.clone();
+    // Told by the first byte for most marks (commas), without slicing.
+    let mark = || &text[range.clone()];
     VERB_KNOWN
-        | match mark.as_bytes().first() {
-            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i, mark) => SENTENCE_END,
-            Some(b'"' | 0xC2 | 0xE2) if matches!(mark, "“" | "”" | "\"" | "«" | "»" | "„") => {
+        | match text.as_bytes().get(range.start) {
+            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i, mark()) => SENTENCE_END,
+            Some(b'"' | 0xC2 | 0xE2) if matches!(mark(), "“" | "”" | "\"" | "«" | "»" | "„") => {
                 QUOTE_MARK
             }
             _ => 0,

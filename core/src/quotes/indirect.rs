@@ -133,13 +133,16 @@ fn is_reporting(text: &str, tok: &Token) -> bool {
     if !tok.is_word {
         return false;
     }
-    let bytes = &text.as_bytes()[tok.range.clone()];
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+    // Every reporting verb has more than one letter.
+    let [first, .., last] = text.as_bytes()[tok.range.clone()] else {
         return false;
     };
-    first.is_ascii_lowercase()
-        && last.is_ascii_lowercase()
-        && FIRST_LAST[usize::from(first - b'a')] & (1 << (last - b'a')) != 0
+    // Letter numbers, from 0 for `a`; anything but a lowercase letter
+    // wraps to 26 or more.
+    let (first, last) = (first.wrapping_sub(b'a'), last.wrapping_sub(b'a'));
+    first < 26
+        && last < 26
+        && FIRST_LAST[usize::from(first)] >> last & 1 != 0
         && REPORTING.contains_exact(&text[tok.range.clone()])
 }
 

@@ -52,9 +52,12 @@ fn start_index(word: &[u8]) -> Option<usize> {
     let [a, b, c, ..] = word else {
         return None;
     };
+    // Setting bit 5 lowercases an ASCII letter and takes no other byte
+    // into `a..=z`: a letter's number from 0, or 26 and more for another
+    // byte.
     let letter = |x: &u8| {
-        let x = x.to_ascii_lowercase();
-        x.is_ascii_lowercase().then(|| usize::from(x - b'a'))
+        let k = (x | 0x20).wrapping_sub(b'a');
+        (k < 26).then_some(usize::from(k))
     };
     Some((letter(a)? * 26 + letter(b)?) * 26 + letter(c)?)
 }
