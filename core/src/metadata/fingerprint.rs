@@ -114,8 +114,9 @@ impl Folder {
     }
 
     /// Appends the run of ASCII letters and digits starting at `start`,
-    /// lowercased; returns where it ends, or, when a space ends it (most
-    /// runs), ends the word and returns where the space ends. Eight bytes
+    /// lowercased, and returns where it ends. When a space ends it (most
+    /// runs), ends the word and goes on with the run after the space,
+    /// without a return to [`Folder::paragraph`]'s dispatch. Eight bytes
     /// at a time while eight are left (most words fit in one step), then
     /// byte by byte.
     fn ascii_run(&mut self, bytes: &[u8], start: usize) -> usize {
@@ -133,13 +134,15 @@ impl Folder {
                 if (x >> (8 * kept)) as u8 != b' ' {
                     return i;
                 }
-                if len == self.word_start {
+                if kept > 0 && len == self.word_start {
                     // The whole word is in `lowered`: hash it from there.
                     self.push_word(lanes_hash(lowered, kept));
                 } else {
                     self.end_word();
                 }
-                return i + 1;
+                // The next word most often starts right after the space:
+                // go on with it here (if it does not, nothing is kept).
+                i += 1;
             }
         }
         let rest = &bytes[i..];
