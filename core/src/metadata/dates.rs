@@ -59,6 +59,9 @@ const PUBLICATION_CUES: &[&str] = &["dated", "filed", "posted", "published", "up
 /// an event (`attacked on Sept. 11, 2012`, `died Friday, March 25`), not
 /// of the article, and is ignored.
 pub fn publication_date(text: &str) -> Option<NaiveDate> {
+    if !has_digits_for_a_date(text) {
+        return None;
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
@@ -81,6 +84,17 @@ pub fn publication_date(text: &str) -> Option<NaiveDate> {
     (0..words.len())
         .filter(|&i| opening(i) || cued(i))
         .find_map(|i| date_at(&words, i))
+}
+
+/// Every date [`date_at`] reads holds at least this many ASCII digits: a
+/// four-digit [`year`], or ten characters of `YYYY-MM-DD` of which at most
+/// three (a sign and two dashes) are not digits.
+const MIN_DATE_DIGITS: usize = 4;
+
+/// Whether `text` has the digits of a date. Most ledes do not, and
+/// counting digits is far cheaper than splitting the lede into words.
+fn has_digits_for_a_date(text: &str) -> bool {
+    text.bytes().filter(u8::is_ascii_digit).count() >= MIN_DATE_DIGITS
 }
 
 /// True when `word`, in any case, is one of `list` (lowercase ASCII
@@ -161,6 +175,16 @@ mod tests {
         assert_eq!(date("Feb. 30, 2021"), None);
         assert_eq!(date("May 5, 20233"), None);
         assert_eq!(date(""), None);
+    }
+
+    #[test]
+    fn dates_have_the_digits_the_quick_check_asks_for() {
+        for text in ["Jan. 1, 1999", "1 May 2001", "2001-05-01"] {
+            let words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+            assert!(date_at(&words, 0).is_some(), "{text}");
+            assert!(has_digits_for_a_date(text), "{text}");
+        }
+        assert!(!has_digits_for_a_date("Jan. 1, 99: no year"));
     }
 
     #[test]
