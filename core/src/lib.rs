@@ -103,35 +103,43 @@ impl<'a> Doc<'a> {
 }
 
 /// Enriches one article. Pure and deterministic; never panics on any text.
-pub fn enrich(raw: &RawArticle) -> EnrichedArticle {
+///
+/// Takes the article by value: its text and the fields passed through
+/// untouched move into the enriched event rather than being copied (an
+/// event's unknown fields can be as large as its text).
+pub fn enrich(raw: RawArticle) -> EnrichedArticle {
     let _span = tracing::debug_span!("enrich", id = %raw.id).entered();
     let mut doc = Doc::new(&raw.text);
     let boilerplate = tracing::debug_span!("boilerplate").in_scope(|| boilerplate::detect(&doc));
     doc.remove_boilerplate(&boilerplate.ranges());
-    let meta = tracing::debug_span!("metadata").in_scope(|| metadata::extract(raw, &doc));
+    let meta = tracing::debug_span!("metadata").in_scope(|| metadata::extract(&raw, &doc));
     let found = tracing::debug_span!("entities").in_scope(|| entities::extract(&doc));
     let quotes = tracing::debug_span!("quotes").in_scope(|| quotes::extract(&doc, &found));
+    let paragraphs = doc.paragraphs.iter().map(|p| doc.span(p.clone())).collect();
+    let boilerplate_spans = boilerplate.spans(&doc);
+    let related = boilerplate.related(&doc);
+    let entities = found.to_output(&doc);
     EnrichedArticle {
         schema_version: SCHEMA_VERSION,
-        id: raw.id.clone(),
+        id: raw.id,
         title: meta.title,
         published: meta.published,
         dateline: meta.dateline,
         language: meta.language,
-        url: raw.url.clone(),
-        source: raw.source.clone(),
-        authors: raw.authors.clone(),
+        url: raw.url,
+        source: raw.source,
+        authors: raw.authors,
         word_count: meta.word_count,
         sentence_count: meta.sentence_count,
         reading_time_seconds: meta.reading_time_seconds,
-        paragraphs: doc.paragraphs.iter().map(|p| doc.span(p.clone())).collect(),
-        boilerplate: boilerplate.spans(&doc),
-        related: boilerplate.related(&doc),
-        entities: found.to_output(&doc),
+        paragraphs,
+        boilerplate: boilerplate_spans,
+        related,
+        entities,
         quotes,
         content_hash: meta.content_hash,
         simhash: meta.simhash,
-        text: raw.text.clone(),
-        extra: raw.extra.clone(),
+        text: raw.text,
+        extra: raw.extra,
     }
 }

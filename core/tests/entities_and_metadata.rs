@@ -26,7 +26,7 @@ const ARTICLE: &str = "Ministers meet in Kyiv 🇺🇦\n\n\
 
 #[test]
 fn metadata_of_a_wire_story() {
-    let out = enrich(&raw(ARTICLE));
+    let out = enrich(raw(ARTICLE));
     assert_eq!(out.title.as_deref(), Some("Ministers meet in Kyiv 🇺🇦"));
     let dateline = out.dateline.expect("a dateline");
     assert_eq!(dateline.place, "KYIV, Ukraine");
@@ -49,7 +49,7 @@ fn metadata_of_a_wire_story() {
 
 #[test]
 fn entity_mentions_are_code_point_spans_of_their_names() {
-    let out = enrich(&raw(ARTICLE));
+    let out = enrich(raw(ARTICLE));
     let places: Vec<(&str, usize)> = out
         .entities
         .places
@@ -99,8 +99,8 @@ fn entity_mentions_are_code_point_spans_of_their_names() {
 
 #[test]
 fn output_is_deterministic() {
-    let a = serde_json::to_string(&enrich(&raw(ARTICLE))).unwrap();
-    let b = serde_json::to_string(&enrich(&raw(ARTICLE))).unwrap();
+    let a = serde_json::to_string(&enrich(raw(ARTICLE))).unwrap();
+    let b = serde_json::to_string(&enrich(raw(ARTICLE))).unwrap();
     assert_eq!(a, b);
 }
 
@@ -180,7 +180,7 @@ fn odd_inputs_never_panic() {
             seed ^= seed << 17;
             text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
         }
-        let out = enrich(&raw(&text));
+        let out = enrich(raw(&text));
         let chars = text.chars().count();
         let places = out.entities.places.iter().flat_map(|p| &p.mentions);
         let orgs = out.entities.organizations.iter().flat_map(|o| &o.mentions);

@@ -24,7 +24,7 @@ fn check(name: &str, payload: &[u8], expect: Expect) {
     let decoded = decode(payload, None, &DecodeLimits::default());
     match (decoded, expect) {
         (Ok(raw), Expect::Enriched) => {
-            let event = enrich(&raw);
+            let event = enrich(raw);
             let bytes = serde_json::to_vec(&event).unwrap();
             // Output stays in proportion to input: text, offsets and spans.
             assert!(

@@ -5,7 +5,7 @@ use enricher_core::{decode, enrich, DecodeLimits};
 
 fn people(text: &str) -> Vec<Person> {
     let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
-    enrich(&raw).entities.people
+    enrich(raw).entities.people
 }
 
 fn names(text: &str) -> Vec<String> {

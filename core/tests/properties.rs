@@ -134,7 +134,7 @@ fn spans(v: &Value, path: String, out: &mut Vec<(String, u64, u64)>) {
 }
 
 fn check_event(text: &str) -> Result<(), TestCaseError> {
-    let event = enrich(&raw(text.to_owned()));
+    let event = enrich(raw(text.to_owned()));
     let json = serde_json::to_value(&event).unwrap();
     let len = text.chars().count() as u64;
 
@@ -168,7 +168,7 @@ fn check_event(text: &str) -> Result<(), TestCaseError> {
         }
     }
 
-    let again = serde_json::to_vec(&enrich(&raw(text.to_owned()))).unwrap();
+    let again = serde_json::to_vec(&enrich(raw(text.to_owned()))).unwrap();
     prop_assert_eq!(
         serde_json::to_vec(&event).unwrap(),
         again,

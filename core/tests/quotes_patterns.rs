@@ -8,7 +8,7 @@ use common::slice;
 
 fn run(text: &str) -> EnrichedArticle {
     let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
-    enrich(&raw)
+    enrich(raw)
 }
 
 fn direct(a: &EnrichedArticle) -> Vec<&Quote> {

@@ -6,7 +6,7 @@ use enricher_core::{decode, enrich, DecodeLimits, EnrichedArticle};
 
 fn run(text: &str) -> EnrichedArticle {
     let raw = decode(text.as_bytes(), None, &DecodeLimits::default()).expect("plain text decodes");
-    let a = enrich(&raw);
+    let a = enrich(raw);
     let len = a.text.chars().count();
     for q in &a.quotes {
         assert!(q.start <= q.end && q.end <= len, "{q:?}");

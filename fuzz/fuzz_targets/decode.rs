@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let limits = DecodeLimits { max_payload_bytes: 1 << 20 };
     if let Ok(raw) = decode(data, Some(b"key"), &limits) {
-        let event = enrich(&raw);
+        let event = enrich(raw);
         let _ = serde_json::to_vec(&event).expect("an enriched event always serializes");
     }
 });

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let raw = RawArticle { id: "fuzz".into(), text: text.to_owned(), ..RawArticle::default() };
-    let event = enrich(&raw);
+    let event = enrich(raw);
     let len = text.chars().count();
     for q in &event.quotes {
         assert!(q.start < q.end && q.end <= len, "quote {}..{} outside {len}", q.start, q.end);

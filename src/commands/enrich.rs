@@ -83,7 +83,7 @@ fn enrich_text(
         .context("cannot read the input")?;
     match decode(&bytes, None, limits) {
         Ok(raw) => {
-            write_event(out, &enrich(&raw), pretty)?;
+            write_event(out, &enrich(raw), pretty)?;
             Ok(Summary {
                 enriched: 1,
                 failed: 0,
@@ -127,7 +127,7 @@ fn enrich_lines(
         }
         match decode(payload, None, limits) {
             Ok(raw) => {
-                write_event(out, &enrich(&raw), pretty)?;
+                write_event(out, &enrich(raw), pretty)?;
                 summary.enriched += 1;
             }
             Err(e) => {

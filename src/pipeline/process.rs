@@ -76,7 +76,7 @@ pub fn process_with(
     span: &tracing::Span,
     limits: &DecodeLimits,
     to: &Destinations,
-    enrich: impl Fn(&enricher_core::RawArticle) -> enricher_core::EnrichedArticle,
+    enrich: impl FnOnce(enricher_core::RawArticle) -> enricher_core::EnrichedArticle,
 ) -> OutputRecord {
     let _entered = span.enter();
     let dead = |kind: &str, message: &str| {
@@ -101,10 +101,12 @@ pub fn process_with(
         }
     };
     span.record("article_id", raw.id.as_str());
+    // `enrich` takes the article, moving its text into the event.
+    let id = raw.id.clone();
     let enriched = tracing::info_span!("enrich").in_scope(|| {
         metrics::timed(metrics::ENRICH_SECONDS, || {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
-                let article = enrich(&raw);
+                let article = enrich(raw);
                 serde_json::to_vec(&article).map(|json| (json, metrics::Extracted::of(&article)))
             }))
         })
@@ -116,12 +118,12 @@ pub fn process_with(
         }
         Ok(Err(e)) => {
             let message = format!("cannot serialize the enriched article: {e}");
-            tracing::error!(id = %raw.id, "{message}");
+            tracing::error!(id = %id, "{message}");
             return dead("serialize", &message);
         }
         Err(panic) => {
             let what = panic_message(panic.as_ref());
-            tracing::error!(id = %raw.id, panic = %what, "the enrichment core panicked; dead-lettering the message and going on");
+            tracing::error!(id = %id, panic = %what, "the enrichment core panicked; dead-lettering the message and going on");
             return dead(
                 PANIC_KIND,
                 &format!("the enrichment core panicked: {what} (this is a bug: please report it with the message)"),
@@ -131,7 +133,7 @@ pub fn process_with(
     span.record("outcome", "enriched");
     let mut trace = HeaderList::new();
     trace_context::inject(span, &input.headers, &mut trace);
-    output::enriched_record(input, &to.output, &raw.id, json, trace, Utc::now())
+    output::enriched_record(input, &to.output, &id, json, trace, Utc::now())
 }
 
 /// Runs [`process`] on the blocking pool, holding a permit of `cpu` (which

@@ -14,7 +14,7 @@ pub fn seed() -> Option<EnrichedArticle> {
         return None;
     };
     let raw = decode(&bytes, None, &DecodeLimits::default()).expect("the seed decodes");
-    Some(enrich(&raw))
+    Some(enrich(raw))
 }
 
 /// The text of a code point span of an article.
