@@ -92,7 +92,11 @@ fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
     let mark = || &text[range.clone()];
     VERB_KNOWN
         | match text.as_bytes().get(range.start) {
-            Some(b'.' | b'?' | b'!' | b';') if ends_sentence(text, toks, i, mark()) => SENTENCE_END,
+            Some(&b @ (b'.' | b'?' | b'!' | b';'))
+                if range.len() == 1 && ends_sentence(text, toks, i, b) =>
+            {
+                SENTENCE_END
+            }
             Some(b'"' | 0xC2 | 0xE2) if matches!(mark(), "“" | "”" | "\"" | "«" | "»" | "„") => {
                 QUOTE_MARK
             }
@@ -100,20 +104,30 @@ fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
         }
 }
 
-/// Whether `mark`, token `i`, is a period, `?`, `!` or `;` that ends a
-/// sentence (not the period of `Sen.` or `J.`).
-fn ends_sentence(text: &str, toks: &[Token], i: usize, mark: &str) -> bool {
+/// Whether `mark`, token `i` (one byte), is a period, `?`, `!` or `;`
+/// that ends a sentence (not the period of `Sen.` or `J.`). Every such
+/// mark of the body is asked, so the token after it is told by its first
+/// byte where that is ASCII, without slicing or decoding it.
+fn ends_sentence(text: &str, toks: &[Token], i: usize, mark: u8) -> bool {
     // `R-Ky., said` or `Jan. 5 and later`: the sentence goes on.
     let goes_on = || {
         toks.get(i + 1).is_some_and(|n| {
-            let w = &text[n.range.clone()];
-            w == "," || w == ")" || (n.is_word && w.chars().next().is_some_and(char::is_lowercase))
+            let first = text.as_bytes()[n.range.start];
+            if !first.is_ascii() {
+                return n.is_word
+                    && text[n.range.clone()]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase);
+            }
+            (n.range.len() == 1 && matches!(first, b',' | b')'))
+                || (n.is_word && first.is_ascii_lowercase())
         })
     };
     match mark {
-        "?" | "!" => !goes_on(),
-        ";" => true,
-        "." => {
+        b'?' | b'!' => !goes_on(),
+        b';' => true,
+        b'.' => {
             let after_abbreviation =
                 i > 0 && toks[i - 1].is_word && is_abbreviation(&text[toks[i - 1].range.clone()]);
             !(after_abbreviation || goes_on())
