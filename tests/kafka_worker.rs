@@ -313,7 +313,7 @@ fn sigterm_mid_stream_then_restart_loses_nothing() {
 
 /// Within each output partition, the outputs of one input partition appear
 /// in input offset order (the worker keeps order within a partition and
-/// produces in order with an idempotent producer).
+/// produces in order, one produce request in flight at a time).
 fn assert_order_kept(reader: &Reader) {
     let mut last: BTreeMap<(i32, i32), i64> = BTreeMap::new();
     for o in &reader.seen {

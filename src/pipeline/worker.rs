@@ -13,7 +13,8 @@
 //! - A partition task takes messages in order, runs decode + enrich +
 //!   serialize on the blocking pool with at most `worker.max_in_flight`
 //!   messages taken and not yet acknowledged, produces the results in input
-//!   order (idempotent producer: order holds per output partition), and
+//!   order (one produce request in flight: order holds per output
+//!   partition), and
 //!   stores an offset once it and every lower one are acknowledged
 //!   ([`OffsetTracker`]). A failed produce is retried with backoff until it
 //!   succeeds or the partition is given up; the offset never moves past it.
