@@ -14,10 +14,10 @@
 //!   serialize on the blocking pool with at most `worker.max_in_flight`
 //!   messages taken and not yet acknowledged, produces the results in input
 //!   order (one produce request in flight: order holds per output
-//!   partition), and
-//!   stores an offset once it and every lower one are acknowledged
-//!   ([`OffsetTracker`]). A failed produce is retried with backoff until it
-//!   succeeds or the partition is given up; the offset never moves past it.
+//!   partition), and stores an offset once it and every lower one are
+//!   acknowledged ([`OffsetTracker`]). A failed produce is retried with
+//!   backoff until it succeeds or the partition is given up; the offset
+//!   never moves past it.
 //! - librdkafka commits stored offsets every `worker.commit_interval_ms`;
 //!   the worker commits synchronously after draining revoked partitions and
 //!   at shutdown.
