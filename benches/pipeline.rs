@@ -32,6 +32,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use article_enricher::pipeline::kafka_config::set_delivery;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -316,15 +317,11 @@ struct Input {
 
 impl Input {
     fn new(broker: &Broker, topic: &str) -> Self {
-        // The worker's producer settings: librdkafka's idempotent producer
-        // busy-polls while its requests are in flight, which would take CPU
-        // from the worker during the rate case.
-        let producer = broker
-            .client_config()
-            .set("enable.idempotence", "false")
-            .set("max.in.flight.requests.per.connection", "1")
-            .set("acks", "all")
-            .set("linger.ms", "5")
+        // Sent as the worker sends (not idempotent: librdkafka's idempotent
+        // producer busy-polls while its requests are in flight, which would
+        // take CPU from the worker during the rate case).
+        let mut config = broker.client_config();
+        let producer = set_delivery(&mut config)
             .set("queue.buffering.max.messages", "100000")
             .set("message.max.bytes", "16777216")
             .set("message.timeout.ms", "300000")

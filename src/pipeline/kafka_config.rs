@@ -130,10 +130,20 @@ pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
     Ok(c)
 }
 
-/// The producer: acks from all in-sync replicas, one produce request in
-/// flight per broker connection (so librdkafka's retries cannot reorder
-/// records), and the partitioner of the Java client, so that consumers in
-/// any language agree on where a key goes.
+/// The producer: sends as [`set_delivery`] says, with the partitioner of
+/// the Java client, so that consumers in any language agree on where a key
+/// goes.
+pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
+    let mut c = base(config)?;
+    set_delivery(&mut c).set("partitioner", "murmur2_random");
+    passthrough(&mut c, config, &config.kafka.producer_properties);
+    Ok(c)
+}
+
+/// How records are sent: acks from all in-sync replicas, one produce
+/// request in flight per broker connection (so librdkafka's retries cannot
+/// reorder records), batches of up to 5 ms. Public so that the pipeline
+/// bench's load generator sends the same way.
 ///
 /// Not idempotent, on purpose. librdkafka's idempotent producer (2.12)
 /// allows at most 5 *messages* of a partition in flight, so with batches
@@ -147,15 +157,11 @@ pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
 /// given up is the de-duplication of a retry after a lost acknowledgement,
 /// a duplicate that at-least-once delivery allows anyway (a restart
 /// re-reads uncommitted work too).
-pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
-    let mut c = base(config)?;
+pub fn set_delivery(c: &mut ClientConfig) -> &mut ClientConfig {
     c.set("enable.idempotence", "false")
         .set("max.in.flight.requests.per.connection", "1")
         .set("acks", "all")
-        .set("partitioner", "murmur2_random")
-        .set("linger.ms", "5");
-    passthrough(&mut c, config, &config.kafka.producer_properties);
-    Ok(c)
+        .set("linger.ms", "5")
 }
 
 /// Checks both client configurations with librdkafka without connecting,
