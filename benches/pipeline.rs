@@ -2,7 +2,8 @@
 //!
 //! `scripts/bench-pipeline.sh [--quick] [--n=50000] [--rate=1000] ...` (or
 //! `cargo bench --bench pipeline -- ...`). Starts a Tansu broker (sqlite
-//! storage, the test harness's `tests/support`) per case, produces raw
+//! storage as in the tests, or `--storage=memory`; the test harness's
+//! `tests/support`) per case, produces raw
 //! articles, runs `target/release/article-enricher run` as a child process
 //! and prints figures. It is not a pass/fail test: under `cargo test` it
 //! only says how to run it.
@@ -40,7 +41,7 @@ use rdkafka::message::{Message, Timestamp};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 use serde_json::{Map, Value};
-use support::{Broker, Topics};
+use support::{Broker, Storage, Topics};
 
 /// Worker producer properties of the slow-output case: at most 10 outputs
 /// queued in librdkafka, and a batch (up to 100) is sent only when full or
@@ -73,6 +74,9 @@ struct Opts {
     /// Extra librdkafka properties of the worker, `k=v;k=v`.
     consumer_props: String,
     producer_props: String,
+    /// Tansu's storage engine: `sqlite` (as the tests, the default) or
+    /// `memory` (no SQL per request: shows what sqlite costs the figures).
+    storage: Storage,
 }
 
 impl Opts {
@@ -96,6 +100,7 @@ impl Opts {
                 max_in_flight: "64".into(),
                 consumer_props: String::new(),
                 producer_props: String::new(),
+                storage: Storage::Sqlite,
             }
         } else {
             Self {
@@ -111,6 +116,7 @@ impl Opts {
                 max_in_flight: "64".into(),
                 consumer_props: String::new(),
                 producer_props: String::new(),
+                storage: Storage::Sqlite,
             }
         };
         for a in &args {
@@ -139,6 +145,13 @@ impl Opts {
                 "--slow-secs" => o.slow_secs = num(),
                 "--cases" => o.cases = v.split(',').map(str::to_owned).collect(),
                 "--modes" => o.modes = v.split(',').map(str::to_owned).collect(),
+                "--storage" => {
+                    o.storage = match v {
+                        "sqlite" => Storage::Sqlite,
+                        "memory" => Storage::Memory,
+                        _ => panic!("--storage: {v} is neither sqlite nor memory"),
+                    }
+                }
                 _ => panic!("unknown option {k}"),
             }
         }
@@ -182,10 +195,16 @@ fn loadavg() -> String {
 /// fetched record scans all headers and the broker, not the worker, sets
 /// the figures. Also checks that sqlite plans Tansu's header lookup
 /// (`header_fetch.sql`) as a search on that index; the plan is printed
-/// with the first broker.
-fn start_broker() -> Broker {
+/// with the first broker. A `memory://` broker has no tables to check.
+fn start_broker(opts: &Opts) -> Broker {
     static PRINTED: std::sync::Once = std::sync::Once::new();
-    let broker = Broker::start();
+    let broker = Broker::start_with(opts.storage);
+    if opts.storage == Storage::Memory {
+        PRINTED.call_once(|| {
+            println!("broker: Tansu, memory storage (--storage=memory: not the tests' sqlite)");
+        });
+        return broker;
+    }
     let db = broker.dir.path().join("tansu.db");
     let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", db.display()));
@@ -803,7 +822,7 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         "saturation, {label}: {} articles pre-produced, then the worker started",
         opts.n
     );
-    let broker = start_broker();
+    let broker = start_broker(opts);
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let prefix = format!("s{}", u8::from(enrich));
     let input = pre_produce(
@@ -861,7 +880,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let label = if enrich { "enrich" } else { "pass-through" };
     let n = (rate * opts.rate_secs) as usize;
     println!("rate, {label}: {n} articles offered at {rate} /s");
-    let broker = start_broker();
+    let broker = start_broker(opts);
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, label, enrich, "", opts);
@@ -927,7 +946,7 @@ fn large(opts: &Opts, corpus: &Corpus) {
         "large: {} articles of {} bytes of text, pre-produced, enriching worker",
         opts.large_n, opts.large_bytes
     );
-    let broker = start_broker();
+    let broker = start_broker(opts);
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let input = pre_produce(
         &broker,
@@ -946,7 +965,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         SLOW_OUTPUT.trim().replace('\n', ", "),
         opts.slow_secs
     );
-    let broker = start_broker();
+    let broker = start_broker(opts);
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let input = pre_produce(
         &broker,

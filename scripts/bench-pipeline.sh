@@ -6,6 +6,8 @@
 #   scripts/bench-pipeline.sh --n=20000 --rate=500 --rate-secs=20 \
 #       --large-n=100 --large-bytes=1048576 --slow-n=20000 --slow-secs=30 \
 #       --cases=saturation,rate,large,slow
+#   scripts/bench-pipeline.sh --storage=memory       # Tansu on memory://, not the
+#                                                    # tests' sqlite: what sqlite costs
 # CPU-heavy: on a shared machine run it when the machine is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."

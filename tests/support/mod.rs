@@ -84,23 +84,52 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Where a Tansu broker keeps its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// `sqlite://` in the broker's tempdir: data kept over restarts,
+    /// watermarks reported right. Every test uses it.
+    Sqlite,
+    /// `memory://`: nothing kept over a restart and stale high watermarks
+    /// after bursts, but no SQL per request. Only the pipeline bench's
+    /// `--storage=memory` uses it, to show what sqlite costs the figures.
+    Memory,
+}
+
+impl Storage {
+    fn url(self) -> &'static str {
+        match self {
+            // Tansu takes the path of a sqlite:// URL as relative (it drops
+            // the leading slash of sqlite:///abs): it runs in the tempdir.
+            Storage::Sqlite => "sqlite://tansu.db",
+            Storage::Memory => "memory://tansu/",
+        }
+    }
+}
+
 /// A Tansu broker on a loopback port, killed on drop.
 pub struct Broker {
     pub dir: tempfile::TempDir,
     pub port: u16,
     pub bootstrap: String,
+    pub storage: Storage,
     child: Option<Child>,
     starts: usize,
 }
 
 impl Broker {
     pub fn start() -> Self {
+        Self::start_with(Storage::Sqlite)
+    }
+
+    pub fn start_with(storage: Storage) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut b = Self {
             dir,
             port,
             bootstrap: format!("127.0.0.1:{port}"),
+            storage,
             child: None,
             starts: 0,
         };
@@ -119,9 +148,7 @@ impl Broker {
             .arg("--advertised-listener-url")
             .arg(&url)
             .arg("--storage-engine")
-            // Tansu takes the path of a sqlite:// URL as relative (it drops
-            // the leading slash of sqlite:///abs): run it in the tempdir.
-            .arg("sqlite://tansu.db")
+            .arg(self.storage.url())
             .current_dir(self.dir.path())
             .arg("--cluster-id")
             .arg("article-enricher-test")
@@ -137,7 +164,7 @@ impl Broker {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", tansu_bin().display()));
         self.child = Some(child);
         self.wait_ready();
-        if self.starts == 1 {
+        if self.starts == 1 && self.storage == Storage::Sqlite {
             // Tansu has created its schema by now, and no client has
             // written yet. The index lives in the file: restarts keep it.
             index_headers(&self.dir.path().join("tansu.db"));
@@ -798,6 +825,7 @@ impl Broker {
             dir: tempfile::tempdir().unwrap(),
             port,
             bootstrap: format!("127.0.0.1:{port}"),
+            storage: Storage::Sqlite,
             child: None,
             starts: 0,
         }
