@@ -76,6 +76,9 @@ pub struct TopicsConfig {
 #[serde(deny_unknown_fields)]
 pub struct WorkerConfig {
     pub max_in_flight: usize,
+    /// Payload bytes taken and not yet acknowledged, per partition (the
+    /// replay: in all); one message larger than this goes alone.
+    pub max_in_flight_bytes: usize,
     pub commit_interval_ms: u64,
     pub shutdown_timeout_ms: u64,
     /// false: pass-through (values copied, not enriched), for benchmarks only.
@@ -191,6 +194,9 @@ impl Config {
         }
         if self.worker.max_in_flight == 0 {
             return invalid("worker.max_in_flight", "must be at least 1");
+        }
+        if self.worker.max_in_flight_bytes == 0 {
+            return invalid("worker.max_in_flight_bytes", "must be at least 1");
         }
         if self.worker.commit_interval_ms == 0 {
             return invalid("worker.commit_interval_ms", "must be at least 1");
@@ -314,6 +320,11 @@ mod tests {
             jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "0");
             let e = Config::load(None).unwrap_err().to_string();
             assert!(e.contains("worker.max_in_flight"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "3");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT_BYTES", "0");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("worker.max_in_flight_bytes"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT_BYTES", "1024");
             jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "lots");
             let e = Config::load(None).unwrap_err().to_string().to_lowercase();
             assert!(e.contains("worker.max_in_flight"), "{e}");

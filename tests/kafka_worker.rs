@@ -311,6 +311,21 @@ fn sigterm_mid_stream_then_restart_loses_nothing() {
     assert_order_kept(&reader);
 }
 
+/// A byte bound smaller than every message: each goes through alone, in
+/// order, and none is held back (the bound never stalls a partition).
+#[test]
+fn messages_over_the_in_flight_byte_bound_go_one_at_a_time() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "bytebound", 2);
+    let n = 30;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::ZERO);
+    let _worker = WorkerProcess::start(&broker, &topics, "bytebound", "max_in_flight_bytes = 16");
+    let mut reader = Reader::new(&broker, &topics);
+    producing.join().unwrap();
+    assert_none_missing(&mut reader, n, WAIT);
+    assert_order_kept(&reader);
+}
+
 /// Within each output partition, the outputs of one input partition appear
 /// in input offset order (the worker keeps order within a partition and
 /// produces in order, one produce request in flight at a time).

@@ -3,6 +3,7 @@
 //!
 //! - [`worker`]: the consumer-group worker (partition tasks, rebalances,
 //!   shutdown);
+//! - [`in_flight`]: how much a partition holds at once (pure);
 //! - [`offsets`]: which offset may be committed (pure);
 //! - [`process`]: one message to one output record (decode, enrich,
 //!   serialize, or dead letter);
@@ -11,6 +12,7 @@
 //! - [`kafka_config`]: librdkafka settings from the configuration;
 //! - [`replay`]: re-enrich a bounded range of an input topic (backfill).
 
+mod in_flight;
 pub mod kafka_config;
 pub mod offsets;
 pub mod output;

@@ -38,6 +38,11 @@ pub struct InputMessage {
 }
 
 impl InputMessage {
+    /// Bytes of the payload (0 for a tombstone).
+    pub fn payload_len(&self) -> usize {
+        self.payload.as_ref().map_or(0, Vec::len)
+    }
+
     pub fn from_kafka(m: &impl Message) -> Self {
         Self {
             topic: m.topic().to_owned(),

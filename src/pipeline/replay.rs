@@ -35,6 +35,7 @@ use tracing::{debug, error, info, warn, Instrument};
 use self::pace::Pacer;
 use self::progress::Progress;
 use self::range::{End, Lookup, Plan, RangeError, Request, Start};
+use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
 use super::output::{InputMessage, Outcome, OutputRecord};
@@ -460,7 +461,6 @@ impl Replay {
     /// The main loop; returns true when `shutdown` interrupted it.
     async fn run(&mut self, total: u64, shutdown: impl Future<Output = ()>) -> bool {
         tokio::pin!(shutdown);
-        let max_in_flight = self.config.worker.max_in_flight;
         let shutdown_timeout = Duration::from_millis(self.config.worker.shutdown_timeout_ms);
         let mut commit_tick =
             tokio::time::interval(Duration::from_millis(self.config.worker.commit_interval_ms));
@@ -470,7 +470,10 @@ impl Replay {
         let mut progress = Progress::new(total, self.opts.progress_every);
         let mut processing: FuturesOrdered<Processing> = FuturesOrdered::new();
         let mut delivering: FuturesUnordered<Delivering> = FuturesUnordered::new();
-        let mut in_flight = 0usize;
+        let mut in_flight = InFlight::new(
+            self.config.worker.max_in_flight,
+            self.config.worker.max_in_flight_bytes,
+        );
         let mut deadline: Option<tokio::time::Instant> = None;
         let consumer = self.consumer.clone();
         loop {
@@ -480,7 +483,7 @@ impl Replay {
             }
             let now = tokio::time::Instant::now();
             let pace = pacer.wait_until(now).filter(|_| !stopping);
-            let can_take = !stopping && in_flight < max_in_flight && pace.is_none();
+            let can_take = !stopping && in_flight.has_room() && pace.is_none();
             tokio::select! {
                 biased;
                 _ = &mut shutdown, if deadline.is_none() => {
@@ -489,7 +492,7 @@ impl Replay {
                     deadline = Some(tokio::time::Instant::now() + worker::drain_timeout(shutdown_timeout));
                 }
                 Some((p, offset, outcome)) = delivering.next(), if !delivering.is_empty() => {
-                    in_flight -= 1;
+                    in_flight.done(&(p, offset));
                     self.acknowledged(p, offset, &outcome);
                     progress.inc();
                 }
@@ -502,10 +505,12 @@ impl Replay {
                 _ = tokio::time::sleep_until(pace.unwrap_or(now)), if pace.is_some() => {}
                 m = consumer.recv(), if can_take => match m {
                     Ok(m) => {
-                        if let Some(p) = self.take(InputMessage::from_kafka(&m)) {
+                        let input = InputMessage::from_kafka(&m);
+                        let (key, bytes) = ((input.partition, input.offset), input.payload_len());
+                        if let Some(p) = self.take(input) {
                             pacer.taken(tokio::time::Instant::now());
                             processing.push_back(p);
-                            in_flight += 1;
+                            in_flight.take(key, bytes);
                         }
                     }
                     Err(KafkaError::PartitionEOF(p)) => self.reached_end(p, "end of partition"),

@@ -12,7 +12,8 @@
 //!   lands in the main queue) and spawns a partition task on the runtime.
 //! - A partition task takes messages in order, runs decode + enrich +
 //!   serialize on the blocking pool with at most `worker.max_in_flight`
-//!   messages taken and not yet acknowledged, produces the results in input
+//!   messages (and about `worker.max_in_flight_bytes` of payload, see
+//!   [`InFlight`]) taken and not yet acknowledged, produces the results in input
 //!   order (one produce request in flight: order holds per output
 //!   partition), and stores an offset once it and every lower one are
 //!   acknowledged ([`OffsetTracker`]). A failed produce is retried with
@@ -41,6 +42,7 @@ use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn, Instrument};
 
+use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
 use super::output::{InputMessage, Outcome, OutputRecord};
@@ -100,6 +102,7 @@ struct Settings {
     limits: enricher_core::DecodeLimits,
     to: Destinations,
     max_in_flight: usize,
+    max_in_flight_bytes: usize,
     shutdown_timeout: Duration,
     /// How long a partition task drains before giving up: the shutdown
     /// timeout less a reserve for the flush, the commit and leaving.
@@ -424,21 +427,21 @@ impl PartitionTask {
         let settings = self.shared.settings.clone();
         let mut processing: FuturesOrdered<Processing> = FuturesOrdered::new();
         let mut delivering: FuturesUnordered<Delivering> = FuturesUnordered::new();
-        let mut in_flight = 0usize;
+        let mut in_flight = InFlight::new(settings.max_in_flight, settings.max_in_flight_bytes);
         let mut deadline: Option<tokio::time::Instant> = None;
         debug!(topic = %self.topic, partition = self.partition, "partition task started");
         loop {
             if deadline.is_some() && processing.is_empty() && delivering.is_empty() {
                 break;
             }
-            let can_take = deadline.is_none() && in_flight < settings.max_in_flight;
+            let can_take = deadline.is_none() && in_flight.has_room();
             tokio::select! {
                 biased;
                 _ = stop.changed(), if deadline.is_none() => {
                     deadline = Some(tokio::time::Instant::now() + settings.drain_timeout);
                 }
                 Some((offset, outcome)) = delivering.next(), if !delivering.is_empty() => {
-                    in_flight -= 1;
+                    in_flight.done(&offset);
                     self.acknowledged(offset, &outcome);
                 }
                 Some((record, span, offset, timestamp)) = processing.next(), if !processing.is_empty() => {
@@ -446,21 +449,16 @@ impl PartitionTask {
                     delivering.push(delivery);
                 }
                 Some(m) = stray.recv(), if can_take => {
-                    if let Some(p) = self.take(m) { processing.push_back(p); in_flight += 1; }
+                    self.take(m, &mut processing, &mut in_flight);
                 }
                 m = queue.recv(), if can_take => match m {
-                    Ok(m) => {
-                        if let Some(p) = self.take(InputMessage::from_kafka(&m)) {
-                            processing.push_back(p);
-                            in_flight += 1;
-                        }
-                    }
+                    Ok(m) => self.take(InputMessage::from_kafka(&m), &mut processing, &mut in_flight),
                     Err(e) => warn!(topic = %self.topic, partition = self.partition, "consume error: {e}"),
                 },
                 _ = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)), if deadline.is_some() => {
                     let left = self.tracker.pending_offsets();
                     self.shared.stats.abandoned.fetch_add(left.len() as u64, Ordering::Relaxed);
-                    metrics::abandoned(in_flight);
+                    metrics::abandoned(in_flight.len());
                     warn!(
                         topic = %self.topic, partition = self.partition, ?left,
                         "drain timed out (worker.shutdown_timeout_ms): giving up on these offsets; they were not committed and will be read again"
@@ -473,12 +471,19 @@ impl PartitionTask {
         debug!(topic = %self.topic, partition = self.partition, "partition task stopped");
     }
 
-    /// Takes a message for processing on the blocking pool.
-    fn take(&mut self, input: InputMessage) -> Option<Processing> {
+    /// Takes a message for processing on the blocking pool, unless it was
+    /// taken before.
+    fn take(
+        &mut self,
+        input: InputMessage,
+        processing: &mut FuturesOrdered<Processing>,
+        in_flight: &mut InFlight<i64>,
+    ) {
         if let Err(e) = self.tracker.begin(input.offset) {
             debug!(topic = %self.topic, partition = self.partition, "skipping a message seen before: {e}");
-            return None;
+            return;
         }
+        in_flight.take(input.offset, input.payload_len());
         Stats::bump(&self.shared.stats.consumed);
         metrics::consumed(&self.topic);
         let settings = self.shared.settings.clone();
@@ -493,10 +498,10 @@ impl PartitionTask {
             settings.to.clone(),
             self.shared.cpu.clone(),
         );
-        Some(Box::pin(async move {
+        processing.push_back(Box::pin(async move {
             let record = record.await;
             (record, span, offset, timestamp)
-        }))
+        }));
     }
 
     /// Enqueues `record` in the producer (in input order) and returns the
@@ -677,6 +682,7 @@ impl Worker {
                 pass_through: !config.worker.enrich,
             },
             max_in_flight: config.worker.max_in_flight,
+            max_in_flight_bytes: config.worker.max_in_flight_bytes,
             shutdown_timeout: Duration::from_millis(config.worker.shutdown_timeout_ms),
             drain_timeout: drain_timeout(Duration::from_millis(config.worker.shutdown_timeout_ms)),
             brokers: config.kafka.brokers.clone(),
