@@ -18,6 +18,8 @@
 //!   end-to-end latency percentiles, enriching and pass-through.
 //! - `large`: 1 MiB bodies, saturation; peak RSS.
 //! - `slow`: the worker's output throttled (see [`SLOW_OUTPUT`]); peak RSS.
+//! - `replay`: N articles pre-produced, then the backfill command
+//!   (`replay --from earliest --to now`) timed from its start to its exit.
 //!
 //! Latency is input CreateTime → output CreateTime: the bench sets each
 //! input's timestamp to the wall clock when it hands the message to its
@@ -165,7 +167,7 @@ impl Opts {
             );
         }
         if o.cases.is_empty() {
-            o.cases = ["saturation", "rate", "large", "slow"]
+            o.cases = ["saturation", "rate", "large", "slow", "replay"]
                 .map(str::to_owned)
                 .to_vec();
         }
@@ -700,6 +702,7 @@ fn start_worker(
     enrich: bool,
     producer_props: &str,
     opts: &Opts,
+    command: &[&str],
 ) -> BenchWorker {
     let dir = broker.dir.path();
     let config = dir.join(format!("{name}.toml"));
@@ -717,7 +720,7 @@ fn start_worker(
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
         .arg("--config")
         .arg(&config)
-        .arg("run")
+        .args(command)
         .env("ARTICLE_ENRICHER__KAFKA__BROKERS", &broker.bootstrap)
         .env("ARTICLE_ENRICHER__KAFKA__GROUP_ID", &topics.group)
         .env("ARTICLE_ENRICHER__TOPICS__INPUT", &topics.input)
@@ -858,7 +861,7 @@ fn drain(
 ) -> RunFigures {
     let started = now_ms();
     let watch = CpuWatch::start(broker);
-    let worker = start_worker(broker, topics, label, enrich, "", opts);
+    let worker = start_worker(broker, topics, label, enrich, "", opts, &["run"]);
     let seen = read_outputs(
         broker,
         topics,
@@ -875,6 +878,113 @@ fn drain(
     f
 }
 
+/// Backfill: N articles pre-produced, then `article-enricher replay --from
+/// earliest --to now`, timed from its start to its exit (start-up, the
+/// offset lookups and the final flush and summary included).
+fn replay(opts: &Opts, corpus: &Corpus) {
+    println!(
+        "replay: {} articles pre-produced, then `article-enricher replay --from earliest --to now`, enriching, timed to its exit",
+        opts.n
+    );
+    let broker = start_broker(opts);
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let input = pre_produce(
+        &broker,
+        &topics.input,
+        opts.n,
+        |i| corpus.event(i, &format!("b-{i}")),
+        "b",
+    );
+    let broker_cpu0 = cpu_secs(broker.pid());
+    let started = Instant::now();
+    let started_ms = now_ms();
+    let mut worker = start_worker(
+        &broker,
+        &topics,
+        "replay",
+        true,
+        "",
+        opts,
+        &["replay", "--from", "earliest", "--to", "now"],
+    );
+    let child = worker.child.take().expect("the replay runs");
+    let (status, usage) = wait_with_usage(child);
+    let wall = started.elapsed().as_secs_f64();
+    let broker_cpu = cpu_secs(broker.pid()) - broker_cpu0;
+    let seen = read_outputs(
+        &broker,
+        &topics,
+        opts.n,
+        Duration::from_secs(10),
+        Duration::from_secs(600),
+    );
+    let (bhwm, _) = rss(broker.pid());
+    let f = summarise(
+        "replay",
+        &seen,
+        &input.ts,
+        &input.sizes,
+        started_ms,
+        usage.max_rss_mib,
+        bhwm,
+    );
+    f.print();
+    let bytes: usize = input.sizes.iter().sum();
+    println!(
+        "    start to exit ({status}): {wall:.1} s, {:.0} articles/s, {:.2} MB/s of input; worker CPU {:.1} s ({:.0} % of a core, {:.2} ms per article), broker {broker_cpu:.1} s ({:.0} % of a core)",
+        opts.n as f64 / wall,
+        mb(bytes as u64) / wall,
+        usage.cpu_secs,
+        100.0 * usage.cpu_secs / wall,
+        1000.0 * usage.cpu_secs / opts.n.max(1) as f64,
+        100.0 * broker_cpu / wall,
+    );
+    if status.success() {
+        // Its summary: the offset range of each partition and what it did
+        // (with memory storage, a stale high watermark shows as a short END).
+        let log = worker.log();
+        for line in log
+            .lines()
+            .filter(|l| l.starts_with("replay ") || l.starts_with("  partition "))
+        {
+            println!("    {line}");
+        }
+    } else {
+        println!("    the replay failed; its log:\n{}", worker.log());
+    }
+}
+
+/// What a child process used, read when it is reaped.
+struct Usage {
+    /// Peak RSS (`ru_maxrss`), MiB.
+    max_rss_mib: f64,
+    /// User + system CPU, seconds.
+    cpu_secs: f64,
+}
+
+/// Waits for `child` to exit and returns its status with its resource
+/// usage: once it has exited, `/proc/PID/status` is gone, so the peak RSS
+/// comes from `wait4`.
+fn wait_with_usage(child: std::process::Child) -> (std::process::ExitStatus, Usage) {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child's pid, with valid pointers; the Child
+    // is not waited on elsewhere (it is dropped without a wait).
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        std::process::ExitStatus::from_raw(status),
+        Usage {
+            max_rss_mib: ru.ru_maxrss as f64 / 1024.0,
+            cpu_secs: secs(ru.ru_utime) + secs(ru.ru_stime),
+        },
+    )
+}
+
 /// A fixed offered rate to a running worker.
 fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let label = if enrich { "enrich" } else { "pass-through" };
@@ -883,7 +993,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
     let broker = start_broker(opts);
     let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let watch = CpuWatch::start(&broker);
-    let worker = start_worker(&broker, &topics, label, enrich, "", opts);
+    let worker = start_worker(&broker, &topics, label, enrich, "", opts, &["run"]);
     worker.wait_assigned();
     // The bench's own producer connects and fetches the topic's metadata
     // before the clock starts: its start-up is not the worker's latency.
@@ -976,7 +1086,7 @@ fn slow(opts: &Opts, corpus: &Corpus) {
     );
     let started = now_ms();
     let watch = CpuWatch::start(&broker);
-    let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT, opts);
+    let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT, opts, &["run"]);
     let deadline = Instant::now() + Duration::from_secs_f64(opts.slow_secs);
     let mut samples = Vec::new();
     while Instant::now() < deadline {
@@ -1070,5 +1180,8 @@ fn main() {
     }
     if has("slow") {
         slow(&opts, &corpus);
+    }
+    if has("replay") {
+        replay(&opts, &corpus);
     }
 }
