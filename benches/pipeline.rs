@@ -593,22 +593,37 @@ fn summarise(
     }
 }
 
-/// Pre-produces `n` events built by `make`.
+/// A fresh broker with the bench's topics, and `n` events already in the
+/// input topic: event `i` is `make(i, key)`, sent with key `{prefix}-{i}`.
+fn with_backlog(
+    opts: &Opts,
+    n: usize,
+    prefix: &str,
+    make: impl Fn(usize, &str) -> Vec<u8>,
+) -> (Broker, Topics, Produced) {
+    let broker = start_broker(opts);
+    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
+    let produced = pre_produce(&broker, &topics.input, n, prefix, make);
+    (broker, topics, produced)
+}
+
+/// Pre-produces `n` events built by `make` (see [`with_backlog`]).
 fn pre_produce(
     broker: &Broker,
     topic: &str,
     n: usize,
-    make: impl Fn(usize) -> Vec<u8>,
     prefix: &str,
+    make: impl Fn(usize, &str) -> Vec<u8>,
 ) -> Produced {
     let input = Input::new(broker, topic);
     let mut ts = Vec::with_capacity(n);
     let mut sizes = Vec::with_capacity(n);
     let started = Instant::now();
     for i in 0..n {
-        let payload = make(i);
+        let key = format!("{prefix}-{i}");
+        let payload = make(i, &key);
         sizes.push(payload.len());
-        ts.push(input.send(&format!("{prefix}-{i}"), &payload));
+        ts.push(input.send(&key, &payload));
     }
     input.flush();
     let secs = started.elapsed().as_secs_f64();
@@ -825,16 +840,9 @@ fn saturation(opts: &Opts, corpus: &Corpus, enrich: bool, baselines: bool) -> Ru
         "saturation, {label}: {} articles pre-produced, then the worker started",
         opts.n
     );
-    let broker = start_broker(opts);
-    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
     let prefix = format!("s{}", u8::from(enrich));
-    let input = pre_produce(
-        &broker,
-        &topics.input,
-        opts.n,
-        |i| corpus.event(i, &format!("{prefix}-{i}")),
-        &prefix,
-    );
+    let (broker, topics, input) =
+        with_backlog(opts, opts.n, &prefix, |i, key| corpus.event(i, key));
     if baselines {
         consume_only(&broker, &topics.input, opts.n);
     }
@@ -886,15 +894,7 @@ fn replay(opts: &Opts, corpus: &Corpus) {
         "replay: {} articles pre-produced, then `article-enricher replay --from earliest --to now`, enriching, timed to its exit",
         opts.n
     );
-    let broker = start_broker(opts);
-    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let input = pre_produce(
-        &broker,
-        &topics.input,
-        opts.n,
-        |i| corpus.event(i, &format!("b-{i}")),
-        "b",
-    );
+    let (broker, topics, input) = with_backlog(opts, opts.n, "b", |i, key| corpus.event(i, key));
     let broker_cpu0 = cpu_secs(broker.pid());
     let started = Instant::now();
     let started_ms = now_ms();
@@ -1056,15 +1056,9 @@ fn large(opts: &Opts, corpus: &Corpus) {
         "large: {} articles of {} bytes of text, pre-produced, enriching worker",
         opts.large_n, opts.large_bytes
     );
-    let broker = start_broker(opts);
-    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let input = pre_produce(
-        &broker,
-        &topics.input,
-        opts.large_n,
-        |i| corpus.large_event(i, &format!("l-{i}"), opts.large_bytes),
-        "l",
-    );
+    let (broker, topics, input) = with_backlog(opts, opts.large_n, "l", |i, key| {
+        corpus.large_event(i, key, opts.large_bytes)
+    });
     drain(&broker, &topics, opts, "large", true, &input, 120);
 }
 
@@ -1075,15 +1069,8 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         SLOW_OUTPUT.trim().replace('\n', ", "),
         opts.slow_secs
     );
-    let broker = start_broker(opts);
-    let topics = Topics::create(&broker, "bench", INPUT_PARTITIONS);
-    let input = pre_produce(
-        &broker,
-        &topics.input,
-        opts.slow_n,
-        |i| corpus.event(i, &format!("w-{i}")),
-        "w",
-    );
+    let (broker, topics, input) =
+        with_backlog(opts, opts.slow_n, "w", |i, key| corpus.event(i, key));
     let started = now_ms();
     let watch = CpuWatch::start(&broker);
     let worker = start_worker(&broker, &topics, "slow", true, SLOW_OUTPUT, opts, &["run"]);
