@@ -13,8 +13,8 @@
 //! - A partition task takes messages in order, runs decode + enrich +
 //!   serialize on the blocking pool with at most `worker.max_in_flight`
 //!   messages (and about `worker.max_in_flight_bytes` of payload, see
-//!   [`InFlight`]) taken and not yet acknowledged, produces the results in input
-//!   order (one produce request in flight: order holds per output
+//!   [`InFlight`]) taken and not yet acknowledged, produces the results in
+//!   input order (one produce request in flight: order holds per output
 //!   partition), and stores an offset once it and every lower one are
 //!   acknowledged ([`OffsetTracker`]). A failed produce is retried with
 //!   backoff until it succeeds or the partition is given up; the offset
