@@ -79,6 +79,9 @@ struct Opts {
     /// Tansu's storage engine: `sqlite` (as the tests, the default) or
     /// `memory` (no SQL per request: shows what sqlite costs the figures).
     storage: Storage,
+    /// The worker binary: this build's (the default), or another build's
+    /// (`--worker=PATH`), to compare two builds in the same minutes.
+    worker: String,
 }
 
 impl Opts {
@@ -103,6 +106,7 @@ impl Opts {
                 consumer_props: String::new(),
                 producer_props: String::new(),
                 storage: Storage::Sqlite,
+                worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
             }
         } else {
             Self {
@@ -119,6 +123,7 @@ impl Opts {
                 consumer_props: String::new(),
                 producer_props: String::new(),
                 storage: Storage::Sqlite,
+                worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
             }
         };
         for a in &args {
@@ -147,6 +152,7 @@ impl Opts {
                 "--slow-secs" => o.slow_secs = num(),
                 "--cases" => o.cases = v.split(',').map(str::to_owned).collect(),
                 "--modes" => o.modes = v.split(',').map(str::to_owned).collect(),
+                "--worker" => o.worker = v.to_owned(),
                 "--storage" => {
                     o.storage = match v {
                         "sqlite" => Storage::Sqlite,
@@ -732,7 +738,7 @@ fn start_worker(
     std::fs::write(&config, toml).unwrap();
     let log_path = dir.join(format!("{name}.log"));
     let log = std::fs::File::create(&log_path).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+    let child = std::process::Command::new(&opts.worker)
         .arg("--config")
         .arg(&config)
         .args(command)
@@ -1121,7 +1127,7 @@ fn main() {
         corpus.source,
         corpus.docs.len()
     );
-    println!("worker: {}", env!("CARGO_BIN_EXE_article-enricher"));
+    println!("worker: {}", opts.worker);
     println!(
         "worker librdkafka properties from the command line: consumer {:?}, producer {:?}; worker.max_in_flight {}",
         opts.consumer_props, opts.producer_props, opts.max_in_flight

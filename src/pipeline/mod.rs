@@ -7,11 +7,13 @@
 //! - [`offsets`]: which offset may be committed (pure);
 //! - [`process`]: one message to one output record (decode, enrich,
 //!   serialize, or dead letter);
+//! - [`cpu_pool`]: the threads, one per core, that [`process`] runs on;
 //! - [`output`]: the records and their headers (pure);
 //! - [`trace_context`]: W3C `traceparent` in and out;
 //! - [`kafka_config`]: librdkafka settings from the configuration;
 //! - [`replay`]: re-enrich a bounded range of an input topic (backfill).
 
+mod cpu_pool;
 mod in_flight;
 pub mod kafka_config;
 pub mod offsets;

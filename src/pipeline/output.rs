@@ -22,7 +22,7 @@ pub const FAILED_AT: &str = "failed-at";
 pub const PANIC_KIND: &str = "panic";
 
 /// A message read from an input topic, owned so that it can move to the
-/// blocking pool.
+/// CPU pool's threads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputMessage {
     pub topic: String,

@@ -1,6 +1,6 @@
 //! One message in, one record out: decode, enrich, serialize, or a dead
 //! letter saying why not. CPU-bound and synchronous: the worker runs it on
-//! the blocking pool. The shell knows nothing of how articles are enriched:
+//! its [`CpuPool`]. The shell knows nothing of how articles are enriched:
 //! it calls [`enricher_core::decode`] and [`enricher_core::enrich`].
 
 use std::panic::AssertUnwindSafe;
@@ -8,6 +8,7 @@ use std::panic::AssertUnwindSafe;
 use chrono::Utc;
 use enricher_core::DecodeLimits;
 
+use super::cpu_pool::CpuPool;
 use super::output::{self, HeaderList, InputMessage, OutputRecord, PANIC_KIND};
 use super::trace_context;
 use crate::metrics;
@@ -136,33 +137,25 @@ pub fn process_with(
     output::enriched_record(input, &to.output, &id, json, trace, Utc::now())
 }
 
-/// Runs [`process`] on the blocking pool, holding a permit of `cpu` (which
-/// caps CPU-bound work at the number of cores across partitions). The
-/// reactor never runs the core. A panic of the task itself (`process`
+/// Runs [`process`] on `cpu`, the threads shared by all partitions: the
+/// reactor never runs the core. A panic of the job itself (`process`
 /// already catches the core's) still yields a dead letter, so every input
 /// gets exactly one record.
-pub async fn process_on_blocking_pool(
+pub async fn process_on(
+    cpu: &CpuPool,
     input: std::sync::Arc<InputMessage>,
     span: tracing::Span,
     limits: DecodeLimits,
     to: Destinations,
-    cpu: std::sync::Arc<tokio::sync::Semaphore>,
 ) -> OutputRecord {
     let job = {
-        let (input, span, to) = (input.clone(), span, to.clone());
-        async move {
-            let _permit = cpu.acquire_owned().await;
-            tokio::task::spawn_blocking(move || process(&input, &span, &limits, &to)).await
-        }
+        let (input, to) = (input.clone(), to.clone());
+        move || process(&input, &span, &limits, &to)
     };
-    match job.await {
+    match cpu.run(job).await {
         Ok(record) => record,
-        Err(e) => {
-            let what = if e.is_panic() {
-                panic_message(e.into_panic().as_ref())
-            } else {
-                "the task was cancelled".to_owned()
-            };
+        Err(panic) => {
+            let what = panic_message(panic.as_ref());
             tracing::error!(
                 partition = input.partition,
                 offset = input.offset,

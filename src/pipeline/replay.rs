@@ -35,6 +35,7 @@ use tracing::{debug, error, info, warn, Instrument};
 use self::pace::Pacer;
 use self::progress::Progress;
 use self::range::{End, Lookup, Plan, RangeError, Request, Start};
+use super::cpu_pool::CpuPool;
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -91,6 +92,10 @@ pub enum ReplayError {
     Config(#[from] KafkaConfigError),
     #[error(transparent)]
     Range(#[from] RangeError),
+    #[error(
+        "cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)"
+    )]
+    CpuPool(#[source] rayon_core::ThreadPoolBuildError),
     #[error("cannot assign the input partitions: {0}; check that the topic still exists")]
     Assign(#[source] KafkaError),
     #[error("cannot commit the checkpoint {group}: {source}; the next run with the same --checkpoint repeats what this one did since its last commit")]
@@ -342,10 +347,9 @@ struct Replay {
     stats: Arc<Stats>,
     states: BTreeMap<i32, PartitionState>,
     to: Destinations,
-    /// Bounds the CPU-bound jobs running at once to the number of cores,
-    /// as the worker does (the blocking pool would grow to one thread per
-    /// message in flight).
-    cpu: Arc<tokio::sync::Semaphore>,
+    /// The threads, one per core, that decode, enrich and serialize, as
+    /// in the worker.
+    cpu: Arc<CpuPool>,
     /// When SIGINT/SIGTERM came: the drain, flush and commit then share
     /// `worker.shutdown_timeout_ms`, as in the worker.
     stop_requested: Option<Instant>,
@@ -447,9 +451,7 @@ impl Replay {
                 dead_letter: opts.dead_letter.clone(),
                 pass_through: !config.worker.enrich,
             },
-            cpu: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
+            cpu: Arc::new(CpuPool::per_core().map_err(ReplayError::CpuPool)?),
             stop_requested: None,
         })
     }
@@ -550,7 +552,7 @@ impl Replay {
     }
 
     /// Takes a message in its partition's range for processing on the
-    /// blocking pool; `None` for one outside (beyond END, or seen before).
+    /// CPU pool; `None` for one outside (beyond END, or seen before).
     fn take(&mut self, input: InputMessage) -> Option<Processing> {
         let p = input.partition;
         let offset = input.offset;
@@ -581,10 +583,10 @@ impl Replay {
         let (p, offset) = (input.partition, input.offset);
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let record =
-            process::process_on_blocking_pool(input, span.clone(), limits, to, self.cpu.clone());
+        let cpu = self.cpu.clone();
+        let process_span = span.clone();
         Box::pin(async move {
-            let mut record = record.await;
+            let mut record = process::process_on(&cpu, input, process_span, limits, to).await;
             record
                 .headers
                 .push((REPLAY_ID.to_owned(), Some(replay_id.into_bytes())));

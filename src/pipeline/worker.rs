@@ -11,7 +11,7 @@
 //!   into its own queue (before librdkafka starts fetching it, so no message
 //!   lands in the main queue) and spawns a partition task on the runtime.
 //! - A partition task takes messages in order, runs decode + enrich +
-//!   serialize on the blocking pool with at most `worker.max_in_flight`
+//!   serialize on the [`CpuPool`] (one thread per core) with at most `worker.max_in_flight`
 //!   messages (and about `worker.max_in_flight_bytes` of payload, see
 //!   [`InFlight`]) taken and not yet acknowledged, produces the results in
 //!   input order (one produce request in flight: order holds per output
@@ -42,6 +42,7 @@ use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn, Instrument};
 
+use super::cpu_pool::CpuPool;
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -67,6 +68,10 @@ pub enum WorkerError {
     },
     #[error("cannot start the Kafka polling thread: {0}")]
     Thread(#[source] std::io::Error),
+    #[error(
+        "cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)"
+    )]
+    CpuPool(#[source] rayon_core::ThreadPoolBuildError),
 }
 
 /// Counters of what the worker did, readable while it runs.
@@ -171,10 +176,9 @@ struct Shared {
     kafka: Arc<KafkaStatus>,
     partitions: Mutex<HashMap<PartitionKey, PartitionHandle>>,
     closing: AtomicBool,
-    /// Bounds the CPU-bound jobs running at once, over all partitions, to
-    /// the number of cores (the blocking pool itself would grow to hundreds
-    /// of threads).
-    cpu: Arc<tokio::sync::Semaphore>,
+    /// The threads, one per core, that decode, enrich and serialize for
+    /// all partitions.
+    cpu: CpuPool,
 }
 
 impl Shared {
@@ -471,7 +475,7 @@ impl PartitionTask {
         debug!(topic = %self.topic, partition = self.partition, "partition task stopped");
     }
 
-    /// Takes a message for processing on the blocking pool, unless it was
+    /// Takes a message for processing on the [`CpuPool`], unless it was
     /// taken before.
     fn take(
         &mut self,
@@ -491,15 +495,17 @@ impl PartitionTask {
         let timestamp = input.timestamp_ms;
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let record = process::process_on_blocking_pool(
-            input,
-            span.clone(),
-            settings.limits,
-            settings.to.clone(),
-            self.shared.cpu.clone(),
-        );
+        let shared = self.shared.clone();
+        let process_span = span.clone();
         processing.push_back(Box::pin(async move {
-            let record = record.await;
+            let record = process::process_on(
+                &shared.cpu,
+                input,
+                process_span,
+                settings.limits,
+                settings.to.clone(),
+            )
+            .await;
             (record, span, offset, timestamp)
         }));
     }
@@ -706,9 +712,7 @@ impl Worker {
             ))),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
-            cpu: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
+            cpu: CpuPool::per_core().map_err(WorkerError::CpuPool)?,
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
             WorkerConsumer::from_config_and_context(

@@ -1,0 +1,121 @@
+//! The threads that run the CPU-bound work (decode, enrich, serialize):
+//! one per core, and always the same ones.
+//!
+//! Why not tokio's blocking pool: it gives a job to an idle thread and
+//! starts a new one when none is idle at that moment, and the thread that
+//! has just finished a job often is not idle yet. At thousands of jobs a
+//! second the jobs spread over many threads (about 17 per worker in a
+//! perf profile at saturation), each with its own allocator heap and cold
+//! caches: mimalloc's allocation fast path was the hottest function of
+//! those threads (11 % of their samples). With this fixed pool the same
+//! benchmark enriched ~50 % more articles a second (BENCHMARKS.md,
+//! "A fixed pool of CPU threads").
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// A job's panic, as `catch_unwind` gives it.
+pub type Panic = Box<dyn Any + Send + 'static>;
+
+/// A fixed pool of named threads for CPU-bound jobs, awaited from async
+/// code. Jobs start in the order they were submitted.
+pub struct CpuPool {
+    threads: rayon_core::ThreadPool,
+}
+
+impl CpuPool {
+    /// Starts `threads` threads, named `cpu-0`, `cpu-1`, ….
+    pub fn new(threads: usize) -> Result<Self, rayon_core::ThreadPoolBuildError> {
+        let threads = rayon_core::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("cpu-{i}"))
+            .build()?;
+        Ok(Self { threads })
+    }
+
+    /// One thread per core the process may use (cgroup quotas included).
+    pub fn per_core() -> Result<Self, rayon_core::ThreadPoolBuildError> {
+        Self::new(std::thread::available_parallelism().map_or(2, usize::from))
+    }
+
+    /// Runs `job` on the pool and waits for it. A panic in `job` comes
+    /// back as `Err` instead of taking the thread down. If the caller
+    /// stops waiting before the job has started (a partition revoked, a
+    /// shutdown), the job is skipped.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Panic> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.threads.spawn(move || {
+            if done.is_closed() {
+                return;
+            }
+            // The receiver may have gone meanwhile: the result is dropped.
+            let _ = done.send(catch_unwind(AssertUnwindSafe(job)));
+        });
+        // Every job sends unless its receiver is gone, and this one is
+        // still here: the sender is dropped unsent only if the pool itself
+        // is torn down before running it.
+        result
+            .await
+            .unwrap_or_else(|_| Err(Box::new("the CPU pool shut down before running the job")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_jobs_and_returns_their_values() {
+        let pool = CpuPool::new(2).unwrap();
+        let jobs = (0..100u64).map(|n| pool.run(move || n * n));
+        let squares: Vec<u64> = futures::future::join_all(jobs)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(squares, (0..100u64).map(|n| n * n).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_panic_comes_back_as_an_error_and_the_pool_goes_on() {
+        let pool = CpuPool::new(1).unwrap();
+        let panic = pool.run(|| -> u8 { panic!("boom") }).await.unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"boom"));
+        assert_eq!(pool.run(|| 7).await.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_caller_left_before_it_started_is_skipped() {
+        let pool = CpuPool::new(1).unwrap();
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        let mut busy = Box::pin(pool.run(move || blocked.recv().is_ok()));
+        assert!(futures::poll!(busy.as_mut()).is_pending());
+        let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut left = Box::pin(pool.run({
+            let ran = ran.clone();
+            move || ran.store(true, std::sync::atomic::Ordering::SeqCst)
+        }));
+        // Polled once, the job is queued behind the busy one (one thread,
+        // jobs in order); then its caller leaves.
+        assert!(futures::poll!(left.as_mut()).is_pending());
+        drop(left);
+        release.send(()).unwrap();
+        let (busy, after) = tokio::join!(busy, pool.run(|| ()));
+        assert!(busy.unwrap());
+        after.unwrap();
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn jobs_run_on_the_pools_named_threads() {
+        let pool = CpuPool::new(2).unwrap();
+        let name = pool
+            .run(|| std::thread::current().name().map(str::to_owned))
+            .await
+            .unwrap();
+        assert!(name.is_some_and(|n| n.starts_with("cpu-")));
+    }
+}
