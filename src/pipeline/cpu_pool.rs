@@ -17,6 +17,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// A job's panic, as `catch_unwind` gives it.
 pub type Panic = Box<dyn Any + Send + 'static>;
 
+/// The pool's threads could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)")]
+pub struct CpuPoolError(#[source] rayon_core::ThreadPoolBuildError);
+
 /// A fixed pool of named threads for CPU-bound jobs, awaited from async
 /// code. Jobs start in the order they were submitted.
 pub struct CpuPool {
@@ -25,16 +30,17 @@ pub struct CpuPool {
 
 impl CpuPool {
     /// Starts `threads` threads, named `cpu-0`, `cpu-1`, ….
-    pub fn new(threads: usize) -> Result<Self, rayon_core::ThreadPoolBuildError> {
+    pub fn new(threads: usize) -> Result<Self, CpuPoolError> {
         let threads = rayon_core::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("cpu-{i}"))
-            .build()?;
+            .build()
+            .map_err(CpuPoolError)?;
         Ok(Self { threads })
     }
 
     /// One thread per core the process may use (cgroup quotas included).
-    pub fn per_core() -> Result<Self, rayon_core::ThreadPoolBuildError> {
+    pub fn per_core() -> Result<Self, CpuPoolError> {
         Self::new(std::thread::available_parallelism().map_or(2, usize::from))
     }
 

@@ -13,7 +13,7 @@
 //! - [`kafka_config`]: librdkafka settings from the configuration;
 //! - [`replay`]: re-enrich a bounded range of an input topic (backfill).
 
-mod cpu_pool;
+pub mod cpu_pool;
 mod in_flight;
 pub mod kafka_config;
 pub mod offsets;

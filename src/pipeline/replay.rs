@@ -35,7 +35,7 @@ use tracing::{debug, error, info, warn, Instrument};
 use self::pace::Pacer;
 use self::progress::Progress;
 use self::range::{End, Lookup, Plan, RangeError, Request, Start};
-use super::cpu_pool::CpuPool;
+use super::cpu_pool::{CpuPool, CpuPoolError};
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -92,10 +92,8 @@ pub enum ReplayError {
     Config(#[from] KafkaConfigError),
     #[error(transparent)]
     Range(#[from] RangeError),
-    #[error(
-        "cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)"
-    )]
-    CpuPool(#[source] rayon_core::ThreadPoolBuildError),
+    #[error(transparent)]
+    CpuPool(#[from] CpuPoolError),
     #[error("cannot assign the input partitions: {0}; check that the topic still exists")]
     Assign(#[source] KafkaError),
     #[error("cannot commit the checkpoint {group}: {source}; the next run with the same --checkpoint repeats what this one did since its last commit")]
@@ -451,7 +449,7 @@ impl Replay {
                 dead_letter: opts.dead_letter.clone(),
                 pass_through: !config.worker.enrich,
             },
-            cpu: Arc::new(CpuPool::per_core().map_err(ReplayError::CpuPool)?),
+            cpu: Arc::new(CpuPool::per_core()?),
             stop_requested: None,
         })
     }

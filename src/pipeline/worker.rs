@@ -3,7 +3,7 @@
 //!
 //! How it fits together:
 //!
-//! - A [`StreamConsumer`] subscribed to the input topics. Its main queue is
+//! - A [`StreamConsumer`](rdkafka::consumer::StreamConsumer) subscribed to the input topics. Its main queue is
 //!   polled by a dedicated thread ("kafka-poll"): polling it serves the
 //!   rebalance callbacks, which block that thread while revoked partitions
 //!   drain, and must not block the tokio runtime.
@@ -11,9 +11,10 @@
 //!   into its own queue (before librdkafka starts fetching it, so no message
 //!   lands in the main queue) and spawns a partition task on the runtime.
 //! - A partition task takes messages in order, runs decode + enrich +
-//!   serialize on the [`CpuPool`] (one thread per core) with at most `worker.max_in_flight`
-//!   messages (and about `worker.max_in_flight_bytes` of payload, see
-//!   [`InFlight`]) taken and not yet acknowledged, produces the results in
+//!   serialize on the [`CpuPool`] (one thread per core) with at most
+//!   `worker.max_in_flight` messages (and about
+//!   `worker.max_in_flight_bytes` of payload, see [`InFlight`]) taken and
+//!   not yet acknowledged, produces the results in
 //!   input order (one produce request in flight: order holds per output
 //!   partition), and stores an offset once it and every lower one are
 //!   acknowledged ([`OffsetTracker`]). A failed produce is retried with
@@ -42,7 +43,7 @@ use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn, Instrument};
 
-use super::cpu_pool::CpuPool;
+use super::cpu_pool::{CpuPool, CpuPoolError};
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -68,10 +69,8 @@ pub enum WorkerError {
     },
     #[error("cannot start the Kafka polling thread: {0}")]
     Thread(#[source] std::io::Error),
-    #[error(
-        "cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)"
-    )]
-    CpuPool(#[source] rayon_core::ThreadPoolBuildError),
+    #[error(transparent)]
+    CpuPool(#[from] CpuPoolError),
 }
 
 /// Counters of what the worker did, readable while it runs.
@@ -712,7 +711,7 @@ impl Worker {
             ))),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
-            cpu: CpuPool::per_core().map_err(WorkerError::CpuPool)?,
+            cpu: CpuPool::per_core()?,
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
             WorkerConsumer::from_config_and_context(
