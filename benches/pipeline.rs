@@ -91,41 +91,27 @@ impl Opts {
             return None;
         }
         let quick = args.iter().any(|a| a == "--quick");
-        let mut o = if quick {
-            Self {
-                n: 2_000,
-                rates: vec![500.0],
-                rate_secs: 6.0,
-                large_n: 10,
-                large_bytes: 1 << 20,
-                slow_n: 2_000,
-                slow_secs: 8.0,
-                cases: vec![],
-                modes: vec![],
-                max_in_flight: "64".into(),
-                consumer_props: String::new(),
-                producer_props: String::new(),
-                storage: Storage::Sqlite,
-                worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
-            }
-        } else {
-            Self {
-                n: 50_000,
-                rates: vec![1_000.0],
-                rate_secs: 30.0,
-                large_n: 200,
-                large_bytes: 1 << 20,
-                slow_n: 20_000,
-                slow_secs: 30.0,
-                cases: vec![],
-                modes: vec![],
-                max_in_flight: "64".into(),
-                consumer_props: String::new(),
-                producer_props: String::new(),
-                storage: Storage::Sqlite,
-                worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
-            }
+        let mut o = Self {
+            n: 50_000,
+            rates: vec![1_000.0],
+            rate_secs: 30.0,
+            large_n: 200,
+            large_bytes: 1 << 20,
+            slow_n: 20_000,
+            slow_secs: 30.0,
+            cases: vec![],
+            modes: vec![],
+            max_in_flight: "64".into(),
+            consumer_props: String::new(),
+            producer_props: String::new(),
+            storage: Storage::Sqlite,
+            worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
         };
+        if quick {
+            // Small sizes and short runs: a minute or two in all.
+            (o.n, o.rates, o.rate_secs) = (2_000, vec![500.0], 6.0);
+            (o.large_n, o.slow_n, o.slow_secs) = (10, 2_000, 8.0);
+        }
         for a in &args {
             let Some((k, v)) = a.split_once('=') else {
                 continue;

@@ -311,10 +311,11 @@ fn sigterm_mid_stream_then_restart_loses_nothing() {
     assert_order_kept(&reader);
 }
 
-/// A byte bound smaller than every message: each goes through alone, in
-/// order, and none is held back (the bound never stalls a partition).
+/// A byte bound smaller than every message: each goes through alone
+/// (`in_flight.rs` tests that), in order, and none is held back: the bound
+/// never stalls a partition.
 #[test]
-fn messages_over_the_in_flight_byte_bound_go_one_at_a_time() {
+fn a_byte_bound_smaller_than_every_message_stalls_nothing() {
     let broker = Broker::start();
     let topics = Topics::create(&broker, "bytebound", 2);
     let n = 30;

@@ -3,10 +3,11 @@
 //!
 //! How it fits together:
 //!
-//! - A [`StreamConsumer`](rdkafka::consumer::StreamConsumer) subscribed to the input topics. Its main queue is
-//!   polled by a dedicated thread ("kafka-poll"): polling it serves the
-//!   rebalance callbacks, which block that thread while revoked partitions
-//!   drain, and must not block the tokio runtime.
+//! - A [`StreamConsumer`](rdkafka::consumer::StreamConsumer) subscribed
+//!   to the input topics. Its main queue is polled by a dedicated thread
+//!   ("kafka-poll"): polling it serves the rebalance callbacks, which block
+//!   that thread while revoked partitions drain, and must not block the
+//!   tokio runtime.
 //! - On assignment, [`WorkerContext::pre_rebalance`] splits each partition
 //!   into its own queue (before librdkafka starts fetching it, so no message
 //!   lands in the main queue) and spawns a partition task on the runtime.
@@ -14,12 +15,12 @@
 //!   serialize on the [`CpuPool`] (one thread per core) with at most
 //!   `worker.max_in_flight` messages (and about
 //!   `worker.max_in_flight_bytes` of payload, see [`InFlight`]) taken and
-//!   not yet acknowledged, produces the results in
-//!   input order (one produce request in flight: order holds per output
-//!   partition), and stores an offset once it and every lower one are
-//!   acknowledged ([`OffsetTracker`]). A failed produce is retried with
-//!   backoff until it succeeds or the partition is given up; the offset
-//!   never moves past it.
+//!   not yet acknowledged, produces the results in input order (one
+//!   produce request in flight: order holds per output partition), and
+//!   stores an offset once it and every lower one are acknowledged
+//!   ([`OffsetTracker`]). A failed produce is retried with backoff until
+//!   it succeeds or the partition is given up; the offset never moves past
+//!   it.
 //! - librdkafka commits stored offsets every `worker.commit_interval_ms`;
 //!   the worker commits synchronously after draining revoked partitions and
 //!   at shutdown.

@@ -112,7 +112,7 @@ pub struct Broker {
     pub dir: tempfile::TempDir,
     pub port: u16,
     pub bootstrap: String,
-    pub storage: Storage,
+    storage: Storage,
     child: Option<Child>,
     starts: usize,
 }
