@@ -36,55 +36,17 @@ pub(crate) struct Trie {
 }
 
 impl Trie {
-    /// A pattern listed twice keeps its first index.
+    /// A pattern listed twice keeps its first index; an empty one
+    /// matches nothing.
     pub(crate) fn new<P: AsRef<str>>(patterns: &[P]) -> Self {
-        // Built as a list of (byte, target) edges per state, then packed.
-        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut ends = vec![0u32];
+        let mut builder = Builder {
+            children: vec![Vec::new()],
+            ends: vec![0],
+        };
         for (index, p) in patterns.iter().enumerate() {
-            let mut state = 0;
-            for b in p.as_ref().bytes() {
-                state = match children[state].iter().find(|&&(label, _)| label == b) {
-                    Some(&(_, child)) => child as usize,
-                    None => {
-                        let child = ends.len();
-                        let target = u32::try_from(child)
-                            .ok()
-                            .filter(|&c| c < 1 << 31)
-                            .expect("fewer than 2 G states");
-                        children[state].push((b, target));
-                        children.push(Vec::new());
-                        ends.push(0);
-                        child
-                    }
-                };
-            }
-            if state != 0 && ends[state] == 0 {
-                ends[state] = u32::try_from(index + 1).expect("fewer than 4 G patterns");
-            }
+            builder.insert(p.as_ref().as_bytes(), index);
         }
-        let target = |child: u32| child << 1 | u32::from(ends[child as usize] != 0);
-        let mut root = [0u32; 256];
-        for &(b, child) in &children[0] {
-            root[usize::from(b)] = target(child);
-        }
-        let mut first_edge = Vec::with_capacity(children.len() + 1);
-        let (mut labels, mut targets) = (Vec::new(), Vec::new());
-        for edges in &children {
-            first_edge.push(u32::try_from(labels.len()).expect("fewer than 4 G edges"));
-            for &(b, child) in edges {
-                labels.push(b);
-                targets.push(target(child));
-            }
-        }
-        first_edge.push(u32::try_from(labels.len()).expect("fewer than 4 G edges"));
-        Self {
-            root,
-            first_edge,
-            labels,
-            targets,
-            ends,
-        }
+        builder.pack()
     }
 
     /// Whether the text made of `chars` starts with some pattern; reads
@@ -135,6 +97,67 @@ impl Trie {
     }
 }
 
+/// A trie under construction: each state's edges as a list of (byte,
+/// state) pairs, packed into a [`Trie`] once every pattern is in.
+struct Builder {
+    children: Vec<Vec<(u8, u32)>>,
+    /// As [`Trie::ends`].
+    ends: Vec<u32>,
+}
+
+impl Builder {
+    fn insert(&mut self, pattern: &[u8], index: usize) {
+        let state = pattern
+            .iter()
+            .fold(0, |state, &b| self.child_or_new(state, b));
+        if state != 0 && self.ends[state] == 0 {
+            self.ends[state] = u32::try_from(index + 1).expect("fewer than 4 G patterns");
+        }
+    }
+
+    /// The state after `b` from `state`, made if new.
+    fn child_or_new(&mut self, state: usize, b: u8) -> usize {
+        if let Some(&(_, child)) = self.children[state].iter().find(|&&(label, _)| label == b) {
+            return child as usize;
+        }
+        let child = self.ends.len();
+        let id = u32::try_from(child)
+            .ok()
+            .filter(|&c| c < 1 << 31)
+            .expect("fewer than 2 G states");
+        self.children[state].push((b, id));
+        self.children.push(Vec::new());
+        self.ends.push(0);
+        child
+    }
+
+    fn pack(self) -> Trie {
+        let target = |child: u32| child << 1 | u32::from(self.ends[child as usize] != 0);
+        let mut root = [0u32; 256];
+        for &(b, child) in &self.children[0] {
+            root[usize::from(b)] = target(child);
+        }
+        let edge_count = |n: usize| u32::try_from(n).expect("fewer than 4 G edges");
+        let mut first_edge = Vec::with_capacity(self.children.len() + 1);
+        let (mut labels, mut targets) = (Vec::new(), Vec::new());
+        for edges in &self.children {
+            first_edge.push(edge_count(labels.len()));
+            for &(b, child) in edges {
+                labels.push(b);
+                targets.push(target(child));
+            }
+        }
+        first_edge.push(edge_count(labels.len()));
+        Trie {
+            root,
+            first_edge,
+            labels,
+            targets,
+            ends: self.ends,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +172,7 @@ mod tests {
         assert_eq!(trie.longest_prefix(b"Ne"), None);
         assert_eq!(trie.longest_prefix(b"Boston"), None);
         assert_eq!(trie.longest_prefix(b""), None);
+        assert_eq!(Trie::new(&["", "A"]).longest_prefix(b"AB"), Some((1, 1)));
     }
 
     #[test]
