@@ -581,10 +581,9 @@ impl Replay {
         let (p, offset) = (input.partition, input.offset);
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let cpu = self.cpu.clone();
-        let process_span = span.clone();
+        let record = process::process_on(self.cpu.clone(), input, span.clone(), limits, to);
         Box::pin(async move {
-            let mut record = process::process_on(&cpu, input, process_span, limits, to).await;
+            let mut record = record.await;
             record
                 .headers
                 .push((REPLAY_ID.to_owned(), Some(replay_id.into_bytes())));

@@ -178,7 +178,7 @@ struct Shared {
     closing: AtomicBool,
     /// The threads, one per core, that decode, enrich and serialize for
     /// all partitions.
-    cpu: CpuPool,
+    cpu: Arc<CpuPool>,
 }
 
 impl Shared {
@@ -490,22 +490,20 @@ impl PartitionTask {
         in_flight.take(input.offset, input.payload_len());
         Stats::bump(&self.shared.stats.consumed);
         metrics::consumed(&self.topic);
-        let settings = self.shared.settings.clone();
+        let settings = &self.shared.settings;
         let offset = input.offset;
         let timestamp = input.timestamp_ms;
         let input = Arc::new(input);
         let span = process::process_span(&input);
-        let shared = self.shared.clone();
-        let process_span = span.clone();
+        let record = process::process_on(
+            self.shared.cpu.clone(),
+            input,
+            span.clone(),
+            settings.limits,
+            settings.to.clone(),
+        );
         processing.push_back(Box::pin(async move {
-            let record = process::process_on(
-                &shared.cpu,
-                input,
-                process_span,
-                settings.limits,
-                settings.to.clone(),
-            )
-            .await;
+            let record = record.await;
             (record, span, offset, timestamp)
         }));
     }
@@ -712,7 +710,7 @@ impl Worker {
             ))),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
-            cpu: CpuPool::per_core()?,
+            cpu: Arc::new(CpuPool::per_core()?),
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
             WorkerConsumer::from_config_and_context(
