@@ -205,18 +205,19 @@ fn hash_byte(h: u64, byte: u8) -> u64 {
 }
 
 /// The [`word_hash`] of the folded word in the low `len` bytes (1 to 7) of
-/// `lanes`, without reading it back from memory. No byte of a folded word
-/// is zero, so the loop stops when the bytes run out: with no count up
-/// front, it is not unrolled, which for words this short costs more than
-/// it saves.
+/// `lanes`, without reading it back from memory. The hash after each of
+/// the seven bytes is computed, whatever `len` is, and the one after the
+/// word's last byte is picked: a loop that stopped at the word's end
+/// would mispredict its exit at nearly every word, as word lengths follow
+/// no pattern, and cost more than the steps it saves.
 fn lanes_hash(lanes: u64, len: usize) -> u64 {
-    let mut rest = lanes & ((1 << (8 * len)) - 1);
+    let mut after = [0u64; 8];
     let mut h = 0;
-    while rest != 0 {
-        h = hash_byte(h, rest as u8);
-        rest >>= 8;
+    for (k, slot) in after.iter_mut().enumerate().skip(1) {
+        h = hash_byte(h, (lanes >> (8 * (k - 1))) as u8);
+        *slot = h;
     }
-    h
+    after[len & 7]
 }
 
 /// The SimHash of the word trigrams: bit `i` is set when more than half
