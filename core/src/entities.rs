@@ -90,7 +90,7 @@ pub fn extract(doc: &Doc) -> Found {
     let mut places = Tally::default();
     // One scan for capitals serves both matchers, into one buffer.
     let mut capitals = Vec::new();
-    for (para, tokens) in doc.body.iter().zip(doc.body_tokens()) {
+    for (para, tokens) in doc.body.iter().zip(doc.body_tokens().iter()) {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
             continue;

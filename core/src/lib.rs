@@ -48,7 +48,7 @@ pub struct Doc<'a> {
     /// The tokens of each body paragraph, made on first use: people,
     /// organization names and quotes all walk them, and tokenizing is a
     /// good part of the core's work.
-    body_tokens: OnceCell<Vec<Vec<text::Token>>>,
+    body_tokens: OnceCell<text::ParagraphTokens>,
     /// Headline, body after it and dateline, found on first use: metadata
     /// and entities both need the dateline.
     lead: OnceCell<metadata::Lead>,
@@ -70,13 +70,9 @@ impl<'a> Doc<'a> {
     }
 
     /// The tokens of each paragraph of [`Doc::body`], in the same order.
-    pub fn body_tokens(&self) -> &[Vec<text::Token>] {
-        self.body_tokens.get_or_init(|| {
-            self.body
-                .iter()
-                .map(|p| text::tokens(self.text, p.clone()))
-                .collect()
-        })
+    pub fn body_tokens(&self) -> &text::ParagraphTokens {
+        self.body_tokens
+            .get_or_init(|| text::ParagraphTokens::new(self.text, &self.body))
     }
 
     /// Drops from the body every paragraph that lies inside one of `spans`.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::text::Token;
+use crate::text::{ParagraphTokens, Token};
 use crate::words::WordList;
 use crate::Doc;
 
@@ -639,11 +639,11 @@ struct Runs {
 }
 
 impl<'t> Body<'t> {
-    fn scan(text: &str, body_tokens: &'t [Vec<Token>]) -> Self {
+    fn scan(text: &str, body_tokens: &'t ParagraphTokens) -> Self {
         // Sized once: about one token in ten of news text is a capitalized
         // word (a run word), so room for a quarter of the tokens seldom
         // needs to grow.
-        let tokens: usize = body_tokens.iter().map(Vec::len).sum();
+        let tokens = body_tokens.all().len();
         let mut runs = Runs {
             words: Vec::with_capacity(tokens / 4),
             names: Vec::with_capacity(tokens / 4),

@@ -384,9 +384,70 @@ pub struct Token {
 /// News text is nearly all ASCII, so bytes are classified by one table
 /// lookup and only non-ASCII bytes are decoded into characters.
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(range.len() / 4);
+    push_tokens(text, range, &mut out);
+    out
+}
+
+/// The tokens of a list of paragraphs, kept in one buffer: one
+/// allocation for the article instead of one per paragraph, and the
+/// tokens of one paragraph right after those of the one before.
+#[derive(Debug, Default)]
+pub struct ParagraphTokens {
+    tokens: Vec<Token>,
+    /// Where each paragraph's tokens start in `tokens`, and their end.
+    starts: Vec<usize>,
+}
+
+impl ParagraphTokens {
+    /// Tokenizes each of `paragraphs`, byte ranges of `text`.
+    pub fn new(text: &str, paragraphs: &[Range<usize>]) -> Self {
+        let bytes: usize = paragraphs.iter().map(Range::len).sum();
+        let mut tokens = Vec::with_capacity(bytes / 4);
+        let mut starts = Vec::with_capacity(paragraphs.len() + 1);
+        for p in paragraphs {
+            starts.push(tokens.len());
+            push_tokens(text, p.clone(), &mut tokens);
+        }
+        starts.push(tokens.len());
+        Self { tokens, starts }
+    }
+
+    /// How many paragraphs.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The tokens of paragraph `i`.
+    pub fn get(&self, i: usize) -> Option<&[Token]> {
+        let range = self.range(i)?;
+        Some(&self.tokens[range])
+    }
+
+    /// Where paragraph `i`'s tokens lie among [`ParagraphTokens::all`].
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        Some(*self.starts.get(i)?..*self.starts.get(i + 1)?)
+    }
+
+    /// The tokens of every paragraph, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[Token]> + '_ {
+        self.starts.windows(2).map(|w| &self.tokens[w[0]..w[1]])
+    }
+
+    /// All the tokens, paragraph after paragraph.
+    pub fn all(&self) -> &[Token] {
+        &self.tokens
+    }
+}
+
+/// [`tokens`], appended to `out`.
+pub fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
-    let mut out = Vec::with_capacity(slice.len() / 4);
     let mut t = Tokenizer {
         base: range.start,
         word_start: None,
@@ -401,7 +462,7 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
             if t.word_start.is_none() && bytes.get(end) == Some(&b' ') {
                 // A whole word and the space after it, most of news text:
                 // what `letters` and then `space` would do, in one step.
-                t.push_word(&mut out, i, end);
+                t.push_word(out, i, end);
                 t.segment = 0;
                 i = end + 1;
                 continue;
@@ -409,14 +470,14 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
             t.letters(i, end - i);
             i = end;
         } else if class == SPACE {
-            t.space(&mut out, i);
+            t.space(out, i);
             i += 1;
         } else if class == PUNCT {
             if matches!(b, b'.' | b'\'' | b'-') {
-                t.mark(&mut out, slice, i, char::from(b), 1);
+                t.mark(out, slice, i, char::from(b), 1);
             } else {
                 // No other ASCII mark joins words: no need to look around.
-                t.punctuation(&mut out, i, 1);
+                t.punctuation(out, i, 1);
             }
             i += 1;
         } else {
@@ -425,15 +486,14 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
             if is_alphanumeric(c) {
                 t.letters(i, 1);
             } else if c.is_whitespace() {
-                t.space(&mut out, i);
+                t.space(out, i);
             } else {
-                t.mark(&mut out, slice, i, c, len);
+                t.mark(out, slice, i, c, len);
             }
             i += len;
         }
     }
-    t.end_word(&mut out, bytes.len());
-    out
+    t.end_word(out, bytes.len());
 }
 
 /// What one ASCII byte is to the tokenizer; every byte from 0x80 up is
@@ -709,6 +769,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn paragraph_tokens_are_each_paragraphs_tokens() {
+        let t = "One, two.\n\nThree “four”\n\n\n\nfive";
+        let paragraphs = paragraphs(t);
+        let all = ParagraphTokens::new(t, &paragraphs);
+        assert_eq!(all.len(), 3);
+        for (i, p) in paragraphs.iter().enumerate() {
+            assert_eq!(all.get(i), Some(&tokens(t, p.clone())[..]), "{i}");
+        }
+        assert_eq!(all.get(3), None);
+        let joined: Vec<Token> = all.iter().flatten().cloned().collect();
+        assert_eq!(joined, all.all());
+        assert!(ParagraphTokens::new(t, &[]).is_empty());
     }
 
     #[test]

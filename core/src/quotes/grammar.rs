@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use super::verbs::is_speech_verb;
 use crate::people::{is_capitalized, is_title};
-use crate::text::Token;
+use crate::text::{ParagraphTokens, Token};
 use crate::words::WordList;
 
 /// One paragraph's tokens with the text they index, and the facts about
@@ -38,19 +38,16 @@ const VERB: u8 = 1 << 3;
 /// instead of at each look.
 pub struct Paragraphs<'a> {
     text: &'a str,
-    tokens: &'a [Vec<Token>],
-    /// The facts of every token, paragraph after paragraph.
+    tokens: &'a ParagraphTokens,
+    /// The facts of every token, paragraph after paragraph, as
+    /// [`ParagraphTokens::all`] has the tokens.
     facts: Vec<Cell<u8>>,
-    /// Where each paragraph's tokens start in `facts`.
-    starts: Vec<usize>,
 }
 
 impl<'a> Paragraphs<'a> {
-    pub fn new(text: &'a str, tokens: &'a [Vec<Token>]) -> Self {
-        let mut facts = Vec::with_capacity(tokens.iter().map(Vec::len).sum());
-        let mut starts = Vec::with_capacity(tokens.len());
-        for toks in tokens {
-            starts.push(facts.len());
+    pub fn new(text: &'a str, tokens: &'a ParagraphTokens) -> Self {
+        let mut facts = Vec::with_capacity(tokens.all().len());
+        for toks in tokens.iter() {
             facts.extend(toks.iter().enumerate().map(|(i, tok)| {
                 Cell::new(if tok.is_word {
                     0
@@ -63,7 +60,6 @@ impl<'a> Paragraphs<'a> {
             text,
             tokens,
             facts,
-            starts,
         }
     }
 
@@ -73,12 +69,11 @@ impl<'a> Paragraphs<'a> {
 
     /// The tokens of paragraph `i`.
     pub fn get(&self, i: usize) -> Option<Toks<'_>> {
-        let toks = self.tokens.get(i)?;
-        let start = self.starts[i];
+        let range = self.tokens.range(i)?;
         Some(Toks {
             text: self.text,
-            toks,
-            facts: &self.facts[start..start + toks.len()],
+            toks: &self.tokens.all()[range.clone()],
+            facts: &self.facts[range],
         })
     }
 }
