@@ -54,8 +54,14 @@ struct Lexicon {
 /// than lowercasing, validating and hashing a string for every lookup,
 /// and most lookups (a name asked whether it is a title) miss at once.
 struct Gendered {
-    /// A power of two of slots, at most half of them full.
-    slots: Vec<Option<(u128, Option<Gender>)>>,
+    /// A power of two of slots, at most half of them full: the packed word
+    /// in each, or 0 for none (a packed word holds its length, at least
+    /// one). Keys apart from genders: the probes read 16 bytes a slot, and
+    /// the table of a lexicon of a few hundred words stays within a core's
+    /// first-level cache.
+    keys: Vec<u128>,
+    /// The gender each slot's word marks.
+    genders: Vec<Option<Gender>>,
     /// The [`filter_bit`] of every word: a word whose bit is not set is
     /// rejected before it is packed (see [`Gendered::may_hold`]).
     filter: [u64; FILTER_BITS / 64],
@@ -68,13 +74,17 @@ const FILTER_BITS: usize = 8192;
 impl Gendered {
     /// Builds the table; a key given twice keeps its last gender.
     fn new(entries: &[(u128, Option<Gender>)]) -> Self {
+        let slots = (entries.len() * 2).next_power_of_two();
         let mut table = Self {
-            slots: vec![None; (entries.len() * 2).next_power_of_two()],
+            keys: vec![0; slots],
+            genders: vec![None; slots],
             filter: [0; FILTER_BITS / 64],
         };
         for &(key, gender) in entries {
+            debug_assert!(key != 0, "a packed word is never 0");
             let i = table.find_slot(key);
-            table.slots[i] = Some((key, gender));
+            table.keys[i] = key;
+            table.genders[i] = gender;
             // A word of one byte has a zero second byte, as in `may_hold`.
             let bytes = key.to_le_bytes();
             let len = usize::from(bytes[15]);
@@ -102,19 +112,17 @@ impl Gendered {
     }
 
     fn get(&self, key: u128) -> Option<Option<Gender>> {
-        self.slots[self.find_slot(key)].map(|(_, gender)| gender)
+        let i = self.find_slot(key);
+        (self.keys[i] != 0).then(|| self.genders[i])
     }
 
     /// The slot that holds `key`, or the empty slot where it would go.
     fn find_slot(&self, key: u128) -> usize {
-        let mask = self.slots.len() - 1;
+        let mask = self.keys.len() - 1;
         // Fibonacci hashing of both halves folded together.
         let folded = (key as u64) ^ ((key >> 64) as u64);
         let mut i = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
-        while let Some((k, _)) = self.slots[i] {
-            if k == key {
-                break;
-            }
+        while self.keys[i] != 0 && self.keys[i] != key {
             i = (i + 1) & mask;
         }
         i
