@@ -389,63 +389,8 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     out
 }
 
-/// The tokens of a list of paragraphs, kept in one buffer: one
-/// allocation for the article instead of one per paragraph, and the
-/// tokens of one paragraph right after those of the one before.
-#[derive(Debug, Default)]
-pub struct ParagraphTokens {
-    tokens: Vec<Token>,
-    /// Where each paragraph's tokens start in `tokens`, and their end.
-    starts: Vec<usize>,
-}
-
-impl ParagraphTokens {
-    /// Tokenizes each of `paragraphs`, byte ranges of `text`.
-    pub fn new(text: &str, paragraphs: &[Range<usize>]) -> Self {
-        let bytes: usize = paragraphs.iter().map(Range::len).sum();
-        let mut tokens = Vec::with_capacity(bytes / 4);
-        let mut starts = Vec::with_capacity(paragraphs.len() + 1);
-        for p in paragraphs {
-            starts.push(tokens.len());
-            push_tokens(text, p.clone(), &mut tokens);
-        }
-        starts.push(tokens.len());
-        Self { tokens, starts }
-    }
-
-    /// How many paragraphs.
-    pub fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The tokens of paragraph `i`.
-    pub fn get(&self, i: usize) -> Option<&[Token]> {
-        let range = self.range(i)?;
-        Some(&self.tokens[range])
-    }
-
-    /// Where paragraph `i`'s tokens lie among [`ParagraphTokens::all`].
-    pub fn range(&self, i: usize) -> Option<Range<usize>> {
-        Some(*self.starts.get(i)?..*self.starts.get(i + 1)?)
-    }
-
-    /// The tokens of every paragraph, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[Token]> + '_ {
-        self.starts.windows(2).map(|w| &self.tokens[w[0]..w[1]])
-    }
-
-    /// All the tokens, paragraph after paragraph.
-    pub fn all(&self) -> &[Token] {
-        &self.tokens
-    }
-}
-
 /// [`tokens`], appended to `out`.
-pub fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
     let mut t = Tokenizer {
@@ -494,6 +439,57 @@ pub fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         }
     }
     t.end_word(out, bytes.len());
+}
+
+/// The tokens of a list of paragraphs, kept in one buffer: one
+/// allocation for the article instead of one per paragraph, and the
+/// tokens of one paragraph right after those of the one before.
+#[derive(Debug)]
+pub struct ParagraphTokens {
+    tokens: Vec<Token>,
+    /// Where each paragraph's tokens start in `tokens`, then where the
+    /// last paragraph's end: one entry more than there are paragraphs.
+    starts: Vec<usize>,
+}
+
+impl ParagraphTokens {
+    /// Tokenizes each of `paragraphs`, byte ranges of `text`.
+    pub fn new(text: &str, paragraphs: &[Range<usize>]) -> Self {
+        let bytes: usize = paragraphs.iter().map(Range::len).sum();
+        let mut tokens = Vec::with_capacity(bytes / 4);
+        let mut starts = Vec::with_capacity(paragraphs.len() + 1);
+        for p in paragraphs {
+            starts.push(tokens.len());
+            push_tokens(text, p.clone(), &mut tokens);
+        }
+        starts.push(tokens.len());
+        Self { tokens, starts }
+    }
+
+    /// How many paragraphs.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether there are no paragraphs.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where paragraph `i`'s tokens lie among [`ParagraphTokens::all`].
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        Some(*self.starts.get(i)?..*self.starts.get(i + 1)?)
+    }
+
+    /// The tokens of every paragraph, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[Token]> + '_ {
+        self.starts.windows(2).map(|w| &self.tokens[w[0]..w[1]])
+    }
+
+    /// All the tokens, paragraph after paragraph.
+    pub fn all(&self) -> &[Token] {
+        &self.tokens
+    }
 }
 
 /// What one ASCII byte is to the tokenizer; every byte from 0x80 up is
@@ -778,9 +774,10 @@ mod tests {
         let all = ParagraphTokens::new(t, &paragraphs);
         assert_eq!(all.len(), 3);
         for (i, p) in paragraphs.iter().enumerate() {
-            assert_eq!(all.get(i), Some(&tokens(t, p.clone())[..]), "{i}");
+            let range = all.range(i).expect("a paragraph's range");
+            assert_eq!(all.all()[range], tokens(t, p.clone())[..], "{i}");
         }
-        assert_eq!(all.get(3), None);
+        assert_eq!(all.range(3), None);
         let joined: Vec<Token> = all.iter().flatten().cloned().collect();
         assert_eq!(joined, all.all());
         assert!(ParagraphTokens::new(t, &[]).is_empty());

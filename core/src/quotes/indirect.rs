@@ -138,7 +138,10 @@ fn is_reporting(text: &str, tok: &Token) -> bool {
     // Letter numbers, from 0 for `a`; anything but a lowercase letter
     // wraps to 26 or more. A token has at least one byte.
     let letter = |at: usize| bytes.get(at).map_or(u8::MAX, |b| b.wrapping_sub(b'a'));
-    let (first, last) = (letter(tok.range.start), letter(tok.range.end - 1));
+    let (first, last) = (
+        letter(tok.range.start),
+        letter(tok.range.end.saturating_sub(1)),
+    );
     let ends = FIRST_LAST[usize::from(first.min(26))] >> last.min(31) & 1 == 1;
     // Every reporting verb has more than one letter.
     let candidate = tok.is_word & (tok.range.len() > 1) & (last < 26) & ends;
