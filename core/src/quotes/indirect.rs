@@ -188,3 +188,39 @@ fn sentence(t: &Toks, start: usize, end: usize, out: &mut Vec<Reported>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokens;
+
+    /// The words of `text` that [`is_reporting`] takes for reporting verbs.
+    fn reporting(text: &str) -> Vec<&str> {
+        tokens(text, 0..text.len())
+            .iter()
+            .filter(|t| is_reporting(text, t))
+            .map(|t| &text[t.range.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn reporting_verbs_are_lowercase_words_of_the_list() {
+        assert_eq!(
+            reporting("He said, she says; they told."),
+            ["said", "says", "told"]
+        );
+        // Capitalized, too short, not in the list though its first and
+        // last letters are (`sad`), punctuation and non-ASCII letters.
+        assert_eq!(reporting("Said s sad “ ” - ... saïd"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn the_letter_table_knows_every_verb() {
+        for w in REPORTING_WORDS {
+            let b = w.as_bytes();
+            let (first, last) = (b[0] - b'a', b[b.len() - 1] - b'a');
+            assert_eq!(FIRST_LAST[usize::from(first)] >> last & 1, 1, "{w}");
+        }
+        assert_eq!(FIRST_LAST[26], 0);
+    }
+}
