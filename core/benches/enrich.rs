@@ -92,7 +92,8 @@ fn bench(c: &mut Criterion) {
             payloads
                 .iter()
                 .map(|p| {
-                    serde_json::to_vec(&enrich(decode(p, None, &limits).unwrap()))
+                    enrich(decode(p, None, &limits).unwrap())
+                        .to_json()
                         .unwrap()
                         .len()
                 })
@@ -200,7 +201,7 @@ fn stages(c: &mut Criterion, payloads: &[Vec<u8>], raws: &[RawArticle], text_byt
         b.iter(|| {
             enriched
                 .iter()
-                .map(|e| serde_json::to_vec(e).unwrap().len())
+                .map(|e| e.to_json().unwrap().len())
                 .sum::<usize>()
         })
     });

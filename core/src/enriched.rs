@@ -54,6 +54,20 @@ pub struct EnrichedArticle {
     pub extra: Map<String, Value>,
 }
 
+impl EnrichedArticle {
+    /// The event as JSON: the bytes the worker publishes. The buffer is
+    /// sized once, from the text: the event carries the text whole, and
+    /// its spans, names and quotes take about as much again (PolNeAR
+    /// events serialize to 2.7 times their text). Grown by doubling from
+    /// serde_json's 128 bytes instead, it would be copied seven times for
+    /// an article of average length.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let mut json = Vec::with_capacity(self.text.len() * 5 / 2 + 2048);
+        serde_json::to_writer(&mut json, self)?;
+        Ok(json)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dateline {
     pub place: String,
@@ -157,4 +171,25 @@ pub struct Cue {
     pub text: String,
     pub start: usize,
     pub end: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{enrich, RawArticle};
+
+    #[test]
+    fn to_json_is_serde_json_to_vec() {
+        for text in [
+            "",
+            "“We will rebuild,” said Prime Minister Denys Shmyhal in Kyiv.",
+            &"A long paragraph of plain words. ".repeat(500),
+        ] {
+            let article = enrich(RawArticle {
+                text: text.into(),
+                ..RawArticle::default()
+            });
+            let json = article.to_json().expect("an enriched article serializes");
+            assert_eq!(json, serde_json::to_vec(&article).expect("serializes"));
+        }
+    }
 }

@@ -108,7 +108,9 @@ pub fn process_with(
         metrics::timed(metrics::ENRICH_SECONDS, || {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 let article = enrich(raw);
-                serde_json::to_vec(&article).map(|json| (json, metrics::Extracted::of(&article)))
+                article
+                    .to_json()
+                    .map(|json| (json, metrics::Extracted::of(&article)))
             }))
         })
     });
