@@ -22,8 +22,9 @@ pub(crate) struct Trie {
     /// The root's edge for each byte (as in [`Trie::targets`]): every walk
     /// starts here, and the root has an edge for most capitals.
     root: [u32; 256],
-    /// The edges of state `s` (not the root) are at
-    /// `first_edge[s]..first_edge[s + 1]` of `labels` and `targets`.
+    /// The edges of state `s` are at `first_edge[s]..first_edge[s + 1]`
+    /// of `labels` and `targets`; the root's list is empty, as its edges
+    /// are in `root`.
     first_edge: Vec<u32>,
     /// The byte of each edge.
     labels: Vec<u8>,
@@ -140,8 +141,12 @@ impl Builder {
         let edge_count = |n: usize| u32::try_from(n).expect("fewer than 4 G edges");
         let mut first_edge = Vec::with_capacity(self.children.len() + 1);
         let (mut labels, mut targets) = (Vec::new(), Vec::new());
-        for edges in &self.children {
+        for (state, edges) in self.children.iter().enumerate() {
             first_edge.push(edge_count(labels.len()));
+            if state == 0 {
+                // The root's edges are in `root`, where walks read them.
+                continue;
+            }
             for &(b, child) in edges {
                 labels.push(b);
                 targets.push(target(child));

@@ -141,9 +141,9 @@ pub fn process_with(
 
 /// Runs [`process`] on `cpu`, the threads shared by all partitions: the
 /// reactor never runs the core. Takes what it needs by value, so the
-/// future can be kept in a queue of work in flight. A panic of the job itself (`process`
-/// already catches the core's) still yields a dead letter, so every input
-/// gets exactly one record.
+/// future can be kept in a queue of work in flight. A panic of the job
+/// itself (`process` already catches the core's) still yields a dead
+/// letter, so every input gets exactly one record.
 pub async fn process_on(
     cpu: std::sync::Arc<CpuPool>,
     input: std::sync::Arc<InputMessage>,
