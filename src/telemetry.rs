@@ -84,11 +84,20 @@ fn service_name(config: &TelemetryConfig, env: impl Fn(&str) -> Option<String>) 
 }
 
 /// The spans that carry trace context: the worker's `process` / `decode` /
-/// `enrich` / `produce` spans and the core's stage spans.
-fn trace_targets() -> Targets {
-    Targets::new()
-        .with_target("article_enricher", LevelFilter::INFO)
-        .with_target("enricher_core", LevelFilter::DEBUG)
+/// `enrich` / `produce` spans, always (their ids continue the input's
+/// trace in the output's headers), and the core's stage spans
+/// (`boilerplate`, `metadata`, `entities`, `quotes`) only when spans are
+/// exported. Unexported, a stage span is five OpenTelemetry spans an
+/// article that nobody reads: with them the worker spent ~8 % of its
+/// enrichment threads' time in `tracing` and OpenTelemetry (perf,
+/// BENCHMARKS.md).
+fn trace_targets(exporting: bool) -> Targets {
+    let targets = Targets::new().with_target("article_enricher", LevelFilter::INFO);
+    if exporting {
+        targets.with_target("enricher_core", LevelFilter::DEBUG)
+    } else {
+        targets
+    }
 }
 
 /// The tracer provider behind the OpenTelemetry layer: with a batch OTLP
@@ -162,7 +171,7 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> Result<Telemetry, T
     let provider = tracer_provider(telemetry)?;
     let otel = tracing_opentelemetry::layer()
         .with_tracer(provider.tracer("article-enricher"))
-        .with_filter(trace_targets());
+        .with_filter(trace_targets(exporting));
     // A second init (as in tests) is harmless: the first subscriber stays.
     let _ = tracing_subscriber::registry()
         .with(fmt.with_filter(filter))
@@ -192,6 +201,17 @@ mod tests {
             vars.iter()
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn stage_spans_carry_trace_context_only_when_exported() {
+        use tracing::Level;
+        for exporting in [false, true] {
+            let t = trace_targets(exporting);
+            assert!(t.would_enable("article_enricher::pipeline", &Level::INFO));
+            assert!(!t.would_enable("article_enricher::pipeline", &Level::DEBUG));
+            assert_eq!(t.would_enable("enricher_core", &Level::DEBUG), exporting);
         }
     }
 

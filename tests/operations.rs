@@ -395,7 +395,17 @@ fn spans_reach_an_otlp_collector_with_the_input_trace_id() {
         .into_iter()
         .filter(|s| s.trace_id == trace_id)
         .collect();
-    for name in ["process", "decode", "enrich", "produce"] {
+    // The worker's steps, then the core's stages, exported as spans are.
+    for name in [
+        "process",
+        "decode",
+        "enrich",
+        "produce",
+        "boilerplate",
+        "metadata",
+        "entities",
+        "quotes",
+    ] {
         assert!(
             ours.iter().any(|s| s.name == name),
             "no `{name}` span in trace {trace_id}: {ours:?}; all received: {:?}",
