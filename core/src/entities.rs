@@ -46,37 +46,40 @@ pub struct Found {
 }
 
 impl Found {
-    pub fn to_output(&self, doc: &Doc) -> Entities {
+    /// The output form. Takes the entities by value: their names, kinds
+    /// and roles move into the output instead of being copied (about a
+    /// fifth of an article's allocations were those copies).
+    pub fn into_output(self, doc: &Doc) -> Entities {
         let spans = |m: &[Range<usize>]| m.iter().map(|r| doc.span(r.clone())).collect::<Vec<_>>();
         Entities {
             people: self
                 .people
-                .iter()
+                .into_iter()
                 .map(|p| Person {
-                    name: p.name.clone(),
-                    roles: p.roles.clone(),
                     mentions: spans(&p.mentions),
                     count: p.mentions.len(),
+                    name: p.name,
+                    roles: p.roles,
                 })
                 .collect(),
             organizations: self
                 .organizations
-                .iter()
+                .into_iter()
                 .map(|o| Organization {
-                    name: o.name.clone(),
-                    kind: o.kind.clone(),
                     mentions: spans(&o.mentions),
                     count: o.mentions.len(),
+                    name: o.name,
+                    kind: o.kind,
                 })
                 .collect(),
             places: self
                 .places
-                .iter()
+                .into_iter()
                 .map(|p| Place {
-                    name: p.name.clone(),
-                    kind: p.kind.clone(),
                     mentions: spans(&p.mentions),
                     count: p.mentions.len(),
+                    name: p.name,
+                    kind: p.kind,
                 })
                 .collect(),
         }
@@ -97,14 +100,11 @@ pub fn extract(doc: &Doc) -> Found {
         }
         capitals.clear();
         capitals.extend(gazetteer::capitals(p));
-        let orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
+        let mut orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
         let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`) is the gazetteer's.
-        let orgs: Vec<_> = orgs
-            .into_iter()
-            .filter(|o| !hits.iter().any(|h| h.range() == o.range))
-            .collect();
+        orgs.retain(|o| !hits.iter().any(|h| h.range() == o.range));
         for hit in hits {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
             if inside_org || !stands_alone(doc.text, para, &hit) {

@@ -114,7 +114,7 @@ pub fn enrich(raw: RawArticle) -> EnrichedArticle {
     let paragraphs = doc.paragraphs.iter().map(|p| doc.span(p.clone())).collect();
     let boilerplate_spans = boilerplate.spans(&doc);
     let related = boilerplate.related(&doc);
-    let entities = found.to_output(&doc);
+    let entities = found.into_output(&doc);
     EnrichedArticle {
         schema_version: SCHEMA_VERSION,
         id: raw.id,
