@@ -247,7 +247,7 @@ struct Corpus {
 }
 
 /// PolNeAR's annotations: the scorer's answers, not fields a crawler's
-/// article event has. Kept, they made each event ~30 % larger and went
+/// article event has. Kept, they made each event ~40 % larger and went
 /// through the worker's unknown-field path (parsed and written out again),
 /// which cost the enriching worker ~15 % more CPU per event in runs up to
 /// Z4; the core bench leaves them out too.

@@ -85,11 +85,11 @@ fn service_name(config: &TelemetryConfig, env: impl Fn(&str) -> Option<String>) 
 
 /// The spans that carry trace context: the worker's `process` / `decode` /
 /// `enrich` / `produce` spans, always (their ids continue the input's
-/// trace in the output's headers), and the core's stage spans
-/// (`boilerplate`, `metadata`, `entities`, `quotes`) only when spans are
-/// exported. Unexported, a stage span is five OpenTelemetry spans an
-/// article that nobody reads: with them the worker spent ~8 % of its
-/// enrichment threads' time in `tracing` and OpenTelemetry (perf,
+/// trace in the output's headers), and the core's spans (its `enrich` and
+/// the stages `boilerplate`, `metadata`, `entities`, `quotes`) only when
+/// spans are exported. Unexported, those are five spans per article that
+/// nobody reads: with them the enrichment threads spent ~8 % of their
+/// time in `tracing` and OpenTelemetry, without them ~4.5 % (perf,
 /// BENCHMARKS.md).
 fn trace_targets(exporting: bool) -> Targets {
     let targets = Targets::new().with_target("article_enricher", LevelFilter::INFO);

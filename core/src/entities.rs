@@ -47,8 +47,8 @@ pub struct Found {
 
 impl Found {
     /// The output form. Takes the entities by value: their names, kinds
-    /// and roles move into the output instead of being copied (about a
-    /// fifth of an article's allocations were those copies).
+    /// and roles move into the output instead of being copied, which
+    /// took two or more allocations per entity.
     pub fn into_output(self, doc: &Doc) -> Entities {
         let spans = |m: &[Range<usize>]| m.iter().map(|r| doc.span(r.clone())).collect::<Vec<_>>();
         Entities {
