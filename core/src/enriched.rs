@@ -57,11 +57,12 @@ pub struct EnrichedArticle {
 impl EnrichedArticle {
     /// The event as JSON: the bytes the worker publishes. The buffer is
     /// sized once, from the text: the event carries the text whole, and
-    /// its spans, names, quotes and passed-through fields take about as
-    /// much again (the pipeline bench's PolNeAR events, gold fields
-    /// included, serialize to 2.7 times their text). Grown by doubling
-    /// from serde_json's 128 bytes instead, it would be copied seven times
-    /// for an article of average length.
+    /// its spans, names and quotes take about as much again (the pipeline
+    /// bench's PolNeAR articles serialize to 2.3 times their text;
+    /// passed-through fields add their own size, and past the estimate
+    /// the buffer grows as any vector does). Grown by doubling from
+    /// serde_json's 128 bytes instead, it would be copied seven times for
+    /// an article of average length.
     pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
         let mut json = Vec::with_capacity(self.text.len() * 5 / 2 + 2048);
         serde_json::to_writer(&mut json, self)?;

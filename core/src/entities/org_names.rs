@@ -517,6 +517,16 @@ mod tests {
     }
 
     #[test]
+    fn every_head_and_only_heads_are_found_by_their_first_byte() {
+        for &(head, kind) in HEADS {
+            assert_eq!(head_kind(head), Some(kind), "{head}");
+        }
+        for word in ["", "Agenc", "Agencies", "agency", "Zzz", "Ünion", "Trump"] {
+            assert_eq!(head_kind(word), None, "{word}");
+        }
+    }
+
+    #[test]
     fn odd_text_does_not_panic() {
         for t in [
             "",
