@@ -282,3 +282,42 @@ fn colon_after_a_source() {
         only("More from the Gallup report: “Most states lean one way or the other this year.”");
     assert_eq!(mention, "the Gallup report");
 }
+
+#[test]
+fn subject_with_a_title_before_the_name() {
+    // Without a speech verb the sentence's subject speaks; it once stopped
+    // at the title's period or at the first lowercase role word, and `Sen`
+    // or `Democratic` became the speaker's name.
+    for (text, mention, role) in [
+        (
+            "Sen. Maria Lopez called the plan “a waste of everyone’s money and time.”",
+            "Sen. Maria Lopez",
+            "Sen.",
+        ),
+        (
+            "Democratic candidate Maria Lopez called the plan “a waste of everyone’s money and time.”",
+            "Democratic candidate Maria Lopez",
+            "Democratic candidate",
+        ),
+        (
+            "Ohio Gov. Maria Lopez called the plan “a waste of everyone’s money and time.”",
+            "Ohio Gov. Maria Lopez",
+            "Ohio Gov.",
+        ),
+    ] {
+        let (_, m, name, r, _) = only(text);
+        assert_eq!(
+            (m.as_str(), name.as_str(), r.as_deref()),
+            (mention, "Maria Lopez", Some(role)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn an_adverb_before_the_subject_pronoun_is_not_a_name() {
+    let (_, mention, name, _, _) = only(
+        "Maria Lopez spoke first. Maybe she thinks the plan is “a waste of everyone’s money and time.”",
+    );
+    assert_eq!((mention.as_str(), name.as_str()), ("she", "Maria Lopez"));
+}

@@ -615,9 +615,16 @@ impl<'a> Toks<'a> {
             }
             return (last > i).then_some((i, last));
         }
-        let mut last = i;
-        while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
-            last += 1;
+        let mut last = self.capitalized_run(i, end);
+        // `Maybe he figures …`: a word before the subject pronoun is an
+        // adverb, not a name (a name and a pronoun never stand side by side
+        // as one subject).
+        if last == i && is_capitalized(self.word(i)) && last + 1 < end && self.is_pronoun(last + 1)
+        {
+            return Some((last + 1, last + 1));
+        }
+        while let Some(name_last) = self.name_after_role(last, end) {
+            last = name_last;
         }
         let followed = self
             .toks
@@ -625,6 +632,44 @@ impl<'a> Toks<'a> {
             .is_some_and(|t| !t.is_word || !is_capitalized(&self.text[t.range.clone()]));
         (is_capitalized(self.word(i)) && followed && !self.lower_is(i, &NP_STOP))
             .then_some((i, last))
+    }
+
+    /// The last token of the run of capitalized words from `first`, before
+    /// `end`.
+    fn capitalized_run(&self, first: usize, end: usize) -> usize {
+        let mut last = first;
+        while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
+            last += 1;
+        }
+        last
+    }
+
+    /// When the capitalized run ending at `last` only opens a longer
+    /// subject, the last token of the name it leads to: over a title's
+    /// period (`Sen. Marco Rubio`) or role words (`Democratic candidate
+    /// Hillary Clinton`, `Republican presidential nominee Donald Trump`).
+    /// Without this the subject stopped at `Sen` or `Democratic`, and that
+    /// word became the speaker's name.
+    fn name_after_role(&self, last: usize, end: usize) -> Option<usize> {
+        let next = last + 1;
+        if next < end && self.word(next) == "." && is_abbreviation(self.word(last)) {
+            let name = next + 1;
+            return (name < end && self.is_word(name) && is_capitalized(self.word(name)))
+                .then(|| self.capitalized_run(name, end));
+        }
+        let roles = (next..end.min(next + 3))
+            .take_while(|&k| {
+                self.is_word(k)
+                    && !is_capitalized(self.word(k))
+                    && !self.lower_is(k, &NP_STOP)
+                    && !self.is_verb(k)
+                    && !self.is_pronoun(k)
+            })
+            .count();
+        let name = next + roles;
+        let role_words = (next..name).any(|k| is_title(self.word(k)));
+        (role_words && name < end && self.is_word(name) && is_capitalized(self.word(name)))
+            .then(|| self.capitalized_run(name, end))
     }
 
     /// The subject of the verb at `verb`, within the sentence from `start`.
