@@ -321,3 +321,31 @@ fn an_adverb_before_the_subject_pronoun_is_not_a_name() {
     );
     assert_eq!((mention.as_str(), name.as_str()), ("she", "Maria Lopez"));
 }
+
+#[test]
+fn a_contraction_opening_the_sentence_is_not_its_subject() {
+    // `It’s` once passed for a possessive (`Obama’s`) and became the name.
+    let a =
+        run("Ann Lee spoke first. It’s the plan that is “a waste of everyone’s money and time.”");
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 1, "{:#?}", a.quotes);
+    // No speech verb and no name before the quote: no speaker, rather
+    // than a wrong one.
+    let name = quotes[0].speaker.as_ref().map(|s| s.name.as_str());
+    assert_eq!(name, None);
+}
+
+#[test]
+fn a_name_in_capitals_is_the_speaker_not_a_role() {
+    for (text, name, role) in [
+        ("“The vote is closed,” NBC News reported.", "NBC News", None),
+        (
+            "“The vote is closed,” the news agency RIA Novosti reported.",
+            "RIA Novosti",
+            Some("news agency"),
+        ),
+    ] {
+        let (_, _, n, r, _) = only(text);
+        assert_eq!((n.as_str(), r.as_deref()), (name, role), "{text}");
+    }
+}

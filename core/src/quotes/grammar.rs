@@ -600,7 +600,8 @@ impl<'a> Toks<'a> {
             return Some((i, i));
         }
         // `It’s`, `There’s`: a contraction, not a name.
-        if self.word(i).contains(['’', '\'']) && !is_possessive(self.word(i)) {
+        let w = self.word(i);
+        if w.contains(['’', '\'']) && (!is_possessive(w) || is_contraction(w)) {
             return None;
         }
         if self.lower_is(i, &DETERMINERS) {
@@ -690,6 +691,20 @@ impl<'a> Toks<'a> {
 fn is_possessive(word: &str) -> bool {
     ["’s", "'s", "s’", "s'"].iter().any(|s| word.ends_with(s))
 }
+
+/// `It’s`, `That's`, `There’s`: `'s` after a pronoun or one of these
+/// words is `is` or `has`, never a possessive (`its`, not `it's`).
+fn is_contraction(word: &str) -> bool {
+    let stem = word.trim_end_matches(['s', 'S']);
+    let stem = stem
+        .strip_suffix('’')
+        .or_else(|| stem.strip_suffix('\''))
+        .unwrap_or(stem);
+    CONTRACTED.contains(stem) || PRONOUNS.contains(stem)
+}
+
+/// Words whose `'s` is a contraction, besides the [`PRONOUNS`].
+const CONTRACTED: WordList = WordList::new(&["here", "that", "there", "what", "where", "who"]);
 
 /// A single capital (`J`) or a short title (`Sen`, `Mr`), after which a
 /// period does not end the sentence.

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::people::{is_capitalized, is_title, Gender, PersonFound};
+use crate::people::{is_title, Gender, PersonFound};
 
 /// How far back a pronoun looks for a compatible person, in mentions.
 const PRONOUN_LOOKBACK: usize = 64;
@@ -105,15 +105,23 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// Whether a word opens with a capital letter (`News`, `NBC`, `Élysée`).
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// A speaker that is not a known person: an organization (`state news
 /// agency Ukrinform` → `Ukrinform`, role `state news agency`) or a noun
 /// phrase (`a campaign spokesman`) kept as written.
 fn unnamed(text: &str, mention: &Range<usize>) -> Resolved {
     let words = text[mention.clone()].trim();
+    // The name is the words from the first capital on: a word in capitals
+    // (`NBC` in `NBC News`, `RIA` in `agency RIA Novosti`) is part of the
+    // name, not a role before it.
     let split = words
         .split_whitespace()
-        .position(is_capitalized)
-        .filter(|&k| k > 0 && words.split_whitespace().skip(k).all(is_capitalized));
+        .position(starts_upper)
+        .filter(|&k| k > 0 && words.split_whitespace().skip(k).all(starts_upper));
     match split {
         Some(k) => {
             let parts: Vec<&str> = words.split_whitespace().collect();
