@@ -1047,6 +1047,35 @@ impl<'t> Group<'t> {
     }
 }
 
+/// A name's words, slices of `text`, joined as the text writes them: an
+/// initial keeps the period after it (`John F. Kennedy`, `Michael J.
+/// Petrilli`; but `Harry S Truman` where the text has none). A run of
+/// capitals goes on past a period only after an initial or abbreviation,
+/// so a period after any word but the last is one; after the last it
+/// most often ends the sentence, and is left out.
+fn written_name(text: &str, words: &[&str]) -> String {
+    let mut name = String::with_capacity(words.iter().map(|w| w.len() + 2).sum());
+    for (k, word) in words.iter().enumerate() {
+        if k > 0 {
+            name.push(' ');
+        }
+        name.push_str(word);
+        if k + 1 < words.len() && followed_by_period(text, word) {
+            name.push('.');
+        }
+    }
+    name
+}
+
+/// Whether `word`, a slice of `text`, has a period right after it there
+/// (false for a word that is not a slice of `text`).
+fn followed_by_period(text: &str, word: &str) -> bool {
+    let end = (word.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .map(|start| start + word.len());
+    end.is_some_and(|end| end < text.len() && text.as_bytes()[end] == b'.')
+}
+
 /// Most name variants kept for one person, and most people sharing a
 /// surname or a given name; more (only in hostile text) would make
 /// matching slow without adding anyone real.
@@ -1158,7 +1187,7 @@ fn collect_mentions<'t, 'g>(
     let mut people: Vec<PersonFound> = groups
         .iter()
         .map(|g| PersonFound {
-            name: g.canonical().join(" "),
+            name: written_name(text, g.canonical()),
             roles: g.roles.clone(),
             mentions: Vec::new(),
             gender: g.gender,

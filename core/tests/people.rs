@@ -81,3 +81,14 @@ fn a_title_word_can_be_a_surname_after_a_given_name() {
         vec!["Harry"]
     );
 }
+
+#[test]
+fn an_initial_keeps_its_period_as_written() {
+    let n = names(
+        "Michael J. Petrilli, president of the institute, said the plan works.\n\nSen. Ann B. Lee and Harry S Truman Jones spoke. Petrilli agreed.",
+    );
+    assert!(n.contains(&"Michael J. Petrilli".to_owned()), "{n:?}");
+    assert!(n.contains(&"Ann B. Lee".to_owned()), "{n:?}");
+    // No period in the text, none in the name.
+    assert!(n.contains(&"Harry S Truman Jones".to_owned()), "{n:?}");
+}
