@@ -23,14 +23,21 @@ pub const SAMPLE_BYTES: usize = 2_000;
 /// The language of `doc`: the event's own code (normalized) when it has
 /// one, else a reliable detection, else `None`.
 pub fn of(event_language: Option<&str>, doc: &Doc) -> Option<String> {
-    match event_language {
-        Some(given) if !given.trim().is_empty() => Some(normalize(given)),
+    // A tag that is no ISO 639-1 code (`english`, `fil`) would break the
+    // output's contract (two lowercase letters): detection decides then.
+    match event_language.map(normalize) {
+        Some(code) if is_iso639_1(&code) => Some(code),
         _ => detect(doc).map(str::to_owned),
     }
 }
 
+/// Two lowercase ASCII letters, the shape of an ISO 639-1 code.
+fn is_iso639_1(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 /// Normalizes an event's language tag to ISO 639-1 where it can: `en-US`
-/// → `en`, `ukr` → `uk`, `EN` → `en`. Unknown codes pass lowercased.
+/// → `en`, `ukr` → `uk`, `EN` → `en`. Other tags pass lowercased.
 pub fn normalize(tag: &str) -> String {
     let primary = tag
         .trim()
@@ -254,6 +261,9 @@ mod tests {
         assert_eq!(of(Some("en-US"), &doc), Some("en".into()));
         assert_eq!(of(Some("UKR"), &doc), Some("uk".into()));
         assert_eq!(of(Some("  "), &doc), Some("uk".into()));
+        // No ISO 639-1 code in the tag: the text's language.
+        assert_eq!(of(Some("ukrainian"), &doc), Some("uk".into()));
+        assert_eq!(of(Some("fil"), &doc), Some("uk".into()));
     }
 
     #[test]
