@@ -175,7 +175,11 @@ pub struct Extracted {
 impl Extracted {
     pub fn of(article: &enricher_core::EnrichedArticle) -> Self {
         Self {
-            quotes: article.quotes.len(),
+            quotes: article
+                .quotes
+                .iter()
+                .filter(|q| q.kind == enricher_core::enriched::QuoteKind::Direct)
+                .count(),
             people: article.entities.people.len(),
             organizations: article.entities.organizations.len(),
             places: article.entities.places.len(),
@@ -207,6 +211,21 @@ pub fn rebalance(kind: &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_direct_quotes_are_counted() {
+        let text =
+            "Ann Lee said that the plan would work.\n\n“We will fix every road,” Ann Lee said.";
+        let raw = enricher_core::decode(text.as_bytes(), None, &Default::default()).unwrap();
+        let article = enricher_core::enrich(raw);
+        let kinds: Vec<_> = article.quotes.iter().map(|q| q.kind).collect();
+        assert_eq!(
+            kinds.len(),
+            2,
+            "one direct and one indirect quote: {kinds:?}"
+        );
+        assert_eq!(Extracted::of(&article).quotes, 1);
+    }
 
     #[test]
     fn ages_are_measured_and_the_future_is_ignored() {

@@ -194,16 +194,25 @@ fn metrics_count_what_the_worker_did_and_lag_returns_to_zero() {
         count("article_enricher_enrich_duration_seconds_count", &[]),
         good as f64
     );
-    // What the core finds is its business: the counters exist, per type.
-    assert!(sample(&text, "article_enricher_quotes_extracted_total", &[]).is_some());
-    for kind in ["person", "organization", "place"] {
-        assert!(
-            sample(
-                &text,
+    // The core is pure: what it finds in the good inputs is what the
+    // counters must hold.
+    let found = expected_extractions(good);
+    assert_eq!(
+        count("article_enricher_quotes_extracted_total", &[]),
+        found.direct_quotes as f64,
+        "direct quotes"
+    );
+    for (kind, n) in [
+        ("person", found.people),
+        ("organization", found.organizations),
+        ("place", found.places),
+    ] {
+        assert_eq!(
+            count(
                 "article_enricher_entities_extracted_total",
                 &[("type", kind)]
-            )
-            .is_some(),
+            ),
+            n as f64,
             "entities of type {kind}"
         );
     }
@@ -440,4 +449,36 @@ fn a_taken_port_stops_the_start_naming_http_listen() {
         stderr.contains("ARTICLE_ENRICHER__HTTP__LISTEN"),
         "{stderr}"
     );
+}
+
+/// What the core finds in the `good` inputs the metrics test sends.
+#[derive(Default)]
+struct Extractions {
+    direct_quotes: usize,
+    people: usize,
+    organizations: usize,
+    places: usize,
+}
+
+fn expected_extractions(good: usize) -> Extractions {
+    let mut found = Extractions::default();
+    for i in 0..good {
+        let key = format!("good-{i}");
+        let raw = enricher_core::decode(
+            article(i).as_bytes(),
+            Some(key.as_bytes()),
+            &enricher_core::DecodeLimits::default(),
+        )
+        .expect("the good inputs decode");
+        let a = enricher_core::enrich(raw);
+        found.direct_quotes += a
+            .quotes
+            .iter()
+            .filter(|q| q.kind == enricher_core::enriched::QuoteKind::Direct)
+            .count();
+        found.people += a.entities.people.len();
+        found.organizations += a.entities.organizations.len();
+        found.places += a.entities.places.len();
+    }
+    found
 }
