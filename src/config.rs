@@ -170,7 +170,10 @@ impl Config {
             );
         }
         if self.kafka.group_id.trim().is_empty() {
-            return invalid("kafka.group_id", "is empty");
+            return invalid(
+                "kafka.group_id",
+                "is empty; name the consumer group (ARTICLE_ENRICHER__KAFKA__GROUP_ID)",
+            );
         }
         if self.topics.input.is_empty() || self.topics.input.iter().any(|t| t.trim().is_empty()) {
             return invalid(
@@ -179,10 +182,16 @@ impl Config {
             );
         }
         if self.topics.output.trim().is_empty() {
-            return invalid("topics.output", "is empty");
+            return invalid(
+                "topics.output",
+                "is empty; name the topic for enriched events (ARTICLE_ENRICHER__TOPICS__OUTPUT)",
+            );
         }
         if self.topics.dead_letter.trim().is_empty() {
-            return invalid("topics.dead_letter", "is empty");
+            return invalid(
+                "topics.dead_letter",
+                "is empty; name the topic for dead letters (ARTICLE_ENRICHER__TOPICS__DEAD_LETTER)",
+            );
         }
         if self.topics.input.contains(&self.topics.output)
             || self.topics.input.contains(&self.topics.dead_letter)

@@ -81,5 +81,9 @@ fn a_property_librdkafka_rejects_stops_run_naming_the_key() {
 fn a_reserved_property_is_refused_with_the_reason() {
     let stderr =
         run_refused("[kafka.consumer_properties]\n\"enable.auto.offset.store\" = \"true\"\n");
-    assert!(stderr.contains("enable.auto.offset.store"), "{stderr}");
+    assert!(
+        stderr.contains("kafka.consumer_properties.\"enable.auto.offset.store\""),
+        "names the section the key is in: {stderr}"
+    );
+    assert!(stderr.contains("remove the key"), "{stderr}");
 }

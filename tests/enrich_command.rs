@@ -17,7 +17,10 @@ fn shared(name: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        eprintln!(
+        // Written to the stderr handle, not `eprintln!`, which the test
+        // harness captures (and hides) for a passing test.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIP: {} is absent; this test needs the shared data beside the repository",
             path.display()
         );

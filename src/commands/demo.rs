@@ -113,7 +113,8 @@ pub fn run(args: &DemoArgs, mut config: Config) -> anyhow::Result<()> {
             let Ok(Some(m)) = next else {
                 worker.shutdown().await;
                 bail!(
-                    "only {seen} of {} outputs arrived within {} s",
+                    "only {seen} of {} outputs arrived within {} s; the log above says \
+                     what the worker did (raise the wait with --timeout-secs on a slow machine)",
                     articles.len(),
                     args.timeout_secs
                 );

@@ -144,11 +144,12 @@ fn write_event(
     event: &enricher_core::EnrichedArticle,
     pretty: bool,
 ) -> anyhow::Result<()> {
-    if pretty {
-        serde_json::to_writer_pretty(&mut *out, event)?;
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut *out, event)
     } else {
-        serde_json::to_writer(&mut *out, event)?;
-    }
+        serde_json::to_writer(&mut *out, event)
+    };
+    written.context("cannot write the output")?;
     out.write_all(b"\n").context("cannot write the output")
 }
 

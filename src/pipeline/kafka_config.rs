@@ -15,7 +15,7 @@ use crate::config::Config;
 pub const RESERVED: [(&str, &str); 3] = [
     (
         "enable.auto.offset.store",
-        "the worker stores an offset only after its output is acknowledged",
+        "the worker stores an offset only after its output is acknowledged; remove the key",
     ),
     (
         "group.id",
@@ -30,15 +30,23 @@ pub const RESERVED: [(&str, &str); 3] = [
 /// A client configuration librdkafka refuses, naming the key.
 #[derive(Debug, thiserror::Error)]
 pub enum KafkaConfigError {
-    #[error("configuration key `kafka.properties.\"{key}\"` cannot be set: {why}")]
-    Reserved { key: String, why: &'static str },
+    #[error("configuration key `kafka.{section}.\"{key}\"` cannot be set: {why}")]
+    Reserved {
+        /// `properties`, `consumer_properties` or `producer_properties`.
+        section: &'static str,
+        key: String,
+        why: &'static str,
+    },
     #[error("configuration key `{source_key}` = {value:?} is rejected by librdkafka: {message}")]
     Rejected {
         source_key: String,
         value: String,
         message: String,
     },
-    #[error("cannot create the Kafka {client}: {source}")]
+    #[error(
+        "cannot create the Kafka {client}: {source}; check the keys of kafka.properties \
+         and the {client}'s own section"
+    )]
     Other {
         client: &'static str,
         #[source]
@@ -72,17 +80,19 @@ fn config_key_of(property: &str) -> String {
 
 fn base(config: &Config) -> Result<ClientConfig, KafkaConfigError> {
     let k = &config.kafka;
-    let all = || {
-        k.properties
-            .keys()
-            .chain(k.consumer_properties.keys())
-            .chain(k.producer_properties.keys())
-    };
-    if let Some((key, why)) = RESERVED.iter().find(|(r, _)| all().any(|k| k == r)) {
-        return Err(KafkaConfigError::Reserved {
-            key: (*key).to_owned(),
-            why,
-        });
+    let sections = [
+        ("properties", &k.properties),
+        ("consumer_properties", &k.consumer_properties),
+        ("producer_properties", &k.producer_properties),
+    ];
+    for (section, props) in sections {
+        if let Some((key, why)) = RESERVED.iter().find(|(r, _)| props.contains_key(*r)) {
+            return Err(KafkaConfigError::Reserved {
+                section,
+                key: (*key).to_owned(),
+                why,
+            });
+        }
     }
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", &config.kafka.brokers)

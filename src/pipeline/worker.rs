@@ -62,13 +62,19 @@ pub type WorkerProducer = FutureProducer<KafkaLogContext>;
 pub enum WorkerError {
     #[error(transparent)]
     Config(#[from] KafkaConfigError),
-    #[error("cannot subscribe to topics.input {topics:?}: {source}")]
+    #[error(
+        "cannot subscribe to topics.input {topics:?}: {source}; check the topic names \
+         (valid Kafka names: letters, digits, `.`, `_`, `-`)"
+    )]
     Subscribe {
         topics: Vec<String>,
         #[source]
         source: KafkaError,
     },
-    #[error("cannot start the Kafka polling thread: {0}")]
+    #[error(
+        "cannot start the Kafka polling thread: {0}; the process may be at its thread \
+         limit (see `ulimit -u`)"
+    )]
     Thread(#[source] std::io::Error),
     #[error(transparent)]
     CpuPool(#[from] CpuPoolError),
