@@ -1,6 +1,6 @@
-# Multi-stage build: compile in the Rust image (it has libssl-dev for
-# librdkafka's SSL support), run in a slim Debian image (with libssl3)
-# as a non-root user. The default configuration is compiled into the
+# Multi-stage build: compile in the Rust image (OpenSSL is built into the
+# binary: rdkafka's `ssl-vendored`), run in a slim Debian image as a
+# non-root user. The default configuration is compiled into the
 # binary; the copy in /etc documents it and can be replaced by a mount.
 FROM rust:1-bookworm AS build
 WORKDIR /src
@@ -12,7 +12,7 @@ RUN ARTICLE_ENRICHER_GIT_SHA="$GIT_SHA" cargo build --release --locked --bin art
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+ && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home enricher
 COPY --from=build /src/target/release/article-enricher /usr/local/bin/article-enricher

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system libraries the build links against, only when missing:
-# OpenSSL's headers for librdkafka's SSL and SASL (PLAIN, SCRAM, OAUTHBEARER)
-# support, and pkg-config to find them. librdkafka itself is built from the
-# source bundled in the rdkafka-sys crate (configure + make, no cmake).
+# Installs the build tools the native dependencies need, only when missing:
+# `make` for librdkafka (built from the source bundled in the rdkafka-sys
+# crate: configure + make, no cmake) and `perl` for OpenSSL, which the
+# `ssl-vendored` feature builds from source into the binary (SSL and SASL
+# PLAIN, SCRAM, OAUTHBEARER). No OpenSSL headers or pkg-config are needed.
 set -euo pipefail
 
 missing=()
-for pkg in libssl-dev pkg-config; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+for tool in make perl; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ensure-build-deps: installing ${missing[*]}" >&2
