@@ -1070,10 +1070,8 @@ fn written_name(text: &str, words: &[&str]) -> String {
 /// Whether `word`, a slice of `text`, has a period right after it there
 /// (false for a word that is not a slice of `text`).
 fn followed_by_period(text: &str, word: &str) -> bool {
-    let end = (word.as_ptr() as usize)
-        .checked_sub(text.as_ptr() as usize)
-        .map(|start| start + word.len());
-    end.is_some_and(|end| end < text.len() && text.as_bytes()[end] == b'.')
+    let start = (word.as_ptr() as usize).checked_sub(text.as_ptr() as usize);
+    start.is_some_and(|start| text.as_bytes().get(start + word.len()) == Some(&b'.'))
 }
 
 /// Most name variants kept for one person, and most people sharing a

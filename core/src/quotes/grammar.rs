@@ -599,7 +599,9 @@ impl<'a> Toks<'a> {
         if self.is_pronoun(i) {
             return Some((i, i));
         }
-        // `It’s`, `There’s`: a contraction, not a name.
+        // `It’s`, `There’s`: a contraction, not a name. Asked here, not in
+        // `is_possessive`: its other caller, the noun test before a verb,
+        // changed which quotes were found when it was (tried on PolNeAR).
         let w = self.word(i);
         if w.contains(['’', '\'']) && (!is_possessive(w) || is_contraction(w)) {
             return None;
