@@ -10,6 +10,15 @@ use super::grammar::{Toks, DETERMINERS, NP_STOP};
 use crate::people::is_capitalized;
 use crate::words::WordList;
 
+/// Forms of `tell`, whose object is the listener, never the speaker.
+const TELL: WordList = WordList::new(&["tell", "telling", "tells", "told"]);
+
+/// A verb form in `-ing` (`saying`, `adding`), which has no subject of its
+/// own after it.
+fn is_participle(word: &str) -> bool {
+    word.len() > 4 && word.ends_with("ing")
+}
+
 /// Who speaks and with which verb, in bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribution {
@@ -39,6 +48,12 @@ impl Toks<'_> {
             return Some(self.attribution(Some(np), i, i + 1));
         }
         if self.is_verb(i) {
+            // `,” saying the city embodied …`: what follows a participle is
+            // what was said, and its speaker is the subject before the
+            // quotation.
+            if is_participle(self.word(i)) {
+                return None;
+            }
             let np = self.phrase_after(i + 1).filter(|&(_, l)| l < end);
             return np.map(|np| self.attribution(Some(np), i, i));
         }
@@ -49,8 +64,9 @@ impl Toks<'_> {
         if closed && (i..verb).any(|k| !self.is_word(k)) {
             return None;
         }
-        // `,” in sharp contrast to 2012, says Dante Scala`
-        if self.word(verb - 1) == "," {
+        // `,” in sharp contrast to 2012, says Dante Scala`; but after
+        // `tell` comes the listener (`,” Butz, 49, told The Huffington Post`).
+        if self.word(verb - 1) == "," && !self.lower_is(verb, &TELL) {
             let np = self.phrase_after(verb + 1).filter(|&(_, l)| l < end);
             if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f))) {
                 return Some(self.attribution(Some(np), verb, verb));
@@ -247,5 +263,47 @@ impl Toks<'_> {
             speaker: np.map(|(f, l)| self.range(f, l)),
             cue: Some(self.range(cue_first, cue_last)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::grammar::Paragraphs;
+    use crate::text::ParagraphTokens;
+
+    /// The speaker mention after the closing mark that ends `quote` in
+    /// `text`, one paragraph.
+    fn speaker_after(text: &str, quote: &str) -> Option<String> {
+        let tokens = ParagraphTokens::new(text, &[0..text.len()]);
+        let paras = Paragraphs::new(text, &tokens);
+        let t = paras.get(0).expect("one paragraph");
+        let close = text.find(quote).expect("quote in text") + quote.len();
+        let start = t.toks.partition_point(|k| k.range.start < close);
+        let a = t.attribution_after(start, t.len(), false)?;
+        a.speaker.map(|s| text[s].to_owned())
+    }
+
+    #[test]
+    fn a_participle_after_the_quote_does_not_take_its_object_as_speaker() {
+        let text = "Trump defended “New York values,” saying the city embodied courage.";
+        assert_eq!(speaker_after(text, "“New York values,”"), None);
+        // A finite verb still inverts: `,” said Mike Shields`.
+        let text = "“We won,” said Mike Shields, the president.";
+        assert_eq!(
+            speaker_after(text, "“We won,”").as_deref(),
+            Some("Mike Shields")
+        );
+    }
+
+    #[test]
+    fn the_listener_of_told_is_not_the_speaker() {
+        let text = "“We are ready,” Ann Butz, 49, told The Huffington Post.";
+        let speaker = speaker_after(text, "“We are ready,”").unwrap_or_default();
+        assert!(speaker.starts_with("Ann Butz"), "{speaker}");
+        let text = "“We won,” in sharp contrast to 2012, says Dante Scala.";
+        assert_eq!(
+            speaker_after(text, "“We won,”").as_deref(),
+            Some("Dante Scala")
+        );
     }
 }
