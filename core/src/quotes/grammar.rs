@@ -606,6 +606,9 @@ impl<'a> Toks<'a> {
         if w.contains(['’', '\'']) && (!is_possessive(w) || is_contraction(w)) {
             return None;
         }
+        if let Some(pronoun) = self.pronoun_after_intro(i, end) {
+            return Some((pronoun, pronoun));
+        }
         if self.lower_is(i, &DETERMINERS) {
             let mut last = i;
             while last + 1 < end
@@ -635,6 +638,18 @@ impl<'a> Toks<'a> {
             .is_some_and(|t| !t.is_word || !is_capitalized(&self.text[t.range.clone()]));
         (is_capitalized(self.word(i)) && followed && !self.lower_is(i, &NP_STOP))
             .then_some((i, last))
+    }
+
+    /// The pronoun right after the comma that ends an opening phrase
+    /// (`Eight years ago, he`, `Ever since Sanders announced his run,
+    /// he`): a pronoun never stands in apposition, so the words before the
+    /// comma are not the subject but when or why. Looks a few tokens
+    /// ahead of `first`, before `end`.
+    fn pronoun_after_intro(&self, first: usize, end: usize) -> Option<usize> {
+        let comma = (first + 1..end.min(first + 12))
+            .take_while(|&k| !self.ends_sentence(k) && self.facts[k].get() & QUOTE_MARK == 0)
+            .find(|&k| self.word(k) == ",")?;
+        (comma + 1 < end && self.is_pronoun(comma + 1)).then_some(comma + 1)
     }
 
     /// The last token of the run of capitalized words from `first`, before
@@ -717,4 +732,35 @@ fn is_abbreviation(word: &str) -> bool {
     (short && word.chars().count() == 1)
         || word.bytes().any(|b| b == b'.')
         || (short && is_capitalized(word) && is_title(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The subject [`Toks::leading_phrase`] finds in `text`, one paragraph.
+    fn leading(text: &str) -> Option<String> {
+        let tokens = ParagraphTokens::new(text, &[0..text.len()]);
+        let paras = Paragraphs::new(text, &tokens);
+        let t = paras.get(0).expect("one paragraph");
+        let (first, last) = t.leading_phrase(0, t.len())?;
+        Some(text[t.span(first, last)].to_owned())
+    }
+
+    #[test]
+    fn an_opening_phrase_before_a_pronoun_is_not_the_subject() {
+        assert_eq!(
+            leading("Eight years ago, he backed Obama over Clinton").as_deref(),
+            Some("he")
+        );
+        assert_eq!(
+            leading("Ever since Bernie Sanders announced his run, he has repeated it").as_deref(),
+            Some("he")
+        );
+        // A name with a role in apposition stays the subject.
+        assert_eq!(
+            leading("Ann Lee, a senator, backed the bill").as_deref(),
+            Some("Ann Lee")
+        );
+    }
 }
