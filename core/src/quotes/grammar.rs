@@ -740,7 +740,8 @@ mod tests {
 
     /// The subject [`Toks::leading_phrase`] finds in `text`, one paragraph.
     fn leading(text: &str) -> Option<String> {
-        let tokens = ParagraphTokens::new(text, &[0..text.len()]);
+        let whole = 0..text.len();
+        let tokens = ParagraphTokens::new(text, std::slice::from_ref(&whole));
         let paras = Paragraphs::new(text, &tokens);
         let t = paras.get(0).expect("one paragraph");
         let (first, last) = t.leading_phrase(0, t.len())?;

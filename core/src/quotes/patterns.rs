@@ -274,7 +274,8 @@ mod tests {
     /// The speaker mention after the closing mark that ends `quote` in
     /// `text`, one paragraph.
     fn speaker_after(text: &str, quote: &str) -> Option<String> {
-        let tokens = ParagraphTokens::new(text, &[0..text.len()]);
+        let whole = 0..text.len();
+        let tokens = ParagraphTokens::new(text, std::slice::from_ref(&whole));
         let paras = Paragraphs::new(text, &tokens);
         let t = paras.get(0).expect("one paragraph");
         let close = text.find(quote).expect("quote in text") + quote.len();
