@@ -71,7 +71,8 @@ pub fn attribute(paras: &Paragraphs, quoted: &[Quoted]) -> Vec<Draft> {
         // After the quote when the quote runs on into it (`,” she said`),
         // or when the words before have no speech verb of their own.
         let before_has_cue = before.as_ref().is_some_and(|b| b.cue.is_some());
-        let from_tail = after.is_some() && (ends_open(text, &q.range) || !before_has_cue);
+        let from_tail = after.is_some()
+            && (ends_open(text, &q.range) || inverted(&tail, t0, t1) || !before_has_cue);
         let attribution = if from_tail { after } else { before };
         let opens_paragraph = h1 == 0;
         let starts_sentence = h0 == h1;
@@ -103,6 +104,15 @@ fn ends_open(text: &str, range: &Range<usize>) -> bool {
         !is_alphanumeric(c) && !matches!(c, ',' | '—' | '–' | '-' | '?' | '!' | '.' | '…')
     });
     inner.ends_with([',', '—', '–', '-'])
+}
+
+/// Whether the words after a closing mark, tokens `t0..t1`, open with a
+/// speech verb (`?” asked Dunn`, `!” said the senator`): the sentence
+/// runs on into the attribution, which is the quotation's own even when
+/// the words before it have a verb too (`Moscow denies — “why …?” asked
+/// Dunn`).
+fn inverted(tail: &Toks, t0: usize, t1: usize) -> bool {
+    t0 < t1 && tail.is_word(t0) && tail.is_verb(t0)
 }
 
 /// Whether the quoted words end a sentence (`“We won.”`, `“Why?”`).
@@ -237,4 +247,29 @@ fn signature(t: &Toks) -> Option<Attribution> {
         speaker: Some(t.span(first, last)),
         cue: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quotes::marks;
+    use crate::text::{paragraphs, ParagraphTokens};
+
+    /// The speaker mention of each quote of `text`.
+    fn speakers(text: &str) -> Vec<Option<&str>> {
+        let paras = paragraphs(text);
+        let tokens = ParagraphTokens::new(text, &paras);
+        let quoted = marks::find(text, &paras);
+        attribute(&Paragraphs::new(text, &tokens), &quoted)
+            .into_iter()
+            .map(|d| d.attribution.and_then(|a| a.speaker).map(|s| &text[s]))
+            .collect()
+    }
+
+    #[test]
+    fn a_verb_right_after_a_question_mark_attributes_the_quote() {
+        let text =
+            "Russia strongly denies it — “why wouldn’t you raise it?” asked Dunn, a partner.";
+        assert_eq!(speakers(text), vec![Some("Dunn")]);
+    }
 }

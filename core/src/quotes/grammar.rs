@@ -258,6 +258,15 @@ const ARTICLES: WordList = WordList::new(&[
     "a", "an", "her", "his", "its", "my", "our", "the", "their", "these", "this", "those", "your",
 ]);
 
+/// How far an introductory phrase may run to its comma, in tokens: `In
+/// rejecting a similar challenge to Cruz’s eligibility to appear on the
+/// ballot for the state primary, the commission …` takes 18.
+const INTRO_REACH: usize = 24;
+
+/// Possessive determiners: a name after one qualifies a noun (`his
+/// Facebook page`), it does not act.
+const POSSESSIVES: WordList = WordList::new(&["her", "his", "its", "my", "our", "their", "your"]);
+
 /// Words before a capitalized phrase that make it an object, not a
 /// subject (`responded on Facebook writing`).
 const PREPOSITIONS: WordList = WordList::new(&[
@@ -345,6 +354,30 @@ impl<'a> Toks<'a> {
                 && w.len() > 4
                 && !before_name
                 && (suffix("ly") || suffix("ing") || suffix("ed")))
+    }
+
+    /// Whether word `i` stands where an object does, not a subject: after
+    /// a preposition (`on Twitter`) or a possessive, where a name only
+    /// qualifies the noun after it (`on his Facebook page`), or after a
+    /// lowercase word that neither
+    /// opens a noun phrase or a clause nor qualifies a verb (`to bar
+    /// Muslims from …`). A subject follows a sentence edge, a mark, a
+    /// determiner (`all GOPers`), a conjunction or subordinator (`and`,
+    /// `when`), or an adverb (`then`, `reportedly`).
+    pub(super) fn in_object_position(&self, i: usize) -> bool {
+        let Some(p) = i.checked_sub(1).filter(|&p| self.is_word(p)) else {
+            return false;
+        };
+        if self.lower_is(p, &PREPOSITIONS) || self.lower_is(p, &POSSESSIVES) {
+            return true;
+        }
+        !is_capitalized(self.word(p))
+            && !self.lower_is(p, &DETERMINERS)
+            && !self.is(p, "all")
+            && !self.lower_is(p, &CONJUNCTIONS)
+            && !self.lower_is(p, &NP_STOP)
+            && !self.lower_is(p, &INTRO)
+            && !self.is_aux(p)
     }
 
     /// A speech verb used as a verb: lowercase (`United States` is not
@@ -587,7 +620,7 @@ impl<'a> Toks<'a> {
             if self.lower_is(i, &CONJUNCTIONS) {
                 i += 1;
             } else if !self.is_word(i) || self.is_intro(i) {
-                let comma = (i..end.min(i + 16)).find(|&k| self.word(k) == ",")?;
+                let comma = (i..end.min(i + INTRO_REACH)).find(|&k| self.word(k) == ",")?;
                 i = comma + 1;
             } else {
                 break;
@@ -762,6 +795,18 @@ mod tests {
         assert_eq!(
             leading("Ann Lee, a senator, backed the bill").as_deref(),
             Some("Ann Lee")
+        );
+    }
+
+    #[test]
+    fn a_long_opening_phrase_is_skipped_to_its_comma() {
+        assert_eq!(
+            leading(
+                "In rejecting a similar challenge to the eligibility of Ted Cruz to \
+                 appear on the ballot for the primary, Judge Ann Lee ruled"
+            )
+            .as_deref(),
+            Some("Judge Ann Lee")
         );
     }
 }

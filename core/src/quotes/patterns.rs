@@ -145,9 +145,11 @@ impl Toks<'_> {
             while subject_end > start && self.is_aux(subject_end - 1) {
                 subject_end -= 1;
             }
-            // `…, saying “…`: the participle's subject is the clause's.
-            let participle =
-                self.word(verb).ends_with("ing") && verb > start && self.word(verb - 1) == ",";
+            // `…, saying “…`: the participle's subject is the clause's,
+            // also past an adverb (`…, recently telling one person …`).
+            let participle = is_participle(self.word(verb))
+                && subject_end > start
+                && self.word(subject_end - 1) == ",";
             let np = (!participle)
                 .then(|| self.phrase_before(subject_end))
                 .flatten()
@@ -210,6 +212,12 @@ impl Toks<'_> {
         };
         let mut i = start;
         while i < verb {
+            // `to bar Muslims from …`, `on Twitter before claiming`: a word
+            // in an object's place acts in no clause of its own.
+            if self.in_object_position(i) {
+                i += 1;
+                continue;
+            }
             if self.is_word(i) && self.is_pronoun(i) && followed_by_verb(i) {
                 return Some((i, i));
             }
@@ -282,6 +290,38 @@ mod tests {
         let start = t.toks.partition_point(|k| k.range.start < close);
         let a = t.attribution_after(start, t.len(), false)?;
         a.speaker.map(|s| text[s].to_owned())
+    }
+
+    /// The speaker mention that the words before the first opening mark
+    /// of `text` give, one paragraph, read from its first token.
+    fn speaker_before(text: &str) -> Option<String> {
+        let tokens = ParagraphTokens::new(text, std::slice::from_ref(&(0..text.len())));
+        let paras = Paragraphs::new(text, &tokens);
+        let t = paras.get(0).expect("one paragraph");
+        let open = text.find('“').expect("an opening mark");
+        let end = t.toks.partition_point(|k| k.range.start < open);
+        let a = t.attribution_before(0, end, 16)?;
+        a.speaker.map(|s| text[s].to_owned())
+    }
+
+    #[test]
+    fn a_name_in_an_object_place_does_not_act() {
+        // The words after an earlier quotation of the sentence.
+        let text = "on Twitter before claiming that borders are “tearing families apart.”";
+        assert_eq!(speaker_before(text), None);
+        let text = "on his Facebook page, writing “Allow me to do the research.”";
+        assert_eq!(speaker_before(text), None);
+        // A name opening a clause still acts.
+        let text = "And then Trump went on the attack, saying, “Is he going to resign?”";
+        assert_eq!(speaker_before(text).as_deref(), Some("Trump"));
+    }
+
+    #[test]
+    fn a_participle_after_an_adverb_takes_the_clause_subject() {
+        let text = "Clinton voiced frustration, and even a little trepidation, about \
+                    the debate, recently telling a friend she is unsure about “which \
+                    Donald Trump will show up.”";
+        assert_eq!(speaker_before(text).as_deref(), Some("Clinton"));
     }
 
     #[test]
