@@ -553,3 +553,47 @@ fn an_output_too_large_to_produce_becomes_a_dead_letter() {
     assert_eq!(short.topic, topics.output);
     worker.terminate(Duration::from_secs(15));
 }
+
+/// A header name that is not UTF-8 (any client can write one) is read
+/// lossily: the article is enriched, a bad payload beside it is
+/// dead-lettered with its headers, and the messages after it go on.
+#[test]
+fn a_header_name_that_is_not_utf8_stops_nothing() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "hdrname", 1);
+    let producer = TestProducer::new(&broker);
+    producer.send_with_header_name(&topics.input, "named", article(1).as_bytes(), b"x-\xff-id");
+    producer.send_with_header_name(&topics.input, "broken", b"{\"id\":", b"x-\xfe");
+    let mut after = Raw::new("after", article(2));
+    after.partition = Some(0);
+    producer.send(&topics.input, &after);
+    producer.flush();
+    let mut worker = WorkerProcess::start(&broker, &topics, "worker", "");
+    let mut reader = Reader::new(&broker, &topics);
+    assert!(
+        reader.read_until(WAIT, |s| s.len() >= 3),
+        "{}",
+        worker.log()
+    );
+    let by_offset = |o: i64| {
+        reader
+            .seen
+            .iter()
+            .find(|out| out.source() == (0, o))
+            .unwrap_or_else(|| panic!("an output for offset {o}: {:#?}", reader.seen))
+    };
+    assert_eq!(by_offset(0).topic, topics.output);
+    assert_eq!(by_offset(0).key_str(), Some("named"));
+    let dead = by_offset(1);
+    assert_eq!(dead.topic, topics.dead_letter);
+    assert_eq!(dead.header("error-kind"), Some("invalid_json"));
+    assert_eq!(
+        dead.headers[0],
+        ("x-\u{fffd}".to_owned(), Some(b"v".to_vec())),
+        "the input's header, its name decoded lossily"
+    );
+    assert_eq!(by_offset(2).topic, topics.output);
+    let status = worker.terminate(Duration::from_secs(15));
+    assert!(status.success(), "{status:?}\n{}", worker.log());
+    assert!(!worker.log().contains("panicked"), "{}", worker.log());
+}

@@ -447,3 +447,26 @@ fn user_errors_are_explained() {
         "nobody committed for the live group"
     );
 }
+
+/// A header name that is not UTF-8 does not stop a replay: the article is
+/// enriched, the replay goes on past it and ends normally.
+#[test]
+fn a_header_name_that_is_not_utf8_is_replayed() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "hdrreplay", 1);
+    let producer = TestProducer::new(&broker);
+    producer.send_with_header_name(&topics.input, "named", article(1).as_bytes(), b"\xc3\x28");
+    let mut after = Raw::new("after", article(2));
+    after.partition = Some(0);
+    producer.send(&topics.input, &after);
+    producer.flush();
+    let out = replay_output(&broker, &topics, "hdr", &["--from", "earliest"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(": 2 messages, 2 enriched, 0 dead-lettered"),
+        "{stdout}"
+    );
+    let seen = read_exactly(&broker, &topics, 2);
+    assert!(seen.iter().all(|o| o.topic == topics.output), "{seen:#?}");
+}

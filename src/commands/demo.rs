@@ -119,7 +119,7 @@ pub fn run(args: &DemoArgs, mut config: Config) -> anyhow::Result<()> {
                     args.timeout_secs
                 );
             };
-            print_output(&m.context("cannot read the output")?.detach(), &config, args.pretty);
+            print_output(&m.context("cannot read the output")?, &config, args.pretty);
             seen += 1;
         }
         eprintln!(
@@ -136,7 +136,7 @@ pub fn run(args: &DemoArgs, mut config: Config) -> anyhow::Result<()> {
                 tokio::select! {
                     _ = &mut stop => break,
                     m = stream.next() => if let Some(Ok(m)) = m {
-                        print_output(&m.detach(), &config, args.pretty);
+                        print_output(&m, &config, args.pretty);
                     },
                 }
             }
@@ -192,8 +192,8 @@ fn reader(brokers: &str, config: &Config) -> anyhow::Result<StreamConsumer> {
     Ok(reader)
 }
 
-fn print_output(m: &rdkafka::message::OwnedMessage, config: &Config, pretty: bool) {
-    let headers = m.headers().map(header_list).unwrap_or_default();
+fn print_output(m: &rdkafka::message::BorrowedMessage<'_>, config: &Config, pretty: bool) {
+    let headers = header_list(m);
     let h = |name| header_value(&headers, name).unwrap_or("-").to_owned();
     let key = m
         .key()

@@ -1,8 +1,11 @@
 //! The records the worker writes: enriched events and dead letters, with
 //! their keys and headers. Pure: the caller passes the clock's reading.
 
+use std::ffi::CStr;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+use rdkafka::bindings as rdsys;
+use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 
 /// Message headers in order, as Kafka has them: a name may repeat and a
 /// value may be null.
@@ -43,24 +46,61 @@ impl InputMessage {
         self.payload.as_ref().map_or(0, Vec::len)
     }
 
-    pub fn from_kafka(m: &impl Message) -> Self {
+    pub fn from_kafka(m: &BorrowedMessage<'_>) -> Self {
         Self {
             topic: m.topic().to_owned(),
             partition: m.partition(),
             offset: m.offset(),
             key: m.key().map(<[u8]>::to_vec),
             payload: m.payload().map(<[u8]>::to_vec),
-            headers: m.headers().map(header_list).unwrap_or_default(),
+            headers: header_list(m),
             timestamp_ms: m.timestamp().to_millis(),
         }
     }
 }
 
-/// Copies Kafka headers into a [`HeaderList`].
-pub fn header_list(h: &impl Headers) -> HeaderList {
-    h.iter()
-        .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
-        .collect()
+/// Copies the headers of `m` into a [`HeaderList`], decoding each name
+/// lossily (an invalid byte becomes U+FFFD), as Kafka's Java client does.
+///
+/// Not through rdkafka's `Headers` trait: in rdkafka 0.39 it unwraps the
+/// UTF-8 conversion of every name, so one header whose name is not UTF-8,
+/// which any client can write, would panic the task reading the partition
+/// and stop the partition for the whole group. librdkafka's C API hands
+/// out the names as bytes.
+pub fn header_list(m: &BorrowedMessage<'_>) -> HeaderList {
+    let mut headers = std::ptr::null_mut();
+    // SAFETY: `m.ptr()` points to a message librdkafka keeps alive as long
+    // as `m`. On success `headers` points into that message, which owns it.
+    let found = unsafe { rdsys::rd_kafka_message_headers(m.ptr(), &mut headers) };
+    if found != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+        return Vec::new(); // RD_KAFKA_RESP_ERR__NOENT: the message has none
+    }
+    // SAFETY: `headers` is the valid list obtained above.
+    let count = unsafe { rdsys::rd_kafka_header_cnt(headers) };
+    (0..count).filter_map(|i| header_at(headers, i)).collect()
+}
+
+/// Header `i` of `headers`, a list owned by a live message.
+fn header_at(
+    headers: *const rdsys::rd_kafka_headers_t,
+    i: usize,
+) -> Option<(String, Option<Vec<u8>>)> {
+    let (mut name, mut value, mut size) = (std::ptr::null(), std::ptr::null(), 0);
+    // SAFETY: `headers` is valid (see `header_list`) and `i` below its count;
+    // librdkafka writes a NUL-terminated name and a value pointer (null for
+    // a null value) with its size, all owned by the list.
+    let got =
+        unsafe { rdsys::rd_kafka_header_get_all(headers, i, &mut name, &mut value, &mut size) };
+    if got != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || name.is_null() {
+        return None;
+    }
+    // SAFETY: as above; both are copied before the list can go away.
+    let name = unsafe { CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned();
+    let value = (!value.is_null())
+        .then(|| unsafe { std::slice::from_raw_parts(value.cast::<u8>(), size) }.to_vec());
+    Some((name, value))
 }
 
 /// What became of a message.
@@ -347,6 +387,9 @@ mod tests {
         let i = input();
         let r = dead_letter_record(&i, "dlq", "k", "m", now());
         let h = r.kafka_headers();
-        assert_eq!(header_list(&h), r.headers);
+        let back: HeaderList = rdkafka::message::Headers::iter(&h)
+            .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
+            .collect();
+        assert_eq!(back, r.headers);
     }
 }

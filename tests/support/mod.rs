@@ -618,6 +618,61 @@ impl TestProducer {
         }
     }
 
+    /// Produces `payload` to partition 0 of `topic` with one header whose
+    /// name is the raw bytes `name`: rdkafka's safe API takes names as
+    /// `&str`, so this goes through librdkafka's C API.
+    pub fn send_with_header_name(&self, topic: &str, key: &str, payload: &[u8], name: &[u8]) {
+        use rdkafka::bindings as rdsys;
+        use rdkafka::bindings::rd_kafka_vtype_t::*;
+        use std::os::raw::c_void;
+        let topic = std::ffi::CString::new(topic).unwrap();
+        let value = b"v";
+        // SAFETY: a fresh header list; librdkafka copies name and value.
+        let headers = unsafe {
+            let h = rdsys::rd_kafka_headers_new(1);
+            let added = rdsys::rd_kafka_header_add(
+                h,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                value.as_ptr().cast(),
+                value.len() as isize,
+            );
+            assert_eq!(
+                added,
+                rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
+            );
+            h
+        };
+        // SAFETY: the arguments follow rd_kafka_producev's contract, as in
+        // rdkafka's BaseProducer::send; on success librdkafka owns
+        // `headers`, and RD_KAFKA_MSG_F_COPY copies key and payload.
+        let produced = unsafe {
+            rdsys::rd_kafka_producev(
+                self.producer.client().native_ptr(),
+                RD_KAFKA_VTYPE_TOPIC,
+                topic.as_ptr(),
+                RD_KAFKA_VTYPE_PARTITION,
+                0i32,
+                RD_KAFKA_VTYPE_MSGFLAGS,
+                rdsys::RD_KAFKA_MSG_F_COPY,
+                RD_KAFKA_VTYPE_VALUE,
+                payload.as_ptr() as *mut c_void,
+                payload.len(),
+                RD_KAFKA_VTYPE_KEY,
+                key.as_ptr() as *const c_void,
+                key.len(),
+                RD_KAFKA_VTYPE_HEADERS,
+                headers,
+                RD_KAFKA_VTYPE_END,
+            )
+        };
+        assert_eq!(
+            produced,
+            rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR,
+            "cannot produce test input with a raw header name"
+        );
+    }
+
     pub fn flush(&self) {
         self.producer
             .flush(Duration::from_secs(60))
