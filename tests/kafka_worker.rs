@@ -441,11 +441,28 @@ fn broker_restart_mid_stream_loses_nothing() {
 /// time; once the topic exists, a new worker delivers every message.
 #[test]
 fn a_failing_output_is_never_committed_past() {
+    failing_output_drains_in_time("stuck", "");
+}
+
+/// The same with a producer queue of one record: the next output cannot
+/// even be enqueued, and the drain still ends at its deadline.
+#[test]
+fn a_full_producer_queue_does_not_hold_a_drain() {
+    failing_output_drains_in_time(
+        "stuckfull",
+        "[kafka.producer_properties]\n\"queue.buffering.max.messages\" = \"1\"\n",
+    );
+}
+
+/// With the output topic missing, SIGTERM gives up on the five inputs at
+/// the shutdown timeout and commits none of them; once the topic exists, a
+/// second worker produces each exactly once.
+fn failing_output_drains_in_time(name: &str, extra: &str) {
     let broker = Broker::start();
-    let topics = Topics::named("stuck", 1);
+    let topics = Topics::named(name, 1);
     broker.create_topics(&[(&topics.input, 1), (&topics.dead_letter, 1)]);
     let env = [("ARTICLE_ENRICHER__WORKER__SHUTDOWN_TIMEOUT_MS", "2000")];
-    let mut first = WorkerProcess::start_with_env(&broker, &topics, "first", "", &env);
+    let mut first = WorkerProcess::start_with_env(&broker, &topics, "first", extra, &env);
     first.wait_assigned(WAIT);
     let producer = TestProducer::new(&broker);
     for i in 0..5 {

@@ -6,11 +6,15 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::mocking::MockCluster;
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::{
     article, report, unique, write_config, Broker, Out, Raw, Reader, TestProducer, Topics,
@@ -469,4 +473,98 @@ fn a_header_name_that_is_not_utf8_is_replayed() {
     );
     let seen = read_exactly(&broker, &topics, 2);
     assert!(seen.iter().all(|o| o.topic == topics.output), "{seen:#?}");
+}
+
+/// Offsets that retention deletes while a replay runs are reported (in the
+/// summary and with exit code 4), not jumped over. Tansu never deletes a
+/// record nor answers OFFSET_OUT_OF_RANGE, so this one runs against
+/// librdkafka's mock cluster over TCP: it keeps at most 5 MB per
+/// partition and deletes the oldest batches first, as retention does.
+#[test]
+fn offsets_deleted_under_a_replay_are_reported() {
+    let cluster = MockCluster::new(1).unwrap();
+    for topic in ["in", "out", "dlq"] {
+        cluster.create_topic(topic, 1, 1).unwrap();
+    }
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", cluster.bootstrap_servers())
+        .set("message.max.bytes", "10000000")
+        .set("batch.size", "10000000")
+        .create()
+        .unwrap();
+    let send = |key: &str, payload: &[u8]| {
+        producer
+            .send(BaseRecord::to("in").key(key).payload(payload).partition(0))
+            .unwrap();
+    };
+    for i in 0..20 {
+        send(&format!("k-{i}"), article(i).as_bytes());
+        producer.flush(Duration::from_secs(10)).unwrap(); // a batch each
+    }
+    // One round trip a second: the replay reads about one article a second
+    // (the mock answers a fetch with one batch), so most are still unread
+    // when they are deleted.
+    cluster
+        .broker_round_trip_time(1, Duration::from_secs(1))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mock.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[kafka]\nbrokers = \"{}\"\n[topics]\ninput = [\"in\"]\noutput = \"out\"\ndead_letter = \"dlq\"\n",
+            cluster.bootstrap_servers()
+        ),
+    )
+    .unwrap();
+    let mut replay = Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+        .arg("--config")
+        .arg(&config)
+        .args(["replay", "--from", "earliest", "--progress-interval", "1"])
+        .env("RUST_LOG", "info,librdkafka=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its log, line by line: the deletion waits until it replayed some.
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = BufReader::new(replay.stderr.take().unwrap());
+    let log = std::thread::spawn(move || {
+        stderr
+            .lines()
+            .map_while(Result::ok)
+            .inspect(|l| {
+                let _ = lines_tx.send(l.clone());
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let replayed_some = |l: &str| l.contains("replay progress") && !l.contains("done=0");
+    while !replayed_some(&lines.recv_timeout(WAIT).expect("the replay makes progress")) {}
+    // 6 MB more in one batch: the mock deletes every older batch.
+    for i in 0..60 {
+        send(&format!("big-{i}"), &vec![b'x'; 100_000]);
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+    let out = replay.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&out.stdout), log.join().unwrap());
+    report(&format!("replay over deleted offsets:\n{stdout}"));
+    assert_eq!(out.status.code(), Some(4), "{stdout}{stderr}");
+    let read: i64 = stdout
+        .split(": ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a message count in {stdout}"));
+    assert!((1..20).contains(&read), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{read}..20 deleted before it was read")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("{} offsets of the range were deleted", 20 - read)),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -15,6 +15,10 @@ use crate::pipeline::replay::{self, ReplayOptions, Summary};
 /// Exit code of a replay stopped by SIGINT/SIGTERM before its END.
 pub const EXIT_INTERRUPTED: u8 = 3;
 
+/// Exit code of a replay that reached its END but could not read part of
+/// its range: retention deleted it first.
+pub const EXIT_DELETED: u8 = 4;
+
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
     /// Where to start: `earliest`; an RFC 3339 time (the first message at or
@@ -189,6 +193,9 @@ pub fn describe_summary(s: &Summary) -> String {
             ),
             _ => write!(out, ": nothing replayed"),
         };
+        for (from, to) in &done.deleted {
+            let _ = write!(out, "; {from}..{to} deleted before it was read");
+        }
         out.push('\n');
     }
     if s.produce_retries > 0 || s.abandoned > 0 {
@@ -196,6 +203,15 @@ pub fn describe_summary(s: &Summary) -> String {
             out,
             "produce retries: {}, abandoned at the shutdown timeout: {}",
             s.produce_retries, s.abandoned
+        );
+    }
+    if s.deleted() > 0 {
+        let _ = writeln!(
+            out,
+            "{} offsets of the range were deleted by the topic's retention before the replay \
+             read them: they cannot be replayed. Replay sooner, or raise the input topic's \
+             retention.ms for a backfill this long",
+            s.deleted()
         );
     }
     if s.interrupted {
@@ -215,7 +231,8 @@ pub fn describe_summary(s: &Summary) -> String {
 }
 
 /// Runs the command; the exit code is 0 when the replay reached its END (or
-/// for a dry run), [`EXIT_INTERRUPTED`] when a signal stopped it first.
+/// for a dry run), [`EXIT_INTERRUPTED`] when a signal stopped it first, and
+/// [`EXIT_DELETED`] when it reached its END without part of its range.
 pub fn run(args: &ReplayArgs, mut config: Config) -> anyhow::Result<u8> {
     let opts = args.options(&mut config)?;
     let plan = replay::plan(&config, &opts).context("cannot plan the replay")?;
@@ -234,6 +251,8 @@ pub fn run(args: &ReplayArgs, mut config: Config) -> anyhow::Result<u8> {
     print!("{}", describe_summary(&summary));
     Ok(if summary.interrupted {
         EXIT_INTERRUPTED
+    } else if summary.deleted() > 0 {
+        EXIT_DELETED
     } else {
         0
     })

@@ -11,8 +11,9 @@ use rdkafka::error::KafkaError;
 
 use crate::config::Config;
 
-/// Keys the worker owns: overriding them would break at-least-once.
-pub const RESERVED: [(&str, &str); 3] = [
+/// Keys the worker owns: overriding them would break at-least-once or the
+/// order of outputs. librdkafka's aliases are listed too.
+pub const RESERVED: [(&str, &str); 9] = [
     (
         "enable.auto.offset.store",
         "the worker stores an offset only after its output is acknowledged; remove the key",
@@ -25,7 +26,20 @@ pub const RESERVED: [(&str, &str); 3] = [
         "bootstrap.servers",
         "set kafka.brokers (ARTICLE_ENRICHER__KAFKA__BROKERS) instead",
     ),
+    ("acks", ACKS),
+    ("request.required.acks", ACKS),
+    ("message.timeout.ms", TIMEOUT),
+    ("delivery.timeout.ms", TIMEOUT),
+    ("max.in.flight.requests.per.connection", IN_FLIGHT),
+    ("max.in.flight", IN_FLIGHT),
 ];
+
+const ACKS: &str = "an input is committed once all in-sync replicas hold its output (acks=all); \
+                    fewer could lose an output after its input was committed. Remove the key";
+const TIMEOUT: &str = "the producer never gives up on an output (0): the worker would send a \
+                       timed-out output again after later ones, out of order. Remove the key";
+const IN_FLIGHT: &str = "one produce request in flight keeps the outputs in input order \
+                         through retries. Remove the key";
 
 /// A client configuration librdkafka refuses, naming the key.
 #[derive(Debug, thiserror::Error)]
@@ -174,10 +188,16 @@ pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
 /// given up is the de-duplication of a retry after a lost acknowledgement,
 /// a duplicate that at-least-once delivery allows anyway (a restart
 /// re-reads uncommitted work too).
+///
+/// No delivery timeout (`message.timeout.ms = 0`): librdkafka retries a
+/// record until the broker takes it, in order. With a timeout, a long
+/// outage fails the queued records one by one, and the worker, which
+/// re-sends what failed, would write record N after N+1 had landed.
 pub fn set_delivery(c: &mut ClientConfig) -> &mut ClientConfig {
     c.set("enable.idempotence", "false")
         .set("max.in.flight.requests.per.connection", "1")
         .set("acks", "all")
+        .set("message.timeout.ms", "0")
         .set("linger.ms", "5")
 }
 
@@ -224,6 +244,7 @@ mod tests {
         assert_eq!(p.get("enable.idempotence"), Some("false"));
         assert_eq!(p.get("max.in.flight.requests.per.connection"), Some("1"));
         assert_eq!(p.get("acks"), Some("all"));
+        assert_eq!(p.get("message.timeout.ms"), Some("0"));
         assert_eq!(p.get("group.id"), None);
         validate(&config()).unwrap();
     }
@@ -285,6 +306,21 @@ mod tests {
             cfg.kafka.properties.insert(key.into(), "x".into());
             let e = validate(&cfg).unwrap_err().to_string();
             assert!(e.contains(key), "{e}");
+        }
+        for key in [
+            "acks",
+            "request.required.acks",
+            "message.timeout.ms",
+            "max.in.flight",
+        ] {
+            let mut cfg = config();
+            cfg.kafka.producer_properties.insert(key.into(), "1".into());
+            let e = validate(&cfg).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("kafka.producer_properties.\"{key}\""))
+                    && e.contains("Remove the key"),
+                "{e}"
+            );
         }
     }
 }

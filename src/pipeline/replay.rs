@@ -24,13 +24,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::future::{FutureExt, OptionFuture};
 use futures::stream::{FuturesOrdered, FuturesUnordered, StreamExt};
 use rdkafka::config::{ClientConfig, FromClientConfigAndContext};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, StreamConsumer};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::{Offset, TopicPartitionList};
-use tracing::{debug, error, info, warn, Instrument};
+use tracing::{debug, error, info, warn};
 
 use self::pace::Pacer;
 use self::progress::Progress;
@@ -41,7 +42,7 @@ use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
 use super::output::{InputMessage, Outcome, OutputRecord};
 use super::process::{self, Destinations};
-use super::worker::{self, KafkaLogContext, Stats, WorkerProducer};
+use super::worker::{self, BoxFuture, KafkaLogContext, Stats, WorkerProducer};
 use crate::config::Config;
 
 /// The header that marks an output as written by a replay, and which one.
@@ -126,7 +127,10 @@ fn consumer_config(config: &Config, group: &str) -> Result<ClientConfig, KafkaCo
     c.set("group.id", group)
         .set("client.id", "article-enricher-replay")
         .set("enable.auto.commit", "false")
-        .set("enable.partition.eof", "true");
+        .set("enable.partition.eof", "true")
+        // Offsets deleted under a running replay are reported, not jumped
+        // over: see `Replay::skip_deleted`.
+        .set("auto.offset.reset", "error");
     Ok(c)
 }
 
@@ -270,6 +274,9 @@ pub struct PartitionReport {
     pub last: Option<i64>,
     /// True when every offset of the range was handled.
     pub complete: bool,
+    /// Parts of the range (half-open) that retention deleted before the
+    /// replay could read them.
+    pub deleted: Vec<(i64, i64)>,
 }
 
 /// What a replay did.
@@ -300,8 +307,13 @@ impl Summary {
         }
     }
 
-    pub fn complete(&self) -> bool {
-        !self.interrupted && self.partitions.values().all(|p| p.complete)
+    /// Offsets of the ranges that retention deleted before they were read.
+    pub fn deleted(&self) -> i64 {
+        self.partitions
+            .values()
+            .flat_map(|p| &p.deleted)
+            .map(|(from, to)| to - from)
+            .sum()
     }
 }
 
@@ -330,11 +342,16 @@ impl PartitionState {
     fn finished(&self) -> bool {
         self.reached_end && self.tracker.is_idle()
     }
+
+    /// The offset the consumer reads next in this partition.
+    fn next(&self) -> i64 {
+        self.report.last.map_or(self.start, |last| last + 1)
+    }
 }
 
 type Processing =
     std::pin::Pin<Box<dyn Future<Output = (OutputRecord, tracing::Span, i32, i64)> + Send>>;
-type Delivering = std::pin::Pin<Box<dyn Future<Output = (i32, i64, Outcome)> + Send>>;
+type Delivering = BoxFuture<(i32, i64, Outcome)>;
 
 /// A replay in progress.
 struct Replay {
@@ -474,11 +491,14 @@ impl Replay {
             self.config.worker.max_in_flight,
             self.config.worker.max_in_flight_bytes,
         );
+        // The one output being enqueued: a select arm of its own, as in the
+        // worker, so that it cannot hold up a stop or the drain deadline.
+        let mut enqueuing: Option<BoxFuture<Delivering>> = None;
         let mut deadline: Option<tokio::time::Instant> = None;
         let consumer = self.consumer.clone();
         loop {
             let stopping = deadline.is_some() || self.all_reached_end();
-            if stopping && processing.is_empty() && delivering.is_empty() {
+            if stopping && processing.is_empty() && enqueuing.is_none() && delivering.is_empty() {
                 break;
             }
             let now = tokio::time::Instant::now();
@@ -496,8 +516,12 @@ impl Replay {
                     self.acknowledged(p, offset, &outcome);
                     progress.inc();
                 }
-                Some((record, span, p, offset)) = processing.next(), if !processing.is_empty() => {
-                    delivering.push(self.produce(record, span, p, offset).await);
+                Some(delivery) = OptionFuture::from(enqueuing.as_mut()), if enqueuing.is_some() => {
+                    enqueuing = None;
+                    delivering.push(delivery);
+                }
+                Some((record, span, p, offset)) = processing.next(), if enqueuing.is_none() && !processing.is_empty() => {
+                    enqueuing = Some(self.produce(record, span, p, offset));
                 }
                 _ = commit_tick.tick(), if checkpointing => {
                     self.commit_async();
@@ -514,6 +538,9 @@ impl Replay {
                         }
                     }
                     Err(KafkaError::PartitionEOF(p)) => self.reached_end(p, "end of partition"),
+                    Err(KafkaError::MessageConsumption(RDKafkaErrorCode::AutoOffsetReset)) => {
+                        self.skip_deleted().await
+                    }
                     Err(e) => warn!("Kafka consumer error: {e}"),
                 },
                 _ = tokio::time::sleep_until(deadline.unwrap_or(now)), if deadline.is_some() => {
@@ -547,6 +574,80 @@ impl Replay {
                 debug!(partition = p, "cannot pause a finished partition: {e}");
             }
         }
+    }
+
+    /// Handles the consumer's report that the next offset of a partition is
+    /// no longer stored: retention deleted it between the plan and the
+    /// fetch. (The consumer's `auto.offset.reset` is `error`; with
+    /// `earliest` librdkafka would jump over the gap without a word.) The
+    /// report does not name the partition, so each unfinished one is
+    /// checked against its low watermark; a deleted part of the range is
+    /// recorded and logged, and the partition goes on from the oldest
+    /// offset still stored.
+    async fn skip_deleted(&mut self) {
+        let unfinished: Vec<(i32, i64)> = self
+            .states
+            .iter()
+            .filter(|(_, st)| !st.reached_end)
+            .map(|(p, st)| (*p, st.next()))
+            .collect();
+        for (p, next) in unfinished {
+            let low = match self
+                .blocking(move |c, topic| c.fetch_watermarks(topic, p, LOOKUP_TIMEOUT))
+                .await
+            {
+                Ok((low, _)) => low,
+                Err(e) => {
+                    // Read `next` again: if it is gone, the report repeats
+                    // and so does this check.
+                    warn!(partition = p, "offsets out of range, and the low watermark cannot be read ({e}); retrying from offset {next}");
+                    self.seek(p, next).await;
+                    continue;
+                }
+            };
+            if low <= next {
+                continue;
+            }
+            let Some(st) = self.states.get_mut(&p) else {
+                continue;
+            };
+            let gap = (next, low.min(st.end));
+            st.report.deleted.push(gap);
+            warn!(
+                partition = p,
+                "offsets {}..{} of the range were deleted (retention) before the replay read them; they are not replayed",
+                gap.0, gap.1
+            );
+            if low >= st.end {
+                self.reached_end(p, "the rest of the range was deleted");
+            } else {
+                self.seek(p, low).await;
+            }
+        }
+    }
+
+    /// Moves partition `p`'s fetch position to `offset`.
+    async fn seek(&self, p: i32, offset: i64) {
+        let sought = self
+            .blocking(move |c, topic| c.seek(topic, p, Offset::Offset(offset), LOOKUP_TIMEOUT))
+            .await;
+        if let Err(e) = sought {
+            warn!(
+                partition = p,
+                offset, "cannot move the replay to offset {offset}: {e}"
+            );
+        }
+    }
+
+    /// Runs a blocking call of the consumer off the runtime's threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&ReplayConsumer, &str) -> KafkaResult<T> + Send + 'static,
+    ) -> KafkaResult<T> {
+        let (consumer, topic) = (self.consumer.clone(), self.opts.input.clone());
+        tokio::task::spawn_blocking(move || call(&consumer, &topic))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     /// Takes a message in its partition's range for processing on the
@@ -591,38 +692,28 @@ impl Replay {
         })
     }
 
-    /// Enqueues `record` (in input order) and returns the future of its
-    /// acknowledgement, retried with the worker's backoff until it succeeds:
-    /// the checkpoint never moves past a message whose output failed.
-    async fn produce(
+    /// Enqueues `record`; resolves, once it is in the producer's queue, to
+    /// the future of its acknowledgement, retried with the worker's backoff
+    /// until it succeeds: the checkpoint never moves past a message whose
+    /// output failed. The caller enqueues one record at a time, in input
+    /// order.
+    fn produce(
         &self,
         record: OutputRecord,
         span: tracing::Span,
         p: i32,
         offset: i64,
-    ) -> Delivering {
-        let producer = self.producer.clone();
-        let stats = self.stats.clone();
-        let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
-        let dead_letter = self.to.dead_letter.clone();
-        let first = worker::enqueue(&producer, &record, &stats)
-            .instrument(produce_span.clone())
-            .await;
-        Box::pin(
-            async move {
-                let mut record = record;
-                worker::acknowledged_after_retries(
-                    &producer,
-                    &mut record,
-                    &dead_letter,
-                    &stats,
-                    first,
-                )
-                .await;
-                (p, offset, record.outcome)
-            }
-            .instrument(produce_span),
-        )
+    ) -> BoxFuture<Delivering> {
+        let enqueued = worker::send(
+            &self.producer,
+            &self.stats,
+            &self.to.dead_letter,
+            record,
+            &span,
+        );
+        Box::pin(enqueued.map(move |acknowledged| -> Delivering {
+            Box::pin(acknowledged.map(move |record| (p, offset, record.outcome)))
+        }))
     }
 
     fn acknowledged(&mut self, p: i32, offset: i64, outcome: &Outcome) {

@@ -31,6 +31,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
+use futures::future::{FutureExt, OptionFuture};
 use futures::stream::{FuturesOrdered, FuturesUnordered, StreamExt};
 use rdkafka::client::ClientContext;
 use rdkafka::config::{FromClientConfigAndContext, RDKafkaLogLevel};
@@ -180,7 +181,7 @@ struct Shared {
     stats: Arc<Stats>,
     /// What librdkafka's statistics say, for `/readyz` and the lag metric.
     kafka: Arc<KafkaStatus>,
-    partitions: Mutex<HashMap<PartitionKey, PartitionHandle>>,
+    partitions: Mutex<HashMap<PartitionKey, Arc<PartitionHandle>>>,
     closing: AtomicBool,
     /// The threads, one per core, that decode, enrich and serialize for
     /// all partitions.
@@ -188,7 +189,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn partitions(&self) -> std::sync::MutexGuard<'_, HashMap<PartitionKey, PartitionHandle>> {
+    fn partitions(&self) -> std::sync::MutexGuard<'_, HashMap<PartitionKey, Arc<PartitionHandle>>> {
         self.partitions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -226,11 +227,11 @@ impl Shared {
             .spawn(task.run(queue, stop_rx, stray_rx, DoneGuard(done.clone())));
         self.partitions().insert(
             key,
-            PartitionHandle {
+            Arc::new(PartitionHandle {
                 stop: stop_tx,
                 done,
                 stray: stray_tx,
-            },
+            }),
         );
     }
 
@@ -238,14 +239,19 @@ impl Shared {
     /// and waits until their in-flight outputs are acknowledged and offsets
     /// stored, or until the shutdown timeout. Blocking: call it off the
     /// runtime. Returns how many did not finish in time.
+    ///
+    /// The tasks stay listed until then, so that a drain that starts while
+    /// another runs (a revocation during a shutdown's drain) waits for the
+    /// same tasks before its caller commits: committing earlier would leave
+    /// out the offsets they store meanwhile.
     fn drain(&self, keys: Option<&[PartitionKey]>) -> usize {
-        let handles: Vec<(PartitionKey, PartitionHandle)> = {
-            let mut map = self.partitions();
+        let handles: Vec<(PartitionKey, Arc<PartitionHandle>)> = {
+            let map = self.partitions();
             match keys {
-                None => map.drain().collect(),
+                None => map.iter().map(|(k, h)| (k.clone(), h.clone())).collect(),
                 Some(keys) => keys
                     .iter()
-                    .filter_map(|k| map.remove(k).map(|h| (k.clone(), h)))
+                    .filter_map(|k| map.get(k).map(|h| (k.clone(), h.clone())))
                     .collect(),
             }
         };
@@ -260,6 +266,12 @@ impl Shared {
             if !h.done.wait_until(deadline) {
                 late += 1;
                 warn!(topic, partition, "partition did not drain in time");
+            }
+        }
+        let mut map = self.partitions();
+        for (key, h) in &handles {
+            if map.get(key).is_some_and(|listed| Arc::ptr_eq(listed, h)) {
+                map.remove(key);
             }
         }
         late
@@ -422,9 +434,8 @@ struct PartitionTask {
 }
 
 /// The record, its span, the input offset and the input timestamp (ms).
-type Processing =
-    std::pin::Pin<Box<dyn Future<Output = (OutputRecord, tracing::Span, i64, Option<i64>)> + Send>>;
-type Delivering = std::pin::Pin<Box<dyn Future<Output = (i64, Outcome)> + Send>>;
+type Processing = BoxFuture<(OutputRecord, tracing::Span, i64, Option<i64>)>;
+type Delivering = BoxFuture<(i64, Outcome)>;
 
 impl PartitionTask {
     async fn run(
@@ -438,10 +449,18 @@ impl PartitionTask {
         let mut processing: FuturesOrdered<Processing> = FuturesOrdered::new();
         let mut delivering: FuturesUnordered<Delivering> = FuturesUnordered::new();
         let mut in_flight = InFlight::new(settings.max_in_flight, settings.max_in_flight_bytes);
+        // The one output being put in the producer's queue: a select arm of
+        // its own, so that a queue that stays full or an enqueue that keeps
+        // failing cannot hold up the stop signal or the drain deadline.
+        let mut enqueuing: Option<BoxFuture<Delivering>> = None;
         let mut deadline: Option<tokio::time::Instant> = None;
         debug!(topic = %self.topic, partition = self.partition, "partition task started");
         loop {
-            if deadline.is_some() && processing.is_empty() && delivering.is_empty() {
+            if deadline.is_some()
+                && processing.is_empty()
+                && enqueuing.is_none()
+                && delivering.is_empty()
+            {
                 break;
             }
             let can_take = deadline.is_none() && in_flight.has_room();
@@ -454,9 +473,12 @@ impl PartitionTask {
                     in_flight.done(&offset);
                     self.acknowledged(offset, &outcome);
                 }
-                Some((record, span, offset, timestamp)) = processing.next(), if !processing.is_empty() => {
-                    let delivery = self.produce(record, span, offset, timestamp).await;
+                Some(delivery) = OptionFuture::from(enqueuing.as_mut()), if enqueuing.is_some() => {
+                    enqueuing = None;
                     delivering.push(delivery);
+                }
+                Some((record, span, offset, timestamp)) = processing.next(), if enqueuing.is_none() && !processing.is_empty() => {
+                    enqueuing = Some(self.produce(record, span, offset, timestamp));
                 }
                 Some(m) = stray.recv(), if can_take => {
                     self.take(m, &mut processing, &mut in_flight);
@@ -514,33 +536,31 @@ impl PartitionTask {
         }));
     }
 
-    /// Enqueues `record` in the producer (in input order) and returns the
-    /// future of its acknowledgement, which retries until it succeeds.
-    async fn produce(
+    /// Enqueues `record` in the producer; resolves, once it is in the
+    /// queue, to the future of its acknowledgement. The caller enqueues one
+    /// record at a time, in input order.
+    fn produce(
         &self,
         record: OutputRecord,
         span: tracing::Span,
         offset: i64,
         timestamp: Option<i64>,
-    ) -> Delivering {
+    ) -> BoxFuture<Delivering> {
         let started = Instant::now();
-        let producer = self.shared.producer.clone();
-        let stats = self.shared.stats.clone();
-        let produce_span = tracing::info_span!(parent: &span, "produce", topic = %record.topic);
-        let dead_letter = self.shared.settings.to.dead_letter.clone();
-        let first = enqueue(&producer, &record, &stats)
-            .instrument(produce_span.clone())
-            .await;
-        Box::pin(
-            async move {
-                let mut record = record;
-                acknowledged_after_retries(&producer, &mut record, &dead_letter, &stats, first)
-                    .await;
+        let shared = &self.shared;
+        let enqueued = send(
+            &shared.producer,
+            &shared.stats,
+            &shared.settings.to.dead_letter,
+            record,
+            &span,
+        );
+        Box::pin(enqueued.map(move |acknowledged| -> Delivering {
+            Box::pin(acknowledged.map(move |record| {
                 metrics::acknowledged(&record, started, timestamp);
                 (offset, record.outcome)
-            }
-            .instrument(produce_span),
-        )
+            }))
+        }))
     }
 
     fn acknowledged(&mut self, offset: i64, outcome: &Outcome) {
@@ -581,6 +601,50 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64.saturating_mul(1 << attempt.min(6)).min(5_000))
 }
 
+/// A boxed future, as the partition tasks and the replay keep them in
+/// collections.
+pub(crate) type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// Sends `record` in a `produce` span under `parent`. The outer future
+/// resolves once the record is in the producer's queue, so that the caller
+/// can enqueue the next one behind it (order holds per output partition);
+/// the inner one once the broker acknowledged it, after as many retries as
+/// it takes, with the record as finally produced (see
+/// [`acknowledged_after_retries`]).
+#[allow(clippy::async_yields_async)] // the second future is the point
+pub(crate) fn send(
+    producer: &WorkerProducer,
+    stats: &Arc<Stats>,
+    dead_letter_topic: &str,
+    record: OutputRecord,
+    parent: &tracing::Span,
+) -> BoxFuture<BoxFuture<OutputRecord>> {
+    let (producer, stats) = (producer.clone(), stats.clone());
+    let dead_letter_topic = dead_letter_topic.to_owned();
+    let span = tracing::info_span!(parent: parent, "produce", topic = %record.topic);
+    Box::pin(async move {
+        let first = enqueue(&producer, &record, &stats)
+            .instrument(span.clone())
+            .await;
+        let acknowledged: BoxFuture<OutputRecord> = Box::pin(
+            async move {
+                let mut record = record;
+                acknowledged_after_retries(
+                    &producer,
+                    &mut record,
+                    &dead_letter_topic,
+                    &stats,
+                    first,
+                )
+                .await;
+                record
+            }
+            .instrument(span),
+        );
+        acknowledged
+    })
+}
+
 /// Awaits the broker's acknowledgement of `record`, enqueueing it again
 /// with backoff after each failure, for as long as it takes: the caller
 /// stores the input offset only after this returns, so an output that
@@ -588,7 +652,7 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 /// record too large for the producer or the brokers, replaces the record by
 /// a dead letter without its value ([`OutputRecord::without_value`]).
 /// Partition and offset are in the caller's span.
-pub(crate) async fn acknowledged_after_retries(
+async fn acknowledged_after_retries(
     producer: &WorkerProducer,
     record: &mut OutputRecord,
     dead_letter_topic: &str,
@@ -626,7 +690,7 @@ pub(crate) async fn acknowledged_after_retries(
 }
 
 /// A record in the producer's queue, or the error that keeps it out for good.
-pub(crate) type Enqueued = Result<DeliveryFuture, KafkaError>;
+type Enqueued = Result<DeliveryFuture, KafkaError>;
 
 fn is_too_large(e: &KafkaError) -> bool {
     matches!(
@@ -638,11 +702,7 @@ fn is_too_large(e: &KafkaError) -> bool {
 /// Puts `record` in the producer's queue, waiting while the queue is full
 /// and retrying other errors with backoff; only a record too large to ever
 /// fit is given back as an error.
-pub(crate) async fn enqueue(
-    producer: &WorkerProducer,
-    record: &OutputRecord,
-    stats: &Stats,
-) -> Enqueued {
+async fn enqueue(producer: &WorkerProducer, record: &OutputRecord, stats: &Stats) -> Enqueued {
     let mut attempt = 0u32;
     loop {
         let mut r: FutureRecord<'_, [u8], [u8]> =
