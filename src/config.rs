@@ -51,15 +51,17 @@ pub struct LogConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KafkaConfig {
+    #[serde(deserialize_with = "text")]
     pub brokers: String,
+    #[serde(deserialize_with = "text")]
     pub group_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_map")]
     pub properties: BTreeMap<String, String>,
     /// Passed to the consumer only, on top of `properties`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_map")]
     pub consumer_properties: BTreeMap<String, String>,
     /// Passed to the producer only, on top of `properties`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_map")]
     pub producer_properties: BTreeMap<String, String>,
 }
 
@@ -68,7 +70,9 @@ pub struct KafkaConfig {
 pub struct TopicsConfig {
     #[serde(deserialize_with = "list_or_comma_separated")]
     pub input: Vec<String>,
+    #[serde(deserialize_with = "text")]
     pub output: String,
+    #[serde(deserialize_with = "text")]
     pub dead_letter: String,
 }
 
@@ -279,6 +283,41 @@ fn list_or_comma_separated<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
     })
 }
 
+/// A value meant as text but written as a number or a boolean: figment
+/// reads `ARTICLE_ENRICHER__KAFKA__GROUP_ID=42` as the number 42, and TOML
+/// reads `"linger.ms" = 5` as one. Both mean the text.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "text (a number or true/false is taken as text too)"
+)]
+enum Scalar {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl From<Scalar> for String {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Text(t) => t,
+            Scalar::Integer(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Scalar::deserialize(d).map(String::from)
+}
+
+fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let map = BTreeMap::<String, Scalar>::deserialize(d)?;
+    Ok(map.into_iter().map(|(k, v)| (k, v.into())).collect())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by value
@@ -290,6 +329,27 @@ mod tests {
             let c = Config::load(None).expect("defaults are valid");
             assert_eq!(c.enrich.max_payload_bytes, 4 * 1024 * 1024);
             assert_eq!(c.topics.input, vec!["articles.raw"]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_taken_as_text_where_text_is_meant() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ARTICLE_ENRICHER__KAFKA__GROUP_ID", "42");
+            jail.set_env("ARTICLE_ENRICHER__TOPICS__OUTPUT", "2024");
+            jail.create_file(
+                "c.toml",
+                "[kafka.producer_properties]\n\"linger.ms\" = 5\n\"enable.ssl.certificate.verification\" = false\n",
+            )?;
+            let c = Config::load(Some(Path::new("c.toml"))).expect("valid");
+            assert_eq!(c.kafka.group_id, "42");
+            assert_eq!(c.topics.output, "2024");
+            assert_eq!(c.kafka.producer_properties["linger.ms"], "5");
+            assert_eq!(
+                c.kafka.producer_properties["enable.ssl.certificate.verification"],
+                "false"
+            );
             Ok(())
         });
     }

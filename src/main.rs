@@ -71,7 +71,8 @@ enum Command {
     ///
     /// Exit codes: 0 done (or --dry-run), 2 error, 3 stopped by
     /// SIGINT/SIGTERM before END (in-flight messages finished and the
-    /// checkpoint committed).
+    /// checkpoint committed), 4 END reached but part of the range was
+    /// deleted by retention before it was read (the summary says which).
     Replay(ReplayArgs),
 }
 
@@ -79,10 +80,29 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, joined by `: `, leaving out a cause whose
+/// words are already in the message: the messages of this crate quote
+/// their cause before saying what to do, and some library errors repeat
+/// themselves as their own source.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn run() -> anyhow::Result<ExitCode> {
@@ -92,8 +112,8 @@ fn run() -> anyhow::Result<ExitCode> {
         config.log.format = format;
     }
     // Kept to the end: dropping it flushes the spans not yet exported.
-    let _telemetry =
-        telemetry::init(&config.log, &config.telemetry).context("invalid telemetry settings")?;
+    let _telemetry = telemetry::init(&config.log, &config.telemetry)
+        .context("invalid logging or telemetry settings")?;
     match cli.command {
         Command::Enrich(args) => {
             let summary = enrich::run(&args, &config.decode_limits())?;
@@ -112,5 +132,24 @@ fn run() -> anyhow::Result<ExitCode> {
             demo::run(&args, config)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_quoted_is_not_repeated() {
+        let io = std::io::Error::other("disk full");
+        let e = anyhow::Error::new(io)
+            .context("cannot write out.jsonl: disk full; free some space")
+            .context("enrich failed");
+        assert_eq!(
+            error_chain(&e),
+            "enrich failed: cannot write out.jsonl: disk full; free some space"
+        );
+        let e = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_chain(&e), "outer: inner");
     }
 }

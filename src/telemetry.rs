@@ -35,6 +35,15 @@ pub const DEFAULT_SERVICE_NAME: &str = "article-enricher";
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
     #[error(
+        "RUST_LOG={value:?} is not a valid log filter ({source}); use e.g. \"info\" or \
+         \"info,article_enricher=debug\", or unset it to use log.level"
+    )]
+    LogFilter {
+        value: String,
+        #[source]
+        source: tracing_subscriber::filter::ParseError,
+    },
+    #[error(
         "cannot set up span export to {endpoint}: {source}; check telemetry.otlp_endpoint \
          (or OTEL_EXPORTER_OTLP_ENDPOINT), or unset it to turn export off"
     )]
@@ -155,10 +164,22 @@ impl Drop for Telemetry {
     }
 }
 
+/// The log filter: `rust_log` (the variable's value) when set, else
+/// `level` (validated with the configuration). An invalid `RUST_LOG` is an
+/// error: ignoring it would hide the logs its user asked for.
+fn log_filter(rust_log: Option<String>, level: &str) -> Result<EnvFilter, TelemetryError> {
+    match rust_log.filter(|v| !v.trim().is_empty()) {
+        Some(value) => {
+            EnvFilter::try_new(&value).map_err(|source| TelemetryError::LogFilter { value, source })
+        }
+        None => Ok(EnvFilter::new(level)),
+    }
+}
+
 /// Installs the global subscriber. `RUST_LOG`, when set, wins over
 /// `log.level`, following the convention of Rust services.
 pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> Result<Telemetry, TelemetryError> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.level));
+    let filter = log_filter(std::env::var(EnvFilter::DEFAULT_ENV).ok(), &log.level)?;
     // Colours only on a terminal: not in files or log shippers.
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
@@ -186,6 +207,22 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> Result<Telemetry, T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invalid_rust_log_is_an_error_naming_it() {
+        let e = log_filter(Some("info,article_enricher=loud".into()), "info").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("RUST_LOG=\"info,article_enricher=loud\""),
+            "{e}"
+        );
+        assert!(log_filter(Some("warn,article_enricher=debug".into()), "info").is_ok());
+        assert_eq!(
+            log_filter(Some(" ".into()), "debug").unwrap().to_string(),
+            "debug"
+        );
+        assert_eq!(log_filter(None, "debug").unwrap().to_string(), "debug");
+    }
 
     fn config(endpoint: Option<&str>, name: Option<&str>) -> TelemetryConfig {
         TelemetryConfig {
