@@ -1,6 +1,7 @@
 //! `article-enricher run`: the Kafka worker, as one member of a consumer
 //! group, with its operations endpoint (`http.listen`). Runs until SIGINT
-//! or SIGTERM, then drains, commits and exits 0.
+//! or SIGTERM, then drains, commits and exits 0; if a partition task dies,
+//! it stops the same way and exits 2.
 
 use anyhow::Context;
 
@@ -92,11 +93,21 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     let server = endpoint
         .map(|(listener, prometheus)| http::Server::start(listener, kafka.clone(), prometheus))
         .transpose()?;
-    shutdown_signal().await;
+    let failure = tokio::select! {
+        _ = shutdown_signal() => None,
+        reason = worker.failed() => Some(reason),
+    };
     kafka.set_stopping();
     worker.shutdown().await;
     if let Some(server) = server {
         server.stop().await;
     }
-    Ok(())
+    match failure {
+        None => Ok(()),
+        Some(reason) => anyhow::bail!(
+            "{reason}; the worker stopped (its other partitions drained and committed). \
+             Start it again: the partition is read again from its last commit. Please report \
+             the panic with the log above"
+        ),
+    }
 }

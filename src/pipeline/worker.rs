@@ -186,6 +186,9 @@ struct Shared {
     /// The threads, one per core, that decode, enrich and serialize for
     /// all partitions.
     cpu: Arc<CpuPool>,
+    /// Why the worker must stop: a partition task died (see
+    /// [`on_panic`]). `run` then stops the worker and exits with an error.
+    failure: watch::Sender<Option<String>>,
 }
 
 impl Shared {
@@ -223,8 +226,17 @@ impl Shared {
             partition,
             tracker: OffsetTracker::new(),
         };
-        self.runtime
-            .spawn(task.run(queue, stop_rx, stray_rx, DoneGuard(done.clone())));
+        let running =
+            self.runtime
+                .spawn(task.run(queue, stop_rx, stray_rx, DoneGuard(done.clone())));
+        let shared = Arc::downgrade(self);
+        let what = format!("the task of partition {topic}/{partition}");
+        self.runtime.spawn(on_panic(running, move |message| {
+            error!("{what} panicked ({message}): its partition is read no further; stopping the worker");
+            if let Some(shared) = shared.upgrade() {
+                shared.failure.send_replace(Some(format!("{what} panicked: {message}")));
+            }
+        }));
         self.partitions().insert(
             key,
             Arc::new(PartitionHandle {
@@ -777,6 +789,7 @@ impl Worker {
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
             cpu: Arc::new(CpuPool::per_core()?),
+            failure: watch::Sender::new(None),
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
             WorkerConsumer::from_config_and_context(
@@ -862,6 +875,23 @@ impl Worker {
         });
     }
 
+    /// Completes, with the reason, when the worker cannot go on and must be
+    /// stopped: a partition task died.
+    pub fn failed(&self) -> impl Future<Output = String> + Send + 'static {
+        let mut failure = self.shared.failure.subscribe();
+        async move {
+            let reason = failure
+                .wait_for(Option::is_some)
+                .await
+                .map(|reason| reason.clone().unwrap_or_default());
+            match reason {
+                Ok(reason) => reason,
+                // The worker is gone: nothing can fail any more.
+                Err(_) => std::future::pending().await,
+            }
+        }
+    }
+
     /// Counters of what the worker did so far.
     pub fn stats(&self) -> Arc<Stats> {
         self.shared.stats.clone()
@@ -932,6 +962,25 @@ impl Worker {
     }
 }
 
+/// Awaits `task` and calls `failed` with the panic's message if it
+/// panicked. A partition task that died leaves its partition assigned to
+/// this member and read by no one, with nothing to show for it but lag:
+/// the worker stops instead, so that its supervisor restarts it and the
+/// group moves the partition (its uncommitted offsets are read again).
+async fn on_panic(task: tokio::task::JoinHandle<()>, failed: impl FnOnce(String)) {
+    if let Err(e) = task.await {
+        if e.is_panic() {
+            let panic = e.into_panic();
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            failed(message);
+        }
+    }
+}
+
 /// Polls the main queue: serves rebalances (which may block this thread
 /// while partitions drain) and hands the rare message that arrives there
 /// (fetched before its partition was split) to its partition task.
@@ -984,6 +1033,22 @@ mod tests {
         assert_eq!(backoff(1), Duration::from_millis(200));
         assert_eq!(backoff(2), Duration::from_millis(400));
         assert_eq!(backoff(30), Duration::from_millis(5_000));
+    }
+
+    #[test]
+    fn a_task_that_panics_is_reported_with_its_message() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let reported = rt.block_on(async {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let dying = tokio::spawn(async { panic!("offset 7 broke it") });
+            on_panic(dying, move |m| tx.send(m).unwrap()).await;
+            let (tx2, rx2) = std::sync::mpsc::channel::<String>();
+            on_panic(tokio::spawn(async {}), move |m| tx2.send(m).unwrap()).await;
+            (rx.try_recv().ok(), rx2.try_recv().ok())
+        });
+        assert_eq!(reported, (Some("offset 7 broke it".to_owned()), None));
     }
 
     #[test]
