@@ -581,9 +581,10 @@ impl Replay {
     /// fetch. (The consumer's `auto.offset.reset` is `error`; with
     /// `earliest` librdkafka would jump over the gap without a word.) The
     /// report does not name the partition, so each unfinished one is
-    /// checked against its low watermark; a deleted part of the range is
+    /// checked against its watermarks; a deleted part of the range is
     /// recorded and logged, and the partition goes on from the oldest
-    /// offset still stored.
+    /// offset still stored. A log that now ends before the replay's
+    /// position (a recreated topic) ends the partition the same way.
     async fn skip_deleted(&mut self) {
         let unfinished: Vec<(i32, i64)> = self
             .states
@@ -592,11 +593,11 @@ impl Replay {
             .map(|(p, st)| (*p, st.next()))
             .collect();
         for (p, next) in unfinished {
-            let low = match self
+            let (low, high) = match self
                 .blocking(move |c, topic| c.fetch_watermarks(topic, p, LOOKUP_TIMEOUT))
                 .await
             {
-                Ok((low, _)) => low,
+                Ok(watermarks) => watermarks,
                 Err(e) => {
                     // Read `next` again: if it is gone, the report repeats
                     // and so does this check.
@@ -605,20 +606,23 @@ impl Replay {
                     continue;
                 }
             };
-            if low <= next {
-                continue;
-            }
             let Some(st) = self.states.get_mut(&p) else {
                 continue;
             };
-            let gap = (next, low.min(st.end));
+            let gap = if next > high {
+                // The log now ends before the replay's position: the topic
+                // was recreated or the partition truncated. What the range
+                // held is gone.
+                warn!(partition = p, "the partition's log now ends at offset {high}, before offset {next} where the replay stands (recreated or truncated); the rest of the range cannot be replayed");
+                (next, st.end)
+            } else if low > next {
+                warn!(partition = p, "offsets {next}..{} of the range were deleted (retention) before the replay read them; they are not replayed", low.min(st.end));
+                (next, low.min(st.end))
+            } else {
+                continue;
+            };
             st.report.deleted.push(gap);
-            warn!(
-                partition = p,
-                "offsets {}..{} of the range were deleted (retention) before the replay read them; they are not replayed",
-                gap.0, gap.1
-            );
-            if low >= st.end {
+            if gap.1 >= st.end {
                 self.reached_end(p, "the rest of the range was deleted");
             } else {
                 self.seek(p, low).await;
