@@ -14,7 +14,8 @@
 //! states made that table 1.9 MB, too large for a core's cache, and
 //! `perf` put two thirds of the gazetteer scan's time on the one load
 //! of an edge from it. Past the first byte nearly every state has one
-//! edge, so the lists hold about one byte and one target per state.
+//! edge, so such a state keeps its edge in its own word of 64 bits: a
+//! step of a walk is one load and one compare, with one bounds check.
 
 /// The patterns as a trie: a walk from the root along a text passes
 /// through every pattern that is a prefix of it.
@@ -22,11 +23,16 @@ pub(crate) struct Trie {
     /// The root's edge for each byte (as in [`Trie::targets`]): every walk
     /// starts here, and the root has an edge for most capitals.
     root: [u32; 256],
-    /// The edges of state `s` are at `first_edge[s]..first_edge[s + 1]`
-    /// of `labels` and `targets`; the root's list is empty, as its edges
-    /// are in `root`.
-    first_edge: Vec<u32>,
-    /// The byte of each edge.
+    /// The edges of every state but the root (whose list is empty, as its
+    /// edges are in `root`), one word each: past the first byte nearly
+    /// every state has one edge, held in the word itself ([`ONE_EDGE`]
+    /// set, its byte in bits 32 to 39, its target as [`Trie::targets`]
+    /// has it in the low bits), so that a step of a walk reads one word.
+    /// Other states have their edges at `first..first + count` of `labels`
+    /// and `targets`, `first` in the high half of the word and `count` in
+    /// the low one.
+    states: Vec<u64>,
+    /// The byte of each edge of the states with more than one.
     labels: Vec<u8>,
     /// The state an edge leads to, shifted left once, with the low bit set
     /// when a pattern ends there (so that walks read `ends` only then).
@@ -35,6 +41,9 @@ pub(crate) struct Trie {
     /// For each state, 1 + the index of the pattern ending there, or 0.
     ends: Vec<u32>,
 }
+
+/// The flag of a [`Trie::states`] word that holds its state's one edge.
+const ONE_EDGE: u64 = 1 << 63;
 
 impl Trie {
     /// A pattern listed twice keeps its first index; an empty one
@@ -71,28 +80,44 @@ impl Trie {
         if state == 0 {
             return self.root[usize::from(b)];
         }
-        let edges = self.first_edge[state] as usize..self.first_edge[state + 1] as usize;
-        let start = edges.start;
-        self.labels[edges]
-            .iter()
-            .position(|&label| label == b)
-            .map_or(0, |i| self.targets[start + i])
+        self.child(state, b)
+    }
+
+    /// [`Trie::edge`] from a state other than the root.
+    fn child(&self, state: usize, b: u8) -> u32 {
+        let Some(&word) = self.states.get(state) else {
+            return 0;
+        };
+        if word & ONE_EDGE != 0 {
+            let matches = (word >> 32) as u8 == b;
+            return if matches { word as u32 } else { 0 };
+        }
+        let first = (word >> 32) as usize;
+        let edges = first..first + (word as u32 as usize);
+        self.labels
+            .get(edges)
+            .and_then(|labels| labels.iter().position(|&label| label == b))
+            .and_then(|i| self.targets.get(first + i).copied())
+            .unwrap_or(0)
     }
 
     /// (pattern index, length) of the longest pattern that `bytes` starts
-    /// with.
+    /// with. The first step is the root's, the only one that reads
+    /// [`Trie::root`].
     pub(crate) fn longest_prefix(&self, bytes: &[u8]) -> Option<(usize, usize)> {
-        let mut state = 0;
+        let mut edge = self.root[usize::from(*bytes.first()?)];
         let mut longest = None;
-        for (i, &b) in bytes.iter().enumerate() {
-            let edge = self.edge(state, b);
-            if edge == 0 {
-                break;
-            }
-            state = (edge >> 1) as usize;
+        let mut len = 0;
+        while edge != 0 {
+            let state = (edge >> 1) as usize;
+            len += 1;
             if edge & 1 == 1 {
-                longest = Some((self.ends[state] as usize - 1, i + 1));
+                longest = Some((self.ends[state] as usize - 1, len));
             }
+            let Some(&b) = bytes.get(len) else {
+                break;
+            };
+            edge = self.child(state, b);
         }
         longest
     }
@@ -138,24 +163,31 @@ impl Builder {
         for &(b, child) in &self.children[0] {
             root[usize::from(b)] = target(child);
         }
-        let edge_count = |n: usize| u32::try_from(n).expect("fewer than 4 G edges");
-        let mut first_edge = Vec::with_capacity(self.children.len() + 1);
+        let mut states = Vec::with_capacity(self.children.len());
         let (mut labels, mut targets) = (Vec::new(), Vec::new());
         for (state, edges) in self.children.iter().enumerate() {
-            first_edge.push(edge_count(labels.len()));
-            if state == 0 {
+            match edges.as_slice() {
                 // The root's edges are in `root`, where walks read them.
-                continue;
-            }
-            for &(b, child) in edges {
-                labels.push(b);
-                targets.push(target(child));
+                _ if state == 0 => states.push(0),
+                &[(b, child)] => {
+                    states.push(ONE_EDGE | u64::from(b) << 32 | u64::from(target(child)));
+                }
+                _ => {
+                    let first = u32::try_from(labels.len())
+                        .ok()
+                        .filter(|&f| f < 1 << 31)
+                        .expect("fewer than 2 G edges");
+                    states.push(u64::from(first) << 32 | edges.len() as u64);
+                    for &(b, child) in edges {
+                        labels.push(b);
+                        targets.push(target(child));
+                    }
+                }
             }
         }
-        first_edge.push(edge_count(labels.len()));
         Trie {
             root,
-            first_edge,
+            states,
             labels,
             targets,
             ends: self.ends,
