@@ -403,15 +403,21 @@ fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         let b = bytes[i];
         let class = BYTE_CLASS[usize::from(b)];
         if class == ALNUM {
-            let end = i + ascii_alnum_run(&bytes[i..]);
-            if t.word_start.is_none() && bytes.get(end) == Some(&b' ') {
-                // A whole word and the space after it, most of news text:
-                // what `letters` and then `space` would do, in one step.
-                t.push_word(out, i, end);
-                t.segment = 0;
-                i = end + 1;
-                continue;
-            }
+            let end = if t.word_start.is_none() {
+                // Whole words each with a space after them, most of news
+                // text: what `letters` and then `space` would do.
+                let (at, end) = push_spaced_words(bytes, i, range.start, out);
+                if at != i {
+                    t.segment = 0;
+                    i = at;
+                }
+                if end == at {
+                    continue; // no letter at `at`: classify it
+                }
+                end
+            } else {
+                i + ascii_alnum_run(&bytes[i..])
+            };
             t.letters(i, end - i);
             i = end;
         } else if class == SPACE {
@@ -439,6 +445,32 @@ fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         }
     }
     t.end_word(out, bytes.len());
+}
+
+/// Pushes the words from byte `i` of `bytes` (at `base` in the text) on
+/// that are runs of ASCII letters and digits each followed by one space;
+/// returns where they stop and where the run of ASCII letters and digits
+/// there ends. A loop of its own, not a branch of [`push_tokens`]'s: most
+/// words go through it, and in a small function its state stays in
+/// registers (inlined, it cost more instructions than it saved).
+#[inline(never)]
+fn push_spaced_words(
+    bytes: &[u8],
+    mut i: usize,
+    base: usize,
+    out: &mut Vec<Token>,
+) -> (usize, usize) {
+    loop {
+        let end = i + ascii_alnum_run(&bytes[i..]);
+        if end == i || bytes.get(end) != Some(&b' ') {
+            return (i, end);
+        }
+        out.push(Token {
+            range: base + i..base + end,
+            is_word: true,
+        });
+        i = end + 1;
+    }
 }
 
 /// The tokens of a list of paragraphs, kept in one buffer: one
