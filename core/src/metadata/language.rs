@@ -77,20 +77,36 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 /// under an eighth and has none of the English-only ones (`the`, `and`,
 /// `with` …). A byte loop: words are runs of ASCII letters and non-ASCII
 /// bytes, so a non-English word (`thé`) never matches.
+///
+/// It stops as soon as the rest of the sample cannot change the answer:
+/// the counts only grow, and the bytes left hold at most one word in two
+/// (a word and the byte that parts it from the one before), so once the
+/// function words are an eighth of the words even if all of those were
+/// other words, they stay so. Most English text is told by three
+/// quarters of the sample.
 fn is_clearly_english(sample: &str) -> bool {
+    let bytes = sample.as_bytes();
     let (mut words, mut function, mut english_only) = (0usize, 0usize, 0usize);
-    for word in sample.as_bytes().split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
+    for word in bytes.split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
         if word.is_empty() {
             continue;
         }
         words += 1;
         match english_function_word(word) {
-            None => {}
+            None => continue,
             Some(FunctionWord::Shared) => function += 1,
             Some(FunctionWord::EnglishOnly) => {
                 function += 1;
                 english_only += 1;
             }
+        }
+        let end = word.as_ptr() as usize - bytes.as_ptr() as usize + word.len();
+        let most_words_left = (bytes.len() - end).div_ceil(2);
+        if words >= MIN_WORDS_FOR_ENGLISH
+            && english_only >= 2
+            && function * 8 >= words + most_words_left
+        {
+            return true;
         }
     }
     words >= MIN_WORDS_FOR_ENGLISH && function * 8 >= words && english_only >= 2
@@ -302,6 +318,40 @@ mod tests {
         let de_with_name = "Die Zeitung The Guardian berichtet, dass der Plan nicht bereit \
                             war, und die Mitglieder waren in der Sitzung nicht da.";
         assert!(!is_clearly_english(de_with_name));
+    }
+
+    #[test]
+    fn english_shortcut_stops_early_only_when_the_rest_cannot_matter() {
+        // The rule as first written: counts over the whole sample.
+        let whole = |t: &str| {
+            let words: Vec<&[u8]> = t
+                .as_bytes()
+                .split(|&b| !IS_WORD_BYTE[usize::from(b)])
+                .filter(|w| !w.is_empty())
+                .collect();
+            let kinds: Vec<_> = words
+                .iter()
+                .filter_map(|w| english_function_word(w))
+                .collect();
+            let only = kinds
+                .iter()
+                .filter(|&&k| k == FunctionWord::EnglishOnly)
+                .count();
+            words.len() >= MIN_WORDS_FOR_ENGLISH && kinds.len() * 8 >= words.len() && only >= 2
+        };
+        let en = "The committee said that it will meet in the spring, and the members \
+                  who were there agreed that the plan was not ready for a vote at all. ";
+        let tail = "Unprecedented bureaucratic reorganizations notwithstanding, \
+                    extraordinarily complicated x y z q w e r t y u i o p a s d f g h j k l ";
+        for t in [
+            en.repeat(3),
+            format!("{en}{}", tail.repeat(4)),
+            format!("{en}{en}{tail}"),
+        ] {
+            for end in (0..=t.len()).filter(|&e| t.is_char_boundary(e)) {
+                assert_eq!(is_clearly_english(&t[..end]), whole(&t[..end]), "{end}");
+            }
+        }
     }
 
     #[test]
