@@ -461,7 +461,17 @@ fn push_spaced_words(
     out: &mut Vec<Token>,
 ) -> (usize, usize) {
     loop {
-        let end = i + ascii_alnum_run(&bytes[i..]);
+        // Most words are shorter than eight bytes: one load finds their
+        // end, without the set-up of a scan.
+        let end = match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(chunk) => {
+                match !swar::ascii_alnum_bits(u64::from_le_bytes(*chunk)) & swar::HIGH_BITS {
+                    0 => i + 8 + ascii_alnum_run(&bytes[i + 8..]),
+                    stops => i + stops.trailing_zeros() as usize / 8,
+                }
+            }
+            None => i + ascii_alnum_run(&bytes[i..]),
+        };
         if end == i || bytes.get(end) != Some(&b' ') {
             return (i, end);
         }
