@@ -46,15 +46,18 @@ pub struct Paragraphs<'a> {
 
 impl<'a> Paragraphs<'a> {
     pub fn new(text: &'a str, tokens: &'a ParagraphTokens) -> Self {
-        let mut facts = Vec::with_capacity(tokens.all().len());
+        // A word has no facts until asked whether it is a verb: only the
+        // marks, a quarter of the tokens, are written after the fill.
+        let facts = vec![Cell::new(0); tokens.all().len()];
+        let mut paragraph_facts = facts.as_slice();
         for toks in tokens.iter() {
-            facts.extend(toks.iter().enumerate().map(|(i, tok)| {
-                Cell::new(if tok.is_word {
-                    0
-                } else {
-                    mark_facts(text, toks, i)
-                })
-            }));
+            let (these, rest) = paragraph_facts.split_at(toks.len());
+            for (i, (tok, fact)) in toks.iter().zip(these).enumerate() {
+                if !tok.is_word {
+                    fact.set(mark_facts(text, toks, i));
+                }
+            }
+            paragraph_facts = rest;
         }
         Self {
             text,
