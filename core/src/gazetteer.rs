@@ -226,27 +226,26 @@ pub(crate) fn capitals(s: &str) -> impl Iterator<Item = usize> + '_ {
 /// capitals of the text eight bytes at a time ([`capitals`]), which skips
 /// lowercase prose at under two instructions per byte, and it tries a match
 /// only at the starts that put some pattern's anchor on a capital: a walk
-/// down a [`Trie`] of the patterns, after a bit table of first byte
-/// pairs has turned most of them away. Patterns need at least two bytes.
+/// down a [`Trie`] of the patterns, whose first two steps read tables and
+/// turn most of them away. Patterns need at least two bytes.
 pub(crate) struct WordMatcher {
     trie: Trie,
     /// The distances from a pattern's start to its anchor, each once, in
     /// decreasing order (so the starts they give for one capital increase).
     anchor_offsets: Vec<usize>,
-    /// Bit `b0 << 8 | b1`: some pattern begins with bytes `b0 b1`.
-    can_start: Vec<u64>,
 }
 
 impl WordMatcher {
     /// # Panics
     ///
-    /// On a pattern without an ASCII capital: the lists are compiled in,
-    /// so a test catches it.
+    /// On a pattern without an ASCII capital or shorter than two bytes:
+    /// the lists are compiled in, so a test catches it.
     pub(crate) fn new<P: AsRef<str>>(patterns: &[P]) -> Self {
         let mut anchor_offsets: Vec<usize> = patterns
             .iter()
             .map(|p| {
                 let p = p.as_ref();
+                assert!(p.len() >= 2, "pattern shorter than two bytes: {p:?}");
                 p.bytes()
                     .position(|b| b.is_ascii_uppercase())
                     .unwrap_or_else(|| panic!("pattern without an ASCII capital: {p:?}"))
@@ -254,17 +253,9 @@ impl WordMatcher {
             .collect();
         anchor_offsets.sort_unstable_by(|a, b| b.cmp(a));
         anchor_offsets.dedup();
-        let mut can_start = vec![0u64; 65_536 / 64];
-        for p in patterns {
-            if let [b0, b1, ..] = p.as_ref().as_bytes() {
-                let bit = usize::from(*b0) << 8 | usize::from(*b1);
-                can_start[bit / 64] |= 1 << (bit % 64);
-            }
-        }
         Self {
             trie: Trie::new(patterns),
             anchor_offsets,
-            can_start,
         }
     }
 
@@ -292,9 +283,6 @@ impl WordMatcher {
                         continue;
                     };
                     next = at + 1;
-                    if !self.can_start(s.as_bytes(), at) {
-                        continue;
-                    }
                     if let Some((pattern, end)) = self.match_at(s, at) {
                         // The match holds its anchor, `capital`: the other
                         // starts it gives are inside the match.
@@ -305,16 +293,6 @@ impl WordMatcher {
             }
             None
         })
-    }
-
-    /// Whether some pattern begins with the two bytes at `at`: one bit
-    /// test that rejects most starts before any walk.
-    fn can_start(&self, bytes: &[u8], at: usize) -> bool {
-        let Some(&[b0, b1]) = bytes.get(at..at + 2).and_then(|b| b.first_chunk()) else {
-            return false;
-        };
-        let bit = usize::from(b0) << 8 | usize::from(b1);
-        self.can_start[bit / 64] >> (bit % 64) & 1 == 1
     }
 
     /// The longest pattern at `at`, if it stands on word boundaries there:

@@ -16,6 +16,9 @@
 //! of an edge from it. Past the first byte nearly every state has one
 //! edge, so such a state keeps its edge in its own word of 64 bits: a
 //! step of a walk is one load and one compare, with one bounds check.
+//! The exceptions are the states one byte from the root (`S` has an edge
+//! for most small letters), where most walks end: those few have a table
+//! of every byte, 1 KB each.
 
 /// The patterns as a trie: a walk from the root along a text passes
 /// through every pattern that is a prefix of it.
@@ -23,6 +26,15 @@ pub(crate) struct Trie {
     /// The root's edge for each byte (as in [`Trie::targets`]): every walk
     /// starts here, and the root has an edge for most capitals.
     root: [u32; 256],
+    /// For each byte with a root edge, the index in `second` of the edges
+    /// of the state that edge leads to.
+    second_row: [u8; 256],
+    /// The edges of each state one byte from the root, for every byte (as
+    /// in `root`): most walks that go past the first byte stop at the
+    /// second (`Se` of `Senate`), and these states have the most edges
+    /// (every letter that follows a capital), so that step reads a table
+    /// instead of a list.
+    second: Vec<[u32; 256]>,
     /// The edges of every state but the root (whose list is empty, as its
     /// edges are in `root`), one word each: past the first byte nearly
     /// every state has one edge, held in the word itself ([`ONE_EDGE`]
@@ -102,12 +114,22 @@ impl Trie {
     }
 
     /// (pattern index, length) of the longest pattern that `bytes` starts
-    /// with. The first step is the root's, the only one that reads
-    /// [`Trie::root`].
+    /// with. The first two steps read [`Trie::root`] and
+    /// [`Trie::second`], the others the states' lists.
     pub(crate) fn longest_prefix(&self, bytes: &[u8]) -> Option<(usize, usize)> {
-        let mut edge = self.root[usize::from(*bytes.first()?)];
-        let mut longest = None;
-        let mut len = 0;
+        let first = usize::from(*bytes.first()?);
+        let root_edge = self.root[first];
+        if root_edge == 0 {
+            return None;
+        }
+        let mut longest =
+            (root_edge & 1 == 1).then(|| (self.ends[(root_edge >> 1) as usize] as usize - 1, 1));
+        let Some(&b) = bytes.get(1) else {
+            return longest;
+        };
+        let row = self.second.get(usize::from(self.second_row[first]))?;
+        let mut edge = row[usize::from(b)];
+        let mut len = 1;
         while edge != 0 {
             let state = (edge >> 1) as usize;
             len += 1;
@@ -160,8 +182,16 @@ impl Builder {
     fn pack(self) -> Trie {
         let target = |child: u32| child << 1 | u32::from(self.ends[child as usize] != 0);
         let mut root = [0u32; 256];
+        let mut second_row = [0u8; 256];
+        let mut second = Vec::with_capacity(self.children[0].len());
         for &(b, child) in &self.children[0] {
             root[usize::from(b)] = target(child);
+            second_row[usize::from(b)] = u8::try_from(second.len()).expect("one row per byte");
+            let mut row = [0u32; 256];
+            for &(next, grandchild) in &self.children[child as usize] {
+                row[usize::from(next)] = target(grandchild);
+            }
+            second.push(row);
         }
         let mut states = Vec::with_capacity(self.children.len());
         let (mut labels, mut targets) = (Vec::new(), Vec::new());
@@ -187,6 +217,8 @@ impl Builder {
         }
         Trie {
             root,
+            second_row,
+            second,
             states,
             labels,
             targets,
