@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use crate::enriched::{Boilerplate as BoilerplateSpan, BoilerplateKind, RelatedHeadline};
 use crate::swar::{ascii_range_bits, count_marked, HIGH_BITS};
+use crate::text::is_alphanumeric;
 use crate::trie::Trie;
 use crate::{text, Doc};
 
@@ -234,7 +235,7 @@ fn could_be_boilerplate(text: &str) -> bool {
     }
     t.ends_with(')')
         || opens_like_boilerplate(t)
-        || t.trim_end_matches(|c: char| !c.is_alphanumeric())
+        || t.trim_end_matches(|c: char| !is_alphanumeric(c))
             .ends_with("this report")
         || (t.len() <= 200 && mentions_the_page(t))
 }
@@ -296,7 +297,7 @@ static BARE_HEAD_OPENINGS: LazyLock<Trie> =
 fn opens_like_boilerplate(t: &str) -> bool {
     let lower = t.chars().take(HEAD_CHARS).flat_map(char::to_lowercase);
     HEAD_OPENINGS.starts_any(lower.clone())
-        || BARE_HEAD_OPENINGS.starts_any(lower.skip_while(|c| !c.is_alphanumeric()))
+        || BARE_HEAD_OPENINGS.starts_any(lower.skip_while(|&c| !is_alphanumeric(c)))
 }
 
 /// `the page` or `our page` (`Like our page`), looked for only where the
@@ -349,7 +350,7 @@ fn push_lowercase_chars(mut s: &str, out: &mut String) {
 /// Lowercase, white space collapsed, and anything but letters and digits
 /// trimmed from both ends: `“Related:”` → `related`.
 fn normalize(line: &str) -> String {
-    let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
+    let trimmed = line.trim_matches(|c: char| !is_alphanumeric(c));
     let mut out = String::with_capacity(trimmed.len());
     for (i, word) in trimmed.split_whitespace().enumerate() {
         if i > 0 {
@@ -537,7 +538,7 @@ mod tests {
     fn opens_by_lowercasing(t: &str) -> bool {
         let head_end = t.char_indices().nth(HEAD_CHARS).map_or(t.len(), |(i, _)| i);
         let head = t[..head_end].to_lowercase();
-        let bare = head.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let bare = head.trim_start_matches(|c: char| !is_alphanumeric(c));
         let opens = |list: &[&str], h: &str| list.iter().any(|o| h.starts_with(o));
         opens(CREDIT_OPENINGS, &head)
             || opens(CAPTION_OPENINGS, &head)

@@ -27,6 +27,7 @@ use std::ops::Range;
 use crate::enriched::{Entities, Organization, Person, Place};
 use crate::gazetteer::{self, Class, Hit};
 use crate::people::{self, PersonFound};
+use crate::text::is_alphanumeric;
 use crate::{metadata, swar, Doc};
 
 /// An organization or place found in the body, in byte ranges.
@@ -393,7 +394,7 @@ fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     } else {
         word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '"', '’', '\''])
     };
-    let clean = |c: char| c.is_alphanumeric() || c == '.';
+    let clean = |c: char| is_alphanumeric(c) || c == '.';
     (!word.is_empty() && word.chars().all(|c| clean(c) || c == '-')).then_some(word)
 }
 

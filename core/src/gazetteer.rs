@@ -26,6 +26,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::swar::{ascii_range_bits, word_at};
+use crate::text::is_alphanumeric;
 use crate::trie::Trie;
 
 /// What a gazetteer name denotes.
@@ -391,7 +392,7 @@ fn ends_glued(s: &str, end: usize) -> bool {
 }
 
 fn glued(c: Option<char>) -> bool {
-    c.is_some_and(char::is_alphanumeric)
+    c.is_some_and(is_alphanumeric)
 }
 
 /// The entry whose name or alias is exactly `name`, demonyms excluded.

@@ -188,7 +188,7 @@ pub fn is_headline_case(text: &str) -> bool {
     }
     let mut long = 0usize;
     for word in text.split_whitespace() {
-        let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let word = word.trim_start_matches(|c: char| !is_alphanumeric(c));
         if word.chars().take_while(|c| c.is_alphabetic()).count() < 5 {
             continue;
         }
@@ -745,6 +745,13 @@ mod tests {
         assert_eq!(word_count("“Hello, world” — he said ."), 4);
         assert!(has_more_words_than("“Hello, world” — he said .", 3));
         assert!(!has_more_words_than("“Hello, world” — he said .", 4));
+    }
+
+    #[test]
+    fn is_alphanumeric_agrees_with_the_standard_library_on_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

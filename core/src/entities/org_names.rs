@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::gazetteer::WordMatcher;
-use crate::text::{self, is_headline_case};
+use crate::text::{self, is_alphanumeric, is_headline_case};
 
 /// An organization name found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +260,7 @@ fn leading_punctuation(raw: &str) -> usize {
     }
     raw.len()
         - raw
-            .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '&')
+            .trim_start_matches(|c: char| !is_alphanumeric(c) && c != '&')
             .len()
 }
 
@@ -277,7 +277,7 @@ fn core_length(word: &str) -> (usize, bool) {
     {
         return (word.len(), false);
     }
-    let mut core = word.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '&');
+    let mut core = word.trim_end_matches(|c: char| !is_alphanumeric(c) && c != '.' && c != '&');
     for possessive in ["'s", "’s", "'", "’"] {
         if let Some(c) = core.strip_suffix(possessive) {
             core = c;

@@ -92,7 +92,7 @@ fn context(prev: Option<char>, next: Option<char>) -> Context {
             || is_mark(p)
     });
     let next_is_space = next.map_or(true, char::is_whitespace);
-    let next_closes = next.map_or(true, |n| !n.is_alphanumeric());
+    let next_closes = next.map_or(true, |n| !crate::text::is_alphanumeric(n));
     let prev_is_space = prev.map_or(true, char::is_whitespace);
     Context {
         can_open: prev_opens && !next_is_space,

@@ -73,7 +73,7 @@ fn is_alphanumeric(c: char) -> bool {
     !matches!(
         c,
         '“' | '”' | '„' | '‟' | '«' | '»' | '＂' | '‘' | '’' | '—' | '–' | '…'
-    ) && c.is_alphanumeric()
+    ) && crate::text::is_alphanumeric(c)
 }
 
 /// Quotes never overlap: reported speech found inside a long direct quote
