@@ -198,34 +198,28 @@ pub fn find(
     if !has_head {
         return Vec::new();
     }
-    let tokens = tokenize(text, tokens);
-    runs(&tokens)
-        .into_iter()
-        .flat_map(|run| names_in_run(text, &tokens[run]))
-        .collect()
+    let mut names = Vec::new();
+    for_each_run(tokenize(text, tokens), |run| {
+        names.extend(names_in_run(text, run));
+    });
+    names
 }
 
 /// Words with their surrounding punctuation peeled off, from the
 /// paragraph's [`text::tokens`].
-fn tokenize<'a>(text: &'a str, tokens: &[text::Token]) -> Vec<Token<'a>> {
-    // Room for a word per token, so that the vector never grows.
-    let mut out = Vec::with_capacity(tokens.len());
-    for raw in words(tokens) {
+fn tokenize<'a>(text: &'a str, tokens: &'a [text::Token]) -> impl Iterator<Item = Token<'a>> {
+    words(tokens).filter_map(|raw| {
         let raw_text = &text[raw.clone()];
         let lead = leading_punctuation(raw_text);
         let (core_len, breaks_after) = core_length(&raw_text[lead..]);
-        if core_len == 0 {
-            continue;
-        }
         let start = raw.start + lead;
-        out.push(Token {
+        (core_len > 0).then(|| Token {
             range: start..start + core_len,
             text: &text[start..start + core_len],
             breaks_before: lead > 0,
             breaks_after,
-        });
-    }
-    out
+        })
+    })
 }
 
 /// The byte ranges of the words of a paragraph as `split_whitespace` has
@@ -293,34 +287,39 @@ fn core_length(word: &str) -> (usize, bool) {
     (core.len(), core.len() < word.len())
 }
 
-/// Index ranges of runs: capitalized tokens joined by connectors.
-fn runs(tokens: &[Token]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
+/// Calls `found` with each run of `tokens`: capitalized words joined by
+/// connectors, in order. Only the words of the run being read are kept,
+/// not every word of the paragraph: most are lowercase, outside any run.
+fn for_each_run<'a>(tokens: impl Iterator<Item = Token<'a>>, mut found: impl FnMut(&[Token<'a>])) {
+    // The run being read, from its first capitalized word to the last
+    // word read (`last_cap` indexes its last capitalized one); empty when
+    // no run is open.
+    let mut run: Vec<Token> = Vec::new();
     let mut last_cap = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        let joinable = i > 0 && !tokens[i - 1].breaks_after && !t.breaks_before;
+    // No word before the first: it joins nothing.
+    let mut breaks_after = true;
+    for t in tokens {
+        let joinable = !breaks_after && !t.breaks_before;
+        breaks_after = t.breaks_after;
         if t.is_capitalized() {
-            match start {
-                Some(_) if joinable => {}
-                Some(s) => {
-                    out.push(s..last_cap + 1);
-                    start = Some(i);
-                }
-                None => start = Some(i),
+            if !run.is_empty() && !joinable {
+                found(&run[..=last_cap]);
+                run.clear();
             }
-            last_cap = i;
-        } else if let Some(s) = start {
-            if !(joinable && CONNECTORS.contains(&t.text)) {
-                out.push(s..last_cap + 1);
-                start = None;
+            last_cap = run.len();
+            run.push(t);
+        } else if !run.is_empty() {
+            if joinable && CONNECTORS.contains(&t.text) {
+                run.push(t);
+            } else {
+                found(&run[..=last_cap]);
+                run.clear();
             }
         }
     }
-    if let Some(s) = start {
-        out.push(s..last_cap + 1);
+    if !run.is_empty() {
+        found(&run[..=last_cap]);
     }
-    out
 }
 
 /// `Some(kind)` when `word` is a head noun: asked of every word of a run.
