@@ -382,8 +382,13 @@ fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
 fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     let s = s?;
     let word = if from_end {
-        s.rsplit(char::is_whitespace).next()?
+        last_word(s)
     } else {
+        // The word after opens `s`: its first character is asked before
+        // the word's end is looked for.
+        if !s.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
         s.split(char::is_whitespace).next()?
     };
     if !word.chars().next().is_some_and(char::is_uppercase) {
@@ -396,6 +401,21 @@ fn adjacent_word(s: Option<&str>, from_end: bool) -> Option<&str> {
     };
     let clean = |c: char| is_alphanumeric(c) || c == '.';
     (!word.is_empty() && word.chars().all(|c| clean(c) || c == '-')).then_some(word)
+}
+
+/// The last word of `s`, as `s.rsplit(char::is_whitespace).next()` has
+/// it: found from the bytes while they are ASCII, the characters decoded
+/// only when the word has others.
+fn last_word(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let stop = bytes
+        .iter()
+        .rposition(|&b| !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' '));
+    match stop {
+        None => s,
+        Some(k) if bytes[k].is_ascii() => &s[k + 1..],
+        Some(_) => s.rsplit(char::is_whitespace).next().unwrap_or(s),
+    }
 }
 
 /// The city of the body's dateline as a place mention: `KYIV` → `Kyiv`.
@@ -546,6 +566,28 @@ mod tests {
             }
         }
         assert!(!Spans::new(std::iter::empty()).cover(&(0..0)));
+    }
+
+    #[test]
+    fn last_word_splits_like_rsplit_on_white_space() {
+        for s in [
+            "",
+            " ",
+            "Texas",
+            "in Texas",
+            "in\u{b}Texas",
+            "near “Kyiv",
+            "à Paris",
+            "x\u{a0}Paris",
+            "Gov. ",
+            "été",
+        ] {
+            assert_eq!(
+                last_word(s),
+                s.rsplit(char::is_whitespace).next().unwrap(),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
