@@ -322,12 +322,25 @@ fn is_sentence_break(
     if text.as_bytes()[mark] != b'.' {
         return true;
     }
-    let word = text[sent_start..mark]
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"')
-        .next()
-        .unwrap_or("");
+    let word = word_before(&text[sent_start..mark]);
     let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
     !(is_initial || is_abbreviation(word))
+}
+
+/// The word that ends `s`, after its last white space, `(`, `“` or `"`:
+/// found from the bytes while they are ASCII, the characters decoded only
+/// when the word has others.
+fn word_before(s: &str) -> &str {
+    let is_stop = |c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"';
+    let bytes = s.as_bytes();
+    let stop = bytes
+        .iter()
+        .rposition(|&b| !b.is_ascii() || is_stop(char::from(b)));
+    match stop {
+        None => s,
+        Some(k) if bytes[k].is_ascii() => &s[k + 1..],
+        Some(_) => s.rsplit(is_stop).next().unwrap_or(""),
+    }
 }
 
 /// The longest of [`ABBREVIATIONS`]: longer words need no look-up.
@@ -751,6 +764,29 @@ mod tests {
     fn is_alphanumeric_agrees_with_the_standard_library_on_every_char() {
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn word_before_splits_like_rsplit() {
+        fn rsplit(s: &str) -> &str {
+            s.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"')
+                .next()
+                .unwrap_or("")
+        }
+        for s in [
+            "",
+            "Sen",
+            "said Sen",
+            "(Sen",
+            "“Sen",
+            "\"U.S",
+            "é Mr",
+            "x\u{a0}Dr",
+            "Dr\u{b}J",
+            "café",
+        ] {
+            assert_eq!(word_before(s), rsplit(s), "{s:?}");
         }
     }
 
