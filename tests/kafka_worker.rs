@@ -525,6 +525,48 @@ fn scaling_out_mid_stream_hands_partitions_over_exactly() {
     assert_order_kept(&reader);
 }
 
+/// A rolling update: the old member is stopping, its drain waiting for
+/// outputs that linger 4 s in its producer, when the new member joins.
+/// The revocation that reaches the old member during its drain waits for
+/// that drain before it commits (before 2026-11-29 it committed at once,
+/// without the offsets acknowledged later), so the new member duplicates
+/// nothing.
+#[test]
+fn a_rebalance_during_a_graceful_stop_duplicates_nothing() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "rolling", 2);
+    let lingering = "[kafka.producer_properties]\n\"linger.ms\" = \"4000\"\n";
+    let mut old = WorkerProcess::start(&broker, &topics, "old", lingering);
+    old.wait_assigned(WAIT);
+    let n = 20;
+    let producer = TestProducer::new(&broker);
+    for i in 0..n {
+        let mut raw = Raw::new(&format!("k-{i}"), article(i));
+        raw.partition = Some((i % 2) as i32);
+        producer.send(&topics.input, &raw);
+    }
+    producer.flush();
+    // The old member takes them; their outputs linger.
+    std::thread::sleep(Duration::from_millis(500));
+    old.stop_gracefully();
+    let new = WorkerProcess::start(&broker, &topics, "new", "");
+    let status = old.wait(Duration::from_secs(30));
+    assert!(status.success(), "{status:?}\n{}", old.log());
+    let log = old.log();
+    let stopping = log.find("shutting down").expect("the old member stopped");
+    assert!(
+        log[stopping..].contains("partitions revoked"),
+        "the revocation came during the drain, as in a rolling update:\n{log}"
+    );
+    new.wait_assigned(WAIT);
+    let mut reader = Reader::new(&broker, &topics);
+    let duplicates = assert_none_missing(&mut reader, n, WAIT);
+    report(&format!(
+        "rebalance during a graceful stop: {n} inputs, {duplicates} duplicates"
+    ));
+    assert_eq!(duplicates, 0, "old:\n{log}\nnew:\n{}", new.log());
+}
+
 /// An output larger than the producer may send can never be produced:
 /// retrying it would hold its partition forever. It becomes a dead letter
 /// without its value, and the messages after it go on.

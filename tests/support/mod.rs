@@ -504,6 +504,11 @@ impl WorkerProcess {
         })
     }
 
+    /// SIGTERM without waiting: the worker starts its graceful stop.
+    pub fn stop_gracefully(&self) {
+        signal(self.child.as_ref().expect("running"), libc::SIGTERM);
+    }
+
     /// Waits for the exit of a command that ends by itself.
     pub fn wait(&mut self, timeout: Duration) -> ExitStatus {
         let mut child = self.child.take().expect("running");
