@@ -274,12 +274,15 @@ fn list_or_comma_separated<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+        One(Scalar),
+        Many(Vec<Scalar>),
     }
     Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => s.split(',').map(|t| t.trim().to_owned()).collect(),
-        OneOrMany::Many(v) => v,
+        OneOrMany::One(s) => String::from(s)
+            .split(',')
+            .map(|t| t.trim().to_owned())
+            .collect(),
+        OneOrMany::Many(v) => v.into_iter().map(String::from).collect(),
     })
 }
 
@@ -338,6 +341,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("ARTICLE_ENRICHER__KAFKA__GROUP_ID", "42");
             jail.set_env("ARTICLE_ENRICHER__TOPICS__OUTPUT", "2024");
+            jail.set_env("ARTICLE_ENRICHER__TOPICS__INPUT", "2023");
             jail.create_file(
                 "c.toml",
                 "[kafka.producer_properties]\n\"linger.ms\" = 5\n\"enable.ssl.certificate.verification\" = false\n",
@@ -345,6 +349,7 @@ mod tests {
             let c = Config::load(Some(Path::new("c.toml"))).expect("valid");
             assert_eq!(c.kafka.group_id, "42");
             assert_eq!(c.topics.output, "2024");
+            assert_eq!(c.topics.input, ["2023"]);
             assert_eq!(c.kafka.producer_properties["linger.ms"], "5");
             assert_eq!(
                 c.kafka.producer_properties["enable.ssl.certificate.verification"],

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use support::{
-    article, produce_slowly, report, Broker, Raw, Reader, TestProducer, Topics, WorkerProcess,
+    article, produce_round_robin, produce_slowly, report, Broker, Raw, Reader, TestProducer,
+    Topics, WorkerProcess,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -539,13 +540,7 @@ fn a_rebalance_during_a_graceful_stop_duplicates_nothing() {
     let mut old = WorkerProcess::start(&broker, &topics, "old", lingering);
     old.wait_assigned(WAIT);
     let n = 20;
-    let producer = TestProducer::new(&broker);
-    for i in 0..n {
-        let mut raw = Raw::new(&format!("k-{i}"), article(i));
-        raw.partition = Some((i % 2) as i32);
-        producer.send(&topics.input, &raw);
-    }
-    producer.flush();
+    produce_round_robin(&broker, &topics.input, n, 2);
     // The old member takes them; their outputs linger.
     std::thread::sleep(Duration::from_millis(500));
     old.stop_gracefully();

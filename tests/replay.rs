@@ -17,8 +17,8 @@ use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::{
-    article, report, unique, write_config, Broker, Out, Raw, Reader, TestProducer, Topics,
-    WorkerProcess,
+    article, produce_round_robin, report, unique, write_config, Broker, Out, Raw, Reader,
+    TestProducer, Topics, WorkerProcess,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -217,13 +217,7 @@ fn an_interrupted_checkpoint_replay_resumes_without_skipping() {
     let broker = Broker::start();
     let topics = Topics::create(&broker, "resume", 2);
     let n = 40;
-    let producer = TestProducer::new(&broker);
-    for i in 0..n {
-        let mut raw = Raw::new(&format!("k-{i}"), article(i));
-        raw.partition = Some((i % 2) as i32);
-        producer.send(&topics.input, &raw);
-    }
-    producer.flush();
+    produce_round_robin(&broker, &topics.input, n, 2);
     let rt = replay_topics(&broker, &topics, "resume-replay");
     let args = ["--from", "earliest", "--checkpoint", "resume-test"];
 
@@ -318,13 +312,7 @@ fn an_interrupted_checkpoint_replay_resumes_without_skipping() {
 fn dry_run_counts_match_the_real_run() {
     let broker = Broker::start();
     let topics = Topics::create(&broker, "dry", 3);
-    let producer = TestProducer::new(&broker);
-    for i in 0..30 {
-        let mut raw = Raw::new(&format!("k-{i}"), article(i));
-        raw.partition = Some((i % 3) as i32);
-        producer.send(&topics.input, &raw);
-    }
-    producer.flush();
+    produce_round_robin(&broker, &topics.input, 30, 3);
     // A group that stands at 4 on partition 0 and 7 on partition 2.
     let group = unique("dry.some-group");
     let c: BaseConsumer = broker

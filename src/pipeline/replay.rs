@@ -809,13 +809,10 @@ impl Replay {
         if tpl.count() == 0 {
             return Ok(());
         }
-        let consumer = self.consumer.clone();
-        let (tpl, result) = tokio::task::spawn_blocking(move || {
-            let r = consumer.commit(&tpl, CommitMode::Sync);
-            (tpl, r)
-        })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        let committing = tpl.clone();
+        let result = self
+            .blocking(move |c, _| c.commit(&committing, CommitMode::Sync))
+            .await;
         match result {
             Ok(()) => {
                 info!(checkpoint = %group, offsets = ?tpl.to_topic_map(), "checkpoint committed");

@@ -842,6 +842,18 @@ pub fn produce_slowly(
     })
 }
 
+/// Produces articles `k-0` … `k-{n-1}` to `topic` at once, spread over
+/// `partitions` in turn (`k-i` to partition `i % partitions`).
+pub fn produce_round_robin(broker: &Broker, topic: &str, n: usize, partitions: i32) {
+    let producer = TestProducer::new(broker);
+    for i in 0..n {
+        let mut raw = Raw::new(&format!("k-{i}"), article(i));
+        raw.partition = Some(i as i32 % partitions);
+        producer.send(topic, &raw);
+    }
+    producer.flush();
+}
+
 /// Writes a report line that `cargo test -- --nocapture` shows.
 pub fn report(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
