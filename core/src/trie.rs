@@ -18,23 +18,32 @@
 //! step of a walk is one load and one compare, with one bounds check.
 //! The exceptions are the states one byte from the root (`S` has an edge
 //! for most small letters), where most walks end: those few have a table
-//! of every byte, 1 KB each.
+//! row each, of 16-bit edges, with a column for each byte that some
+//! pattern has second (a few dozen): 2 KB for the gazetteer's 27 rows.
+//! A row of every byte in 32-bit edges took 1 KB, the 27 rows most of a
+//! core's first-level cache, and the walks of each article met them
+//! there cold (cachegrind: a third of the trie's cache misses).
 
 /// The patterns as a trie: a walk from the root along a text passes
 /// through every pattern that is a prefix of it.
 pub(crate) struct Trie {
-    /// The root's edge for each byte (as in [`Trie::targets`]): every walk
-    /// starts here, and the root has an edge for most capitals.
-    root: [u32; 256],
-    /// For each byte with a root edge, the index in `second` of the edges
-    /// of the state that edge leads to.
-    second_row: [u8; 256],
-    /// The edges of each state one byte from the root, for every byte (as
-    /// in `root`): most walks that go past the first byte stop at the
-    /// second (`Se` of `Senate`), and these states have the most edges
-    /// (every letter that follows a capital), so that step reads a table
-    /// instead of a list.
-    second: Vec<[u32; 256]>,
+    /// The root's edge for each byte (as in [`Trie::targets`]) in the low
+    /// half, and in the high half where the row of the state it leads to
+    /// starts in `second`: every walk starts here, and the root has an edge
+    /// for most capitals; one load gives both the first step and the
+    /// second's row.
+    root: [u64; 256],
+    /// The edges of each state one byte from the root (as in `root`), a
+    /// row of one edge for each column of [`Trie::second_column`]:
+    /// most walks that go past the first byte stop at the second (`Se` of
+    /// `Senate`), and these states have the most edges (every letter that
+    /// follows a capital), so that step reads a table instead of a list.
+    /// An edge in 16 bits: a trie has fewer than 32 K states (the
+    /// gazetteer's 6,700), which [`Builder::pack`] asserts.
+    second: Vec<u16>,
+    /// For each byte, its column in a row of `second`: 0, a column of no
+    /// edges, for a byte that no pattern has second.
+    second_column: [u8; 256],
     /// The edges of every state but the root (whose list is empty, as its
     /// edges are in `root`), one word each: past the first byte nearly
     /// every state has one edge, held in the word itself ([`ONE_EDGE`]
@@ -90,7 +99,7 @@ impl Trie {
     /// The edge from `state` on `b`, as stored in [`Trie::targets`], or 0.
     fn edge(&self, state: usize, b: u8) -> u32 {
         if state == 0 {
-            return self.root[usize::from(b)];
+            return self.root[usize::from(b)] as u32;
         }
         self.child(state, b)
     }
@@ -118,7 +127,8 @@ impl Trie {
     /// [`Trie::second`], the others the states' lists.
     pub(crate) fn longest_prefix(&self, bytes: &[u8]) -> Option<(usize, usize)> {
         let first = usize::from(*bytes.first()?);
-        let root_edge = self.root[first];
+        let root = self.root[first];
+        let root_edge = root as u32;
         if root_edge == 0 {
             return None;
         }
@@ -127,8 +137,9 @@ impl Trie {
         let Some(&b) = bytes.get(1) else {
             return longest;
         };
-        let row = self.second.get(usize::from(self.second_row[first]))?;
-        let mut edge = row[usize::from(b)];
+        let row = (root >> 32) as usize;
+        let column = usize::from(self.second_column[usize::from(b)]);
+        let mut edge = u32::from(*self.second.get(row + column)?);
         let mut len = 1;
         while edge != 0 {
             let state = (edge >> 1) as usize;
@@ -181,17 +192,27 @@ impl Builder {
 
     fn pack(self) -> Trie {
         let target = |child: u32| child << 1 | u32::from(self.ends[child as usize] != 0);
-        let mut root = [0u32; 256];
-        let mut second_row = [0u8; 256];
-        let mut second = Vec::with_capacity(self.children[0].len());
-        for &(b, child) in &self.children[0] {
-            root[usize::from(b)] = target(child);
-            second_row[usize::from(b)] = u8::try_from(second.len()).expect("one row per byte");
-            let mut row = [0u32; 256];
-            for &(next, grandchild) in &self.children[child as usize] {
-                row[usize::from(next)] = target(grandchild);
+        let mut root = [0u64; 256];
+        let mut second_column = [0u8; 256];
+        let mut columns = 1;
+        for &(_, child) in &self.children[0] {
+            for &(next, _) in &self.children[child as usize] {
+                if second_column[usize::from(next)] == 0 {
+                    second_column[usize::from(next)] =
+                        u8::try_from(columns).expect("a column per byte, and one of none");
+                    columns += 1;
+                }
             }
-            second.push(row);
+        }
+        let mut second = Vec::with_capacity(self.children[0].len() * columns);
+        for &(b, child) in &self.children[0] {
+            let row = second.len();
+            root[usize::from(b)] = (row as u64) << 32 | u64::from(target(child));
+            second.resize(row + columns, 0);
+            for &(next, grandchild) in &self.children[child as usize] {
+                second[row + usize::from(second_column[usize::from(next)])] =
+                    u16::try_from(target(grandchild)).expect("fewer than 32 K states");
+            }
         }
         let mut states = Vec::with_capacity(self.children.len());
         let (mut labels, mut targets) = (Vec::new(), Vec::new());
@@ -217,8 +238,8 @@ impl Builder {
         }
         Trie {
             root,
-            second_row,
             second,
+            second_column,
             states,
             labels,
             targets,
