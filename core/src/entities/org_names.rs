@@ -199,26 +199,24 @@ pub fn find(
         return Vec::new();
     }
     let mut names = Vec::new();
-    for_each_run(tokenize(text, tokens), |run| {
+    for_each_run(text, tokens, |run| {
         names.extend(names_in_run(text, run));
     });
     names
 }
 
-/// Words with their surrounding punctuation peeled off, from the
-/// paragraph's [`text::tokens`].
-fn tokenize<'a>(text: &'a str, tokens: &'a [text::Token]) -> impl Iterator<Item = Token<'a>> {
-    words(tokens).filter_map(|raw| {
-        let raw_text = &text[raw.clone()];
-        let lead = leading_punctuation(raw_text);
-        let (core_len, breaks_after) = core_length(&raw_text[lead..]);
-        let start = raw.start + lead;
-        (core_len > 0).then(|| Token {
-            range: start..start + core_len,
-            text: &text[start..start + core_len],
-            breaks_before: lead > 0,
-            breaks_after,
-        })
+/// The word `text[raw]` with its surrounding punctuation peeled off, if
+/// anything is left.
+fn peel(text: &str, raw: Range<usize>) -> Option<Token<'_>> {
+    let raw_text = &text[raw.clone()];
+    let lead = leading_punctuation(raw_text);
+    let (core_len, breaks_after) = core_length(&raw_text[lead..]);
+    let start = raw.start + lead;
+    (core_len > 0).then(|| Token {
+        range: start..start + core_len,
+        text: &text[start..start + core_len],
+        breaks_before: lead > 0,
+        breaks_after,
     })
 }
 
@@ -287,10 +285,16 @@ fn core_length(word: &str) -> (usize, bool) {
     (core.len(), core.len() < word.len())
 }
 
-/// Calls `found` with each run of `tokens`: capitalized words joined by
+/// Calls `found` with each run of the words of a paragraph of `text`,
+/// whose [`text::tokens`] are given: capitalized words joined by
 /// connectors, in order. Only the words of the run being read are kept,
 /// not every word of the paragraph: most are lowercase, outside any run.
-fn for_each_run<'a>(tokens: impl Iterator<Item = Token<'a>>, mut found: impl FnMut(&[Token<'a>])) {
+///
+/// Outside a run, a word that opens with a small letter or a digit (most
+/// words) neither opens one nor joins anything, whatever its
+/// punctuation: it is passed over without being peeled. (What the
+/// punctuation after it tells, `breaks_after`, is asked only in a run.)
+fn for_each_run<'a>(text: &'a str, tokens: &[text::Token], mut found: impl FnMut(&[Token<'a>])) {
     // The run being read, from its first capitalized word to the last
     // word read (`last_cap` indexes its last capitalized one); empty when
     // no run is open.
@@ -298,7 +302,14 @@ fn for_each_run<'a>(tokens: impl Iterator<Item = Token<'a>>, mut found: impl FnM
     let mut last_cap = 0;
     // No word before the first: it joins nothing.
     let mut breaks_after = true;
-    for t in tokens {
+    for raw in words(tokens) {
+        let first = text.as_bytes()[raw.start];
+        if run.is_empty() && (first.is_ascii_lowercase() || first.is_ascii_digit()) {
+            continue;
+        }
+        let Some(t) = peel(text, raw) else {
+            continue;
+        };
         let joinable = !breaks_after && !t.breaks_before;
         breaks_after = t.breaks_after;
         if t.is_capitalized() {
