@@ -43,25 +43,100 @@ pub enum Gender {
 /// Given names, titles and the words that end a name, loaded once from the
 /// data files compiled into the binary.
 struct Lexicon {
-    /// Lowercase given name → the gender it usually marks.
-    first_names: Gendered,
-    /// Lowercase title or role word → the gender it marks (`Mrs`).
+    /// Lowercase title or role word → its [`Facts`] as a title (`Mrs`
+    /// marks a woman): for the words asked only whether they are titles.
     titles: Gendered,
+    /// Every word of the titles, the given names, [`NOT_NAME`] and
+    /// [`ORG_WORDS`] → all its [`Facts`]: [`classify`] asks each of them
+    /// of every word of a run, and one lookup answers them all.
+    run_words: Gendered,
 }
 
-/// A lexicon: its words packed by [`pack`], each with the gender it marks,
-/// in an open-addressing hash table. Hashing one integer is much cheaper
+/// What the lexicon tells of a word, in bits: whether it is a title and
+/// the gender it marks, whether it is a given name and the gender it
+/// usually marks, and whether it is in [`NOT_NAME`] or [`ORG_WORDS`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Facts(u8);
+
+impl Facts {
+    /// A title; the two bits above it, the gender it marks.
+    const TITLE: u8 = 1;
+    /// A given name; the two bits above it, the gender it marks.
+    const FIRST_NAME: u8 = 1 << 3;
+    const NOT_NAME: u8 = 1 << 6;
+    const ORG_WORD: u8 = 1 << 7;
+    /// The bits of the lexicon files: those asked of a word through its
+    /// Unicode lowercase form. The fixed lists are matched in ASCII only.
+    const FROM_FILES: u8 = Self::NOT_NAME - 1;
+
+    /// A word of the `kind` file (`TITLE` or `FIRST_NAME`) with `gender`.
+    fn of(kind: u8, gender: Option<Gender>) -> Self {
+        Self(match gender {
+            None => kind,
+            Some(Gender::Male) => kind | kind << 1,
+            Some(Gender::Female) => kind | kind << 2,
+        })
+    }
+
+    /// These facts with `other`'s added: a title or given name in `other`
+    /// replaces the one here (a word listed twice keeps its last gender).
+    fn with(self, other: Self) -> Self {
+        let mut bits = self.0;
+        for kind in [Self::TITLE, Self::FIRST_NAME] {
+            if other.0 & kind != 0 {
+                bits &= !(kind * 0b111);
+            }
+        }
+        Self(bits | other.0)
+    }
+
+    /// `Some` with the gender it marks when the word is of `kind`.
+    fn gendered(self, kind: u8) -> Option<Option<Gender>> {
+        // The two bits above `kind`, read from a table: no branch.
+        const GENDERS: [Option<Gender>; 4] = [
+            None,
+            Some(Gender::Male),
+            Some(Gender::Female),
+            Some(Gender::Male),
+        ];
+        let gender = GENDERS[usize::from(((self.0 / kind) >> 1) & 0b11)];
+        (self.0 & kind != 0).then_some(gender)
+    }
+
+    /// `Some` with the gender it marks for a title, `None` for another
+    /// word.
+    fn title(self) -> Option<Option<Gender>> {
+        self.gendered(Self::TITLE)
+    }
+
+    /// `Some` with the gender it marks for a given name, `None` for
+    /// another word.
+    fn first_name(self) -> Option<Option<Gender>> {
+        self.gendered(Self::FIRST_NAME)
+    }
+
+    /// A word of [`NOT_NAME`].
+    fn not_name(self) -> bool {
+        self.0 & Self::NOT_NAME != 0
+    }
+
+    /// A word of [`ORG_WORDS`].
+    fn org_word(self) -> bool {
+        self.0 & Self::ORG_WORD != 0
+    }
+}
+
+/// A lexicon: its words packed by [`pack`], each with its [`Facts`], in
+/// an open-addressing hash table. Hashing one integer is much cheaper
 /// than lowercasing, validating and hashing a string for every lookup,
 /// and most lookups (a name asked whether it is a title) miss at once.
 struct Gendered {
     /// A power of two of slots, at most half of them full: the packed word
     /// in each, or 0 for none (a packed word holds its length, at least
-    /// one). Keys apart from genders: the probes read 16 bytes a slot, and
-    /// the table of a lexicon of a few hundred words stays within a core's
-    /// first-level cache.
+    /// one). Keys apart from facts: the probes read 16 bytes a slot.
     keys: Vec<u128>,
-    /// The gender each slot's word marks.
-    genders: Vec<Option<Gender>>,
+    /// The facts of each slot's word; none for an empty slot.
+    facts: Vec<Facts>,
     /// The [`filter_bit`] of every word: a word whose bit is not set is
     /// rejected before it is packed (see [`Gendered::may_hold`]).
     filter: [u64; FILTER_BITS / 64],
@@ -72,19 +147,20 @@ struct Gendered {
 const FILTER_BITS: usize = 8192;
 
 impl Gendered {
-    /// Builds the table; a key given twice keeps its last gender.
-    fn new(entries: &[(u128, Option<Gender>)]) -> Self {
+    /// Builds the table; a key given twice has its facts combined by
+    /// [`Facts::with`], in order.
+    fn new(entries: &[(u128, Facts)]) -> Self {
         let slots = (entries.len() * 2).next_power_of_two();
         let mut table = Self {
             keys: vec![0; slots],
-            genders: vec![None; slots],
+            facts: vec![Facts::default(); slots],
             filter: [0; FILTER_BITS / 64],
         };
-        for &(key, gender) in entries {
+        for &(key, facts) in entries {
             debug_assert!(key != 0, "a packed word is never 0");
             let i = table.find_slot(key);
             table.keys[i] = key;
-            table.genders[i] = gender;
+            table.facts[i] = table.facts[i].with(facts);
             // A word of one byte has a zero second byte, as in `may_hold`.
             let bytes = key.to_le_bytes();
             let len = usize::from(bytes[15]);
@@ -111,9 +187,8 @@ impl Gendered {
         }
     }
 
-    fn get(&self, key: u128) -> Option<Option<Gender>> {
-        let i = self.find_slot(key);
-        (self.keys[i] != 0).then(|| self.genders[i])
+    fn get(&self, key: u128) -> Facts {
+        self.facts[self.find_slot(key)]
     }
 
     /// The slot that holds `key`, or the empty slot where it would go.
@@ -167,29 +242,30 @@ fn pack(word: &[u8]) -> Option<u128> {
 
 /// Looks a word up in a lexicon, ignoring case. Every lexicon word packs
 /// (see [`parse_gendered`]), so an ASCII word that does not is in none; a
-/// word with other letters may lowercase to one that is (`Kim` with a
-/// Kelvin sign).
-fn lookup(map: &Gendered, word: &str) -> Option<Option<Gender>> {
+/// word with other letters may lowercase to one of the files' (`Kim` with
+/// a Kelvin sign).
+fn lookup(map: &Gendered, word: &str) -> Facts {
     if !map.may_hold(word) {
-        return None;
+        return Facts::default();
     }
     match pack(word.as_bytes()) {
         Some(key) => map.get(key),
-        None if word.is_ascii() => None,
-        None => map.get(pack(word.to_lowercase().as_bytes())?),
+        None if word.is_ascii() => Facts::default(),
+        None => pack(word.to_lowercase().as_bytes()).map_or(Facts::default(), |key| {
+            Facts(map.get(key).0 & Facts::FROM_FILES)
+        }),
     }
 }
 
-/// Parses a lexicon file: a word and an optional gender per line; a word
-/// listed twice keeps its last gender.
+/// Parses a lexicon file of `kind` (`Facts::TITLE` or
+/// `Facts::FIRST_NAME`): a word and an optional gender per line.
 ///
 /// # Panics
 ///
 /// On a word that does not pack: the lexicons are compiled in, so a test
 /// catches it.
-fn parse_gendered(data: &'static str) -> Gendered {
-    let entries: Vec<(u128, Option<Gender>)> = data
-        .lines()
+fn parse_gendered(data: &'static str, kind: u8) -> Vec<(u128, Facts)> {
+    data.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
@@ -199,26 +275,41 @@ fn parse_gendered(data: &'static str) -> Gendered {
                 Some("f") => Some(Gender::Female),
                 _ => None,
             };
-            let key = pack(word.as_bytes())
-                .unwrap_or_else(|| panic!("lexicon words are short ASCII: {word:?}"));
-            Some((key, gender))
+            Some((packed(word), Facts::of(kind, gender)))
         })
-        .collect();
-    Gendered::new(&entries)
+        .collect()
+}
+
+/// # Panics
+///
+/// On a word that does not pack (see [`parse_gendered`]).
+fn packed(word: &str) -> u128 {
+    pack(word.as_bytes()).unwrap_or_else(|| panic!("lexicon words are short ASCII: {word:?}"))
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| Lexicon {
-        first_names: parse_gendered(include_str!("../data/first-names.txt")),
-        titles: parse_gendered(include_str!("../data/titles.txt")),
+    LEXICON.get_or_init(|| {
+        let titles = parse_gendered(include_str!("../data/titles.txt"), Facts::TITLE);
+        let mut run_words = titles.clone();
+        run_words.extend(parse_gendered(
+            include_str!("../data/first-names.txt"),
+            Facts::FIRST_NAME,
+        ));
+        for (list, flag) in [(NOT_NAME, Facts::NOT_NAME), (ORG_WORDS, Facts::ORG_WORD)] {
+            run_words.extend(list.iter().map(|w| (packed(w), Facts(flag))));
+        }
+        Lexicon {
+            titles: Gendered::new(&titles),
+            run_words: Gendered::new(&run_words),
+        }
     })
 }
 
 /// Words that are capitalized without being names: calendar words end a
 /// name (`President Obama Tuesday`), and organization words make the whole
 /// run an organization (`Fox News`, `Clinton Foundation`).
-const NOT_NAME: WordList = WordList::new(&[
+const NOT_NAME: &[&str] = &[
     "a",
     "after",
     "an",
@@ -284,9 +375,9 @@ const NOT_NAME: WordList = WordList::new(&[
     "why",
     "with",
     "yes",
-]);
+];
 
-const ORG_WORDS: WordList = WordList::new(&[
+const ORG_WORDS: &[&str] = &[
     "act",
     "administration",
     "agency",
@@ -407,7 +498,7 @@ const ORG_WORDS: WordList = WordList::new(&[
     "university",
     "valley",
     "ventures",
-]);
+];
 
 /// Function words that stop the backward scan for a role phrase.
 const ROLE_STOP: WordList = WordList::new(&[
@@ -522,21 +613,13 @@ const PERSON_VERBS: WordList = WordList::new(&[
 ]);
 
 pub(crate) fn is_title(word: &str) -> bool {
-    lookup(&lexicon().titles, word).is_some()
+    lookup(&lexicon().titles, word).title().is_some()
 }
 
-fn title_gender(word: &str) -> Option<Gender> {
-    lookup(&lexicon().titles, word).flatten()
-}
-
-fn is_first_name(word: &str) -> bool {
-    lookup(&lexicon().first_names, word).is_some()
-}
-
-/// `Some` with the gender it marks for a given name, `None` for another
-/// word.
-fn first_name(word: &str) -> Option<Option<Gender>> {
-    lookup(&lexicon().first_names, word)
+/// All that the lexicon tells of a word of a run (see
+/// [`Lexicon::run_words`]).
+fn run_word_facts(word: &str) -> Facts {
+    lookup(&lexicon().run_words, word)
 }
 
 /// Whether `word` is in a list of lowercase ASCII words, ignoring case.
@@ -611,14 +694,18 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
     let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
     // The words of a run, sliced once for all that `classify` asks of
-    // them; the buffer is reused from run to run.
+    // them, and what the lexicon tells of each, looked up once; the
+    // buffers are reused from run to run.
     let mut words = Vec::new();
+    let mut facts = Vec::new();
     for para in body.paragraphs.iter().filter(|p| !p.headline) {
         for run in body.runs(para) {
             if may_name(doc.text, para.toks, run) {
                 words.clear();
                 words.extend(run.iter().map(|&i| &doc.text[para.toks[i].range.clone()]));
-                candidates.extend(classify(doc.text, para.toks, run, &words));
+                facts.clear();
+                facts.extend(words.iter().map(|w| run_word_facts(w)));
+                candidates.extend(classify(doc.text, para.toks, run, &words, &facts));
             }
         }
     }
@@ -800,18 +887,20 @@ fn is_mark(text: &str, tok: Option<&Token>, mark: u8) -> bool {
 }
 
 /// Decides whether a capitalized run names a person, and splits it into
-/// role and name. `run_words` are the words of the run's tokens.
+/// role and name. `run_words` are the words of the run's tokens, `facts`
+/// what the lexicon tells of each.
 fn classify<'t>(
     text: &'t str,
     toks: &[Token],
     run: &[usize],
     run_words: &[&str],
+    facts: &[Facts],
 ) -> Option<Candidate<'t>> {
     // The name starts after the last title word, or at a given name.
-    let mut last_title = run_words.iter().rposition(|w| is_title(w));
+    let mut last_title = facts.iter().rposition(|f| f.title().is_some());
     // A title word closing a run that opens with a given name is a surname
     // (`Matthew Prince`, `Anna Judge`), not a title before an empty name.
-    if last_title == Some(run.len() - 1) && run.len() >= 2 && is_first_name(run_words[0]) {
+    if last_title == Some(run.len() - 1) && run.len() >= 2 && facts[0].first_name().is_some() {
         last_title = None;
     }
     let mut start = last_title.map_or(0, |k| k + 1);
@@ -819,10 +908,10 @@ fn classify<'t>(
     // which finds the first one, and with it the gender that name marks.
     let mut opens_with_first = false;
     let mut first_gender = None;
-    let found = run_words[start..]
+    let found = facts[start..]
         .iter()
         .enumerate()
-        .find_map(|(j, w)| Some((j, first_name(w)?)));
+        .find_map(|(j, f)| Some((j, f.first_name()?)));
     if let Some((j, gender)) = found {
         if start + j + 1 < run.len() {
             start += j;
@@ -832,10 +921,7 @@ fn classify<'t>(
         }
         first_gender = gender.filter(|_| opens_with_first);
     }
-    let name_len = run_words[start..]
-        .iter()
-        .take_while(|w| !NOT_NAME.contains(w))
-        .count();
+    let name_len = facts[start..].iter().take_while(|f| !f.not_name()).count();
     let mut name = &run[start..start + name_len];
     let name_words = &run_words[start..start + name_len];
     if name.len() > 4 || name.is_empty() || name_words.iter().all(|w| w.chars().count() == 1) {
@@ -843,7 +929,7 @@ fn classify<'t>(
     }
     // `Clinton Foundation`, `Fox News`; words before the name may be
     // organizations (`Secretary of State Hillary Clinton`).
-    if run_words[start..].iter().any(|w| ORG_WORDS.contains(w)) {
+    if facts[start..].iter().any(|f| f.org_word()) {
         return None;
     }
     let has_first = opens_with_first && name.len() >= 2;
@@ -891,9 +977,9 @@ fn classify<'t>(
         .filter(|&&i| toks[i].is_word)
         .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
-    let gender = run_words[..start]
+    let gender = facts[..start]
         .iter()
-        .find_map(|w| title_gender(w))
+        .find_map(|f| f.title().flatten())
         // The given name that opens the name, if it opens with one.
         .or(first_gender);
     Some(Candidate {
@@ -1279,24 +1365,52 @@ mod tests {
     #[test]
     fn the_lexicon_filter_lets_every_word_through_in_any_case() {
         let lexicon = lexicon();
-        for (data, map) in [
-            (
-                include_str!("../data/first-names.txt"),
-                &lexicon.first_names,
-            ),
-            (include_str!("../data/titles.txt"), &lexicon.titles),
-        ] {
-            let words = data.lines().filter(|l| !l.starts_with('#'));
-            for word in words.filter_map(|l| l.split_whitespace().next()) {
+        let first_names = include_str!("../data/first-names.txt");
+        let titles = include_str!("../data/titles.txt");
+        let lines = |data: &'static str| {
+            data.lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_whitespace().next())
+        };
+        // Each word as listed, in capitals and capitalized.
+        let every_case = |words: &[&str], found: &dyn Fn(&str) -> bool| {
+            for &word in words {
                 let capitalized = word[..1].to_uppercase() + &word[1..];
                 for w in [word, &word.to_uppercase(), &capitalized] {
-                    assert!(lookup(map, w).is_some(), "{w}");
+                    assert!(found(w), "{w}");
                 }
             }
-        }
+        };
+        let titles: Vec<&str> = lines(titles).collect();
+        every_case(&titles, &|w| lookup(&lexicon.titles, w).title().is_some());
+        every_case(&titles, &|w| run_word_facts(w).title().is_some());
+        let first_names: Vec<&str> = lines(first_names).collect();
+        every_case(&first_names, &|w| run_word_facts(w).first_name().is_some());
+        every_case(NOT_NAME, &|w| run_word_facts(w).not_name());
+        every_case(ORG_WORDS, &|w| run_word_facts(w).org_word());
         // A Kelvin sign lowercases to `k`: `Kim` with it is a given name.
-        assert!(first_name("\u{212A}im").is_some());
-        assert!(first_name("Zzyzx").is_none() && !is_title("Zzyzx"));
+        assert!(run_word_facts("\u{212A}im").first_name().is_some());
+        assert!(run_word_facts("Zzyzx") == Facts::default() && !is_title("Zzyzx"));
+    }
+
+    #[test]
+    fn run_word_facts_agree_with_the_lexicon_files_and_lists() {
+        let words = [
+            "Mrs", "mr", "Sen", "Ann", "John", "Jordan", "Monday", "News", "House", "Ted",
+        ];
+        let lexicon = lexicon();
+        for w in words
+            .into_iter()
+            .chain(["\u{212A}im", "Judge", "Prince", "Ltd", "x"])
+        {
+            let facts = run_word_facts(w);
+            assert_eq!(facts.title(), lookup(&lexicon.titles, w).title(), "{w}");
+            let ascii = w.is_ascii();
+            let in_list = |list: &[&str]| ascii && list.iter().any(|l| l.eq_ignore_ascii_case(w));
+            assert_eq!(facts.not_name(), in_list(NOT_NAME), "{w}");
+            assert_eq!(facts.org_word(), in_list(ORG_WORDS), "{w}");
+        }
+        assert_eq!(run_word_facts("Mrs").title(), Some(Some(Gender::Female)));
     }
 
     #[test]
