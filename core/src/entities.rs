@@ -92,8 +92,10 @@ pub fn extract(doc: &Doc) -> Found {
     let person_spans = Spans::new(people.iter().flat_map(|p| p.mentions.iter().cloned()));
     let mut organizations = Tally::default();
     let mut places = Tally::default();
-    // One scan for capitals serves both matchers, into one buffer.
+    // One scan for capitals serves both matchers, into one buffer; the
+    // gazetteer's hits go into another, reused from paragraph to paragraph.
     let mut capitals = Vec::new();
+    let mut hits = Vec::new();
     for (para, tokens) in doc.body.iter().zip(doc.body_tokens().iter()) {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
@@ -102,13 +104,13 @@ pub fn extract(doc: &Doc) -> Found {
         capitals.clear();
         capitals.extend(gazetteer::capitals(p));
         let mut orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
-        let hits = gazetteer::find_at_capitals(doc.text, para.clone(), &capitals);
+        gazetteer::find_at_capitals(doc.text, para.clone(), &capitals, &mut hits);
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`) is the gazetteer's.
         orgs.retain(|o| !hits.iter().any(|h| h.range() == o.range));
-        for hit in hits {
+        for hit in &hits {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
-            if inside_org || !stands_alone(doc.text, para, &hit) {
+            if inside_org || !stands_alone(doc.text, para, hit) {
                 continue;
             }
             let tally = match hit.entry.class {

@@ -192,24 +192,31 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Hit> {
     let capitals: Vec<usize> = text
         .get(range.clone())
         .map_or(Vec::new(), |s| capitals(s).collect());
-    find_at_capitals(text, range, &capitals)
+    let mut hits = Vec::new();
+    find_at_capitals(text, range, &capitals, &mut hits);
+    hits
 }
 
-/// [`find`], given the [`capitals`] of `text[range]`: a caller that runs
-/// other matchers over the same text scans it for capitals once.
-pub(crate) fn find_at_capitals(text: &str, range: Range<usize>, capitals: &[usize]) -> Vec<Hit> {
+/// [`find`], given the [`capitals`] of `text[range]` (a caller that runs
+/// other matchers over the same text scans it for capitals once), into
+/// `hits`, which it clears first: a caller going through paragraphs reuses
+/// one buffer instead of allocating one for each paragraph's hits.
+pub(crate) fn find_at_capitals(
+    text: &str,
+    range: Range<usize>,
+    capitals: &[usize],
+    hits: &mut Vec<Hit>,
+) {
+    hits.clear();
     let g = &*GAZETTEER;
     let Some(slice) = text.get(range.clone()) else {
-        return Vec::new();
+        return;
     };
-    g.words
-        .find_iter(slice, capitals)
-        .map(|(pattern, m)| Hit {
-            start: range.start + m.start,
-            end: range.start + m.end,
-            entry: &g.entries[g.pattern_entry[pattern]],
-        })
-        .collect()
+    hits.extend(g.words.find_iter(slice, capitals).map(|(pattern, m)| Hit {
+        start: range.start + m.start,
+        end: range.start + m.end,
+        entry: &g.entries[g.pattern_entry[pattern]],
+    }));
 }
 
 /// The offsets of the ASCII capitals of `s`, in order: where a
