@@ -254,109 +254,116 @@ fn is_shouting(p: &str) -> bool {
 const SHOUTING_SAMPLE_BYTES: usize = 200;
 
 /// Capitalized words that may precede a known name without being part of
-/// it: sentence openers, prepositions, directions.
-const MAY_PRECEDE: &[&str] = &[
-    "A",
-    "About",
-    "According",
-    "Across",
-    "After",
-    "Against",
-    "All",
-    "Along",
-    "Also",
-    "Among",
-    "An",
-    "And",
-    "Around",
-    "As",
-    "At",
-    "Before",
-    "Beyond",
-    "Both",
-    "But",
-    "By",
-    "Central",
-    "Eastern",
-    "Even",
-    "For",
-    "From",
-    "Greater",
-    "If",
-    "In",
-    "Inside",
-    "Into",
-    "Like",
-    "Meanwhile",
-    "Near",
-    "North",
-    "Northern",
-    "Of",
-    "On",
-    "Only",
-    "Or",
-    "Outside",
-    "Over",
-    "Since",
-    "So",
-    "South",
-    "Southern",
-    "The",
-    "Then",
-    "Through",
-    "To",
-    "Toward",
-    "Towards",
-    "Under",
-    "Unlike",
-    "Until",
-    "Upstate",
-    "Via",
-    "West",
-    "Western",
-    "When",
-    "Where",
-    "While",
-    "With",
-    "Within",
-    "Without",
-    "East",
-    "Downtown",
-];
+/// it: sentence openers, prepositions, directions. A `match`, which tells
+/// a word by its length and bytes, not a pass over a list comparing it
+/// with each.
+fn may_precede(word: &str) -> bool {
+    matches!(
+        word,
+        "A" | "About"
+            | "According"
+            | "Across"
+            | "After"
+            | "Against"
+            | "All"
+            | "Along"
+            | "Also"
+            | "Among"
+            | "An"
+            | "And"
+            | "Around"
+            | "As"
+            | "At"
+            | "Before"
+            | "Beyond"
+            | "Both"
+            | "But"
+            | "By"
+            | "Central"
+            | "Eastern"
+            | "Even"
+            | "For"
+            | "From"
+            | "Greater"
+            | "If"
+            | "In"
+            | "Inside"
+            | "Into"
+            | "Like"
+            | "Meanwhile"
+            | "Near"
+            | "North"
+            | "Northern"
+            | "Of"
+            | "On"
+            | "Only"
+            | "Or"
+            | "Outside"
+            | "Over"
+            | "Since"
+            | "So"
+            | "South"
+            | "Southern"
+            | "The"
+            | "Then"
+            | "Through"
+            | "To"
+            | "Toward"
+            | "Towards"
+            | "Under"
+            | "Unlike"
+            | "Until"
+            | "Upstate"
+            | "Via"
+            | "West"
+            | "Western"
+            | "When"
+            | "Where"
+            | "While"
+            | "With"
+            | "Within"
+            | "Without"
+            | "East"
+            | "Downtown"
+    )
+}
 
 /// Capitalized words that may follow a known name without being part of
 /// it: titles of the people it governs and party labels (days and months
-/// too, see [`is_day_or_month`]).
-const MAY_FOLLOW: &[&str] = &[
-    "Attorney",
-    "Chairman",
-    "Democrat",
-    "Democratic",
-    "Democrats",
-    "Director",
-    "Foreign",
-    "Gov",
-    "Gov.",
-    "Governor",
-    "Leader",
-    "Majority",
-    "Mayor",
-    "Minister",
-    "Minority",
-    "Prime",
-    "President",
-    "Rep",
-    "Rep.",
-    "Republican",
-    "Republicans",
-    "Secretary",
-    "Sen",
-    "Sen.",
-    "Senator",
-    "Speaker",
-    "Spokesman",
-    "Spokeswoman",
-];
+/// too, see [`is_day_or_month`]). A `match`, as [`may_precede`].
+fn may_follow(word: &str) -> bool {
+    matches!(
+        word,
+        "Attorney"
+            | "Chairman"
+            | "Democrat"
+            | "Democratic"
+            | "Democrats"
+            | "Director"
+            | "Foreign"
+            | "Gov"
+            | "Gov."
+            | "Governor"
+            | "Leader"
+            | "Majority"
+            | "Mayor"
+            | "Minister"
+            | "Minority"
+            | "Prime"
+            | "President"
+            | "Rep"
+            | "Rep."
+            | "Republican"
+            | "Republicans"
+            | "Secretary"
+            | "Sen"
+            | "Sen."
+            | "Senator"
+            | "Speaker"
+            | "Spokesman"
+            | "Spokeswoman"
+    )
+}
 
 fn is_day_or_month(word: &str) -> bool {
     crate::text::WEEKDAYS.contains(&word) || crate::text::MONTHS.contains(&word)
@@ -370,9 +377,9 @@ fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
     // Before the name, a word ending in a period closes a sentence unless
     // it is a short title (`Mr.`, `Sen.`): `… Monday. Texas` is not glued.
     let prev_glued = adjacent_word(before.strip_suffix(' '), true)
-        .is_some_and(|w| !MAY_PRECEDE.contains(&w) && (!w.ends_with('.') || w.len() <= 4));
+        .is_some_and(|w| !may_precede(w) && (!w.ends_with('.') || w.len() <= 4));
     let next_glued = adjacent_word(after.strip_prefix(' '), false)
-        .is_some_and(|w| !MAY_FOLLOW.contains(&w) && !is_day_or_month(w));
+        .is_some_and(|w| !may_follow(w) && !is_day_or_month(w));
     !prev_glued && !next_glued
 }
 
