@@ -78,86 +78,95 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("University", Some("education")),
 ];
 
-/// Words that may join capitalized words inside a name.
-const CONNECTORS: &[&str] = &["of", "for", "on", "the", "and", "&"];
+/// Words that may join capitalized words inside a name. This and the
+/// word sets below are `match`es, which tell a word by its length and
+/// bytes, not passes over a list comparing it with each.
+fn is_connector(word: &str) -> bool {
+    matches!(word, "of" | "for" | "on" | "the" | "and" | "&")
+}
 
 /// Capitalized words that open sentences or qualify a name without being
 /// part of it; dropped from the front of a run.
-const LEADING_NOISE: &[&str] = &[
-    "A",
-    "About",
-    "According",
-    "After",
-    "Also",
-    "An",
-    "And",
-    "As",
-    "At",
-    "Before",
-    "Both",
-    "But",
-    "By",
-    "During",
-    "Each",
-    "Even",
-    "Every",
-    "Former",
-    "From",
-    "However",
-    "If",
-    "In",
-    "Its",
-    "His",
-    "Her",
-    "Many",
-    "Meanwhile",
-    "Now",
-    "On",
-    "Or",
-    "Our",
-    "Several",
-    "Since",
-    "Some",
-    "Than",
-    "That",
-    "The",
-    "Their",
-    "Then",
-    "These",
-    "This",
-    "Those",
-    "Under",
-    "When",
-    "While",
-    "With",
-    "Yesterday",
-    "Today",
-];
+fn is_leading_noise(word: &str) -> bool {
+    matches!(
+        word,
+        "A" | "About"
+            | "According"
+            | "After"
+            | "Also"
+            | "An"
+            | "And"
+            | "As"
+            | "At"
+            | "Before"
+            | "Both"
+            | "But"
+            | "By"
+            | "During"
+            | "Each"
+            | "Even"
+            | "Every"
+            | "Former"
+            | "From"
+            | "However"
+            | "If"
+            | "In"
+            | "Its"
+            | "His"
+            | "Her"
+            | "Many"
+            | "Meanwhile"
+            | "Now"
+            | "On"
+            | "Or"
+            | "Our"
+            | "Several"
+            | "Since"
+            | "Some"
+            | "Than"
+            | "That"
+            | "The"
+            | "Their"
+            | "Then"
+            | "These"
+            | "This"
+            | "Those"
+            | "Under"
+            | "When"
+            | "While"
+            | "With"
+            | "Yesterday"
+            | "Today"
+    )
+}
 
 /// Roles that end an `of …` complement: what follows is a person.
-const ROLES: &[&str] = &[
-    "Adviser",
-    "Advisor",
-    "Ambassador",
-    "Chair",
-    "Chairman",
-    "Chairwoman",
-    "Chief",
-    "Commissioner",
-    "Director",
-    "Governor",
-    "Head",
-    "Leader",
-    "Member",
-    "Minister",
-    "Official",
-    "President",
-    "Secretary",
-    "Spokesman",
-    "Spokesperson",
-    "Spokeswoman",
-    "Spokesmen",
-];
+fn is_role(word: &str) -> bool {
+    matches!(
+        word,
+        "Adviser"
+            | "Advisor"
+            | "Ambassador"
+            | "Chair"
+            | "Chairman"
+            | "Chairwoman"
+            | "Chief"
+            | "Commissioner"
+            | "Director"
+            | "Governor"
+            | "Head"
+            | "Leader"
+            | "Member"
+            | "Minister"
+            | "Official"
+            | "President"
+            | "Secretary"
+            | "Spokesman"
+            | "Spokesperson"
+            | "Spokeswoman"
+            | "Spokesmen"
+    )
+}
 
 #[derive(Debug)]
 struct Token<'a> {
@@ -320,7 +329,7 @@ fn for_each_run<'a>(text: &'a str, tokens: &[text::Token], mut found: impl FnMut
             last_cap = run.len();
             run.push(t);
         } else if !run.is_empty() {
-            if joinable && CONNECTORS.contains(&t.text) {
+            if joinable && is_connector(t.text) {
                 run.push(t);
             } else {
                 found(&run[..=last_cap]);
@@ -420,7 +429,7 @@ fn name_end(run: &[Token], h: usize) -> usize {
     }
     let stop = run[last + 1..]
         .iter()
-        .position(|t| ROLES.contains(&t.text) || super::is_day_or_month(t.text))
+        .position(|t| is_role(t.text) || super::is_day_or_month(t.text))
         .map_or(run.len(), |k| last + 1 + k);
     (last + 1..stop)
         .rev()
@@ -429,7 +438,7 @@ fn name_end(run: &[Token], h: usize) -> usize {
 }
 
 fn is_noise(word: &str) -> bool {
-    LEADING_NOISE.contains(&word) || super::is_day_or_month(word)
+    is_leading_noise(word) || super::is_day_or_month(word)
 }
 
 #[cfg(test)]
