@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use crate::swar;
+use crate::words::WordList;
 
 /// Bytes that [`CharOffsets::new`] checks at once for being all ASCII,
 /// the common case, and the step of its index.
@@ -227,9 +228,13 @@ pub const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Abbreviations after which a period does not end a sentence (lowercase,
-/// without the final period; sorted, for the binary search).
-const ABBREVIATIONS: &[&str] = &[
+/// Abbreviations after which a period does not end a sentence, in their
+/// hash table.
+const ABBREVIATIONS: WordList = WordList::new(ABBREVIATION_WORDS);
+
+/// The words of [`ABBREVIATIONS`] (lowercase, without the final period;
+/// sorted, as [`WordList`] wants them).
+const ABBREVIATION_WORDS: &[&str] = &[
     "a.m", "adm", "apr", "ariz", "aug", "ave", "blvd", "calif", "capt", "cmdr", "co", "col",
     "colo", "conn", "corp", "d.c", "dec", "dr", "e.g", "etc", "feb", "fla", "ft", "ga", "gen",
     "gov", "hon", "i.e", "ill", "inc", "jan", "jr", "ky", "la", "lt", "ltd", "maj", "mar", "mass",
@@ -343,27 +348,10 @@ fn word_before(s: &str) -> &str {
     }
 }
 
-/// The longest of [`ABBREVIATIONS`]: longer words need no look-up.
-const MAX_ABBREVIATION_LEN: usize = {
-    let mut max = 0;
-    let mut i = 0;
-    while i < ABBREVIATIONS.len() {
-        if ABBREVIATIONS[i].len() > max {
-            max = ABBREVIATIONS[i].len();
-        }
-        i += 1;
-    }
-    max
-};
-
-/// True when `word`, lowercased (ASCII only), is one of [`ABBREVIATIONS`]:
-/// a binary search that lowercases as it compares, without a copy.
+/// True when `word`, ignoring ASCII case, is one of [`ABBREVIATIONS`]:
+/// one probe of its hash table for most words.
 fn is_abbreviation(word: &str) -> bool {
-    let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
-    word.len() <= MAX_ABBREVIATION_LEN
-        && ABBREVIATIONS
-            .binary_search_by(|a| a.bytes().cmp(lower()))
-            .is_ok()
+    ABBREVIATIONS.contains(word)
 }
 
 /// `char::is_alphanumeric` with fast paths for ASCII, which is most of
@@ -791,9 +779,8 @@ mod tests {
     }
 
     #[test]
-    fn abbreviations_are_sorted_and_found_in_any_case() {
-        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
-        assert!(ABBREVIATIONS
+    fn abbreviations_are_found_in_any_case() {
+        assert!(ABBREVIATION_WORDS
             .iter()
             .all(|a| is_abbreviation(a) && is_abbreviation(&a.to_uppercase())));
         assert!(!is_abbreviation("Senate") && !is_abbreviation("") && !is_abbreviation("Só"));
