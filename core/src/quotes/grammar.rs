@@ -51,17 +51,18 @@ pub struct Paragraphs<'a> {
 impl<'a> Paragraphs<'a> {
     pub fn new(text: &'a str, tokens: &'a ParagraphTokens) -> Self {
         // A word has no facts until asked whether it is a verb: only the
-        // marks, a quarter of the tokens, are written after the fill.
+        // marks, a quarter of the tokens, are written after the fill, and
+        // only they are read.
         let facts = vec![Cell::new(0); tokens.all().len() + FACTS_PADDING];
-        let mut paragraph_facts = facts.as_slice();
-        for toks in tokens.iter() {
-            let (these, rest) = paragraph_facts.split_at(toks.len());
-            for (i, (tok, fact)) in toks.iter().zip(these).enumerate() {
-                if !tok.is_word {
-                    fact.set(mark_facts(text, toks, i));
-                }
+        let mut paragraph = 0;
+        let mut range = tokens.range(0).unwrap_or_default();
+        for &m in tokens.marks() {
+            while m >= range.end {
+                paragraph += 1;
+                range = tokens.range(paragraph).unwrap_or(m..m + 1);
             }
-            paragraph_facts = rest;
+            let toks = &tokens.all()[range.clone()];
+            facts[m].set(mark_facts(text, toks, m - range.start));
         }
         Self {
             text,
