@@ -113,12 +113,15 @@ fn find_dateline(doc: &Doc, body: &[Range<usize>]) -> Option<DatelineFound> {
 /// The body paragraphs without the headline's.
 fn body_after(doc: &Doc, headline: Option<&Headline>) -> Vec<Range<usize>> {
     let skip = headline.map_or(0, |h| h.paragraphs);
-    let headline_paragraphs: Vec<_> = doc.paragraphs.iter().take(skip).collect();
-    doc.body
-        .iter()
-        .filter(|p| !headline_paragraphs.contains(p))
-        .cloned()
-        .collect()
+    let headline_paragraphs = &doc.paragraphs[..skip.min(doc.paragraphs.len())];
+    let mut body = Vec::with_capacity(doc.body.len());
+    body.extend(
+        doc.body
+            .iter()
+            .filter(|p| !headline_paragraphs.contains(p))
+            .cloned(),
+    );
+    body
 }
 
 fn to_output(doc: &Doc, d: DatelineFound) -> Dateline {
