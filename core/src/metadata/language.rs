@@ -14,7 +14,7 @@
 //! `of`, `and` …) that other languages hardly use. That check runs first, on
 //! the same sample, and only text that fails it goes to whatlang.
 
-use crate::Doc;
+use crate::{swar, Doc};
 
 /// How much of the body (in bytes, cut at a character boundary) the
 /// detector reads.
@@ -92,7 +92,8 @@ fn is_clearly_english(sample: &str) -> bool {
             continue;
         }
         words += 1;
-        match english_function_word(word) {
+        let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+        match english_function_word(bytes, start, word.len()) {
             None => continue,
             Some(FunctionWord::Shared) => function += 1,
             Some(FunctionWord::EnglishOnly) => {
@@ -100,7 +101,7 @@ fn is_clearly_english(sample: &str) -> bool {
                 english_only += 1;
             }
         }
-        let end = word.as_ptr() as usize - bytes.as_ptr() as usize + word.len();
+        let end = start + word.len();
         let most_words_left = (bytes.len() - end).div_ceil(2);
         if words >= MIN_WORDS_FOR_ENGLISH
             && english_only >= 2
@@ -136,21 +137,110 @@ enum FunctionWord {
     EnglishOnly,
 }
 
-/// The most frequent words of English prose, any case.
-fn english_function_word(word: &[u8]) -> Option<FunctionWord> {
-    if word.len() > 5 {
+/// The most frequent words of English prose, lowercase.
+const FUNCTION_WORDS: [(&str, FunctionWord); 34] = {
+    use FunctionWord::{EnglishOnly as E, Shared as S};
+    [
+        ("and", E),
+        ("said", E),
+        ("that", E),
+        ("the", E),
+        ("their", E),
+        ("they", E),
+        ("this", E),
+        ("were", E),
+        ("which", E),
+        ("with", E),
+        ("a", S),
+        ("are", S),
+        ("as", S),
+        ("at", S),
+        ("be", S),
+        ("but", S),
+        ("by", S),
+        ("for", S),
+        ("from", S),
+        ("had", S),
+        ("has", S),
+        ("have", S),
+        ("he", S),
+        ("his", S),
+        ("in", S),
+        ("is", S),
+        ("it", S),
+        ("not", S),
+        ("of", S),
+        ("on", S),
+        ("to", S),
+        ("was", S),
+        ("who", S),
+        ("will", S),
+    ]
+};
+
+/// The longest of [`FUNCTION_WORDS`], in bytes.
+const MAX_FUNCTION_WORD: usize = 5;
+
+/// A word's key: its bytes as a little-endian number.
+const fn key(word: &[u8]) -> u64 {
+    let mut key = 0;
+    let mut i = word.len();
+    while i > 0 {
+        i -= 1;
+        key = key << 8 | word[i] as u64;
+    }
+    key
+}
+
+/// The slot of a key in [`FUNCTION_TABLE`]: the top seven bits of its
+/// product with a multiplier found by a search to give each function
+/// word a slot of its own (the table's construction checks it).
+const fn function_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x2161_5022_409a_8a79) >> 57) as usize
+}
+
+/// [`FUNCTION_WORDS`] by the slot of their key: a perfect hash, so that a
+/// word is looked up with one load and one comparison, without a branch
+/// on its length or letters. A slot holds the key, and in its top byte
+/// (keys have five bytes at most) [`ENGLISH_ONLY`] for such a word: one
+/// 1 KB table, few cache lines.
+const FUNCTION_TABLE: [u64; 128] = {
+    let mut table = [0; 128];
+    let mut i = 0;
+    while i < FUNCTION_WORDS.len() {
+        let (word, kind) = FUNCTION_WORDS[i];
+        assert!(word.len() <= MAX_FUNCTION_WORD);
+        let key = key(word.as_bytes());
+        let slot = function_slot(key);
+        assert!(table[slot] == 0, "two function words share a slot");
+        table[slot] = match kind {
+            FunctionWord::EnglishOnly => key | ENGLISH_ONLY,
+            FunctionWord::Shared => key,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The mark of an [`FunctionWord::EnglishOnly`] word in [`FUNCTION_TABLE`].
+const ENGLISH_ONLY: u64 = 1 << 63;
+
+/// Whether the word of `len` bytes at `start` of `bytes`, in any case, is
+/// one of [`FUNCTION_WORDS`]. Its bytes are read as one number and
+/// lowercased at once: a word holds ASCII letters and non-ASCII bytes
+/// only (see [`IS_WORD_BYTE`]), and setting bit 5 lowercases the former
+/// and leaves the latter non-ASCII, so they match no function word.
+fn english_function_word(bytes: &[u8], start: usize, len: usize) -> Option<FunctionWord> {
+    if len > MAX_FUNCTION_WORD {
         return None;
     }
-    let mut lower = [0u8; 5];
-    for (l, b) in lower.iter_mut().zip(word) {
-        *l = b.to_ascii_lowercase();
-    }
-    match &lower[..word.len()] {
-        b"and" | b"said" | b"that" | b"the" | b"their" | b"they" | b"this" | b"were" | b"which"
-        | b"with" => Some(FunctionWord::EnglishOnly),
-        b"a" | b"are" | b"as" | b"at" | b"be" | b"but" | b"by" | b"for" | b"from" | b"had"
-        | b"has" | b"have" | b"he" | b"his" | b"in" | b"is" | b"it" | b"not" | b"of" | b"on"
-        | b"to" | b"was" | b"who" | b"will" => Some(FunctionWord::Shared),
+    let within = (1u64 << (8 * len)) - 1;
+    let word = swar::word_at(bytes, start)? & within;
+    let lower = word | ((swar::LOW_BITS * 0x20) & within);
+    let entry = FUNCTION_TABLE[function_slot(lower)];
+    match entry ^ lower {
+        0 => Some(FunctionWord::Shared),
+        ENGLISH_ONLY => Some(FunctionWord::EnglishOnly),
         _ => None,
     }
 }
@@ -320,6 +410,38 @@ mod tests {
         assert!(!is_clearly_english(de_with_name));
     }
 
+    /// [`english_function_word`] as first written.
+    fn plain_function_word(word: &[u8]) -> Option<FunctionWord> {
+        let lower = word.to_ascii_lowercase();
+        FUNCTION_WORDS
+            .iter()
+            .find(|(w, _)| w.as_bytes() == lower)
+            .map(|&(_, kind)| kind)
+    }
+
+    #[test]
+    fn function_words_are_found_in_any_case_and_only_them() {
+        let text = "The THE tHe a A an and AND said Said SAIDs thé Thé were WERE which \
+                    whiches in In is it's ofa of on To wAs who will willing hé aé é";
+        let bytes = text.as_bytes();
+        for word in bytes.split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
+            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+            assert_eq!(
+                english_function_word(bytes, start, word.len()),
+                plain_function_word(word),
+                "{:?}",
+                String::from_utf8_lossy(word)
+            );
+        }
+        for (w, kind) in FUNCTION_WORDS {
+            let upper = w.to_uppercase();
+            assert_eq!(
+                english_function_word(upper.as_bytes(), 0, w.len()),
+                Some(kind)
+            );
+        }
+    }
+
     #[test]
     fn english_shortcut_stops_early_only_when_the_rest_cannot_matter() {
         // The rule as first written: counts over the whole sample.
@@ -331,7 +453,7 @@ mod tests {
                 .collect();
             let kinds: Vec<_> = words
                 .iter()
-                .filter_map(|w| english_function_word(w))
+                .filter_map(|w| plain_function_word(w))
                 .collect();
             let only = kinds
                 .iter()
