@@ -14,6 +14,8 @@
 //! `of`, `and` …) that other languages hardly use. That check runs first, on
 //! the same sample, and only text that fails it goes to whatlang.
 
+use std::ops::Range;
+
 use crate::{swar, Doc};
 
 /// How much of the body (in bytes, cut at a character boundary) the
@@ -75,8 +77,8 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 /// dense with names runs at 15 to 30 % function words; German, Dutch or
 /// French text shares a few of them (`in`, `was`, `a`, `of`) but stays well
 /// under an eighth and has none of the English-only ones (`the`, `and`,
-/// `with` …). A byte loop: words are runs of ASCII letters and non-ASCII
-/// bytes, so a non-English word (`thé`) never matches.
+/// `with` …). Words are runs of ASCII letters and non-ASCII bytes (see
+/// [`Words`]), so a non-English word (`thé`) never matches.
 ///
 /// It stops as soon as the rest of the sample cannot change the answer:
 /// the counts only grow, and the bytes left hold at most one word in two
@@ -87,13 +89,9 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 fn is_clearly_english(sample: &str) -> bool {
     let bytes = sample.as_bytes();
     let (mut words, mut function, mut english_only) = (0usize, 0usize, 0usize);
-    for word in bytes.split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
-        if word.is_empty() {
-            continue;
-        }
+    for Range { start, end } in Words::new(bytes) {
         words += 1;
-        let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
-        match english_function_word(bytes, start, word.len()) {
+        match english_function_word(bytes, start, end - start) {
             None => continue,
             Some(FunctionWord::Shared) => function += 1,
             Some(FunctionWord::EnglishOnly) => {
@@ -101,7 +99,6 @@ fn is_clearly_english(sample: &str) -> bool {
                 english_only += 1;
             }
         }
-        let end = start + word.len();
         let most_words_left = (bytes.len() - end).div_ceil(2);
         if words >= MIN_WORDS_FOR_ENGLISH
             && english_only >= 2
@@ -113,19 +110,82 @@ fn is_clearly_english(sample: &str) -> bool {
     words >= MIN_WORDS_FOR_ENGLISH && function * 8 >= words && english_only >= 2
 }
 
-/// The bytes of words for [`is_clearly_english`]: ASCII letters and every
-/// byte of a non-ASCII character. A table: one load per byte of the
-/// sample instead of two range tests.
-const IS_WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = byte.is_ascii_alphabetic() || !byte.is_ascii();
-        b += 1;
+/// The words of a text for [`is_clearly_english`], as byte ranges:
+/// maximal runs of ASCII letters and bytes of non-ASCII characters (so
+/// `thé` is one word). The bytes are classified eight at a time into a
+/// bit per byte for a block of 64, and the words are read off where the
+/// bits change: a few instructions per word, and no loop whose exit, at
+/// the end of each word, is hard to predict.
+struct Words<'a> {
+    bytes: &'a [u8],
+    /// Where the next block starts.
+    next: usize,
+    /// Where the block read last starts.
+    base: usize,
+    /// Bit `k`: the word-byte bit changes at `base + k` (from the byte
+    /// before): a word starts or ends there, by turns.
+    changes: u64,
+    /// Whether a word has started and not yet ended, and where it starts.
+    in_word: bool,
+    start: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            next: 0,
+            base: 0,
+            changes: 0,
+            in_word: false,
+            start: 0,
+        }
     }
-    table
-};
+
+    /// Reads the block at `next`: its word-byte bits (zeros past the end
+    /// of the text), compared with themselves shifted by one byte.
+    fn read_block(&mut self) {
+        let mut bits = 0;
+        for k in 0..8 {
+            let Some(word) = swar::word_at(self.bytes, self.next + 8 * k) else {
+                break;
+            };
+            let letters = swar::ascii_range_bits(word | (swar::LOW_BITS * 0x20), b'a'..=b'z');
+            let marked = (letters | word) & swar::HIGH_BITS;
+            // One bit per byte, byte `j`'s at bit `j` (no two products
+            // of the multiplication overlap, so nothing carries).
+            let packed = (marked >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+            bits |= packed << (8 * k);
+        }
+        self.changes = bits ^ ((bits << 1) | u64::from(self.in_word));
+        self.base = self.next;
+        self.next += 64;
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        loop {
+            if self.changes != 0 {
+                let at = self.base + self.changes.trailing_zeros() as usize;
+                self.changes &= self.changes - 1;
+                self.in_word = !self.in_word;
+                if self.in_word {
+                    self.start = at;
+                    continue;
+                }
+                return Some(self.start..at);
+            }
+            if self.next >= self.bytes.len() {
+                // A word that runs to the end of the text ends there.
+                return std::mem::take(&mut self.in_word).then_some(self.start..self.bytes.len());
+            }
+            self.read_block();
+        }
+    }
+}
 
 /// What kind of English function word a word is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +288,7 @@ const ENGLISH_ONLY: u64 = 1 << 63;
 /// Whether the word of `len` bytes at `start` of `bytes`, in any case, is
 /// one of [`FUNCTION_WORDS`]. Its bytes are read as one number and
 /// lowercased at once: a word holds ASCII letters and non-ASCII bytes
-/// only (see [`IS_WORD_BYTE`]), and setting bit 5 lowercases the former
+/// only (see [`Words`]), and setting bit 5 lowercases the former
 /// and leaves the latter non-ASCII, so they match no function word.
 fn english_function_word(bytes: &[u8], start: usize, len: usize) -> Option<FunctionWord> {
     if len > MAX_FUNCTION_WORD {
@@ -410,6 +470,11 @@ mod tests {
         assert!(!is_clearly_english(de_with_name));
     }
 
+    /// The bytes of words, as [`Words`] has them.
+    fn is_word_byte(b: u8) -> bool {
+        b.is_ascii_alphabetic() || !b.is_ascii()
+    }
+
     /// [`english_function_word`] as first written.
     fn plain_function_word(word: &[u8]) -> Option<FunctionWord> {
         let lower = word.to_ascii_lowercase();
@@ -424,7 +489,7 @@ mod tests {
         let text = "The THE tHe a A an and AND said Said SAIDs thé Thé were WERE which \
                     whiches in In is it's ofa of on To wAs who will willing hé aé é";
         let bytes = text.as_bytes();
-        for word in bytes.split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
+        for word in bytes.split(|&b| !is_word_byte(b)) {
             let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
             assert_eq!(
                 english_function_word(bytes, start, word.len()),
@@ -448,7 +513,7 @@ mod tests {
         let whole = |t: &str| {
             let words: Vec<&[u8]> = t
                 .as_bytes()
-                .split(|&b| !IS_WORD_BYTE[usize::from(b)])
+                .split(|&b| !is_word_byte(b))
                 .filter(|w| !w.is_empty())
                 .collect();
             let kinds: Vec<_> = words
@@ -474,6 +539,29 @@ mod tests {
                 assert_eq!(is_clearly_english(&t[..end]), whole(&t[..end]), "{end}");
             }
         }
+    }
+
+    #[test]
+    fn words_are_the_runs_of_word_bytes() {
+        let split = |t: &[u8]| -> Vec<Range<usize>> {
+            t.split(|&b| !is_word_byte(b))
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let start = w.as_ptr() as usize - t.as_ptr() as usize;
+                    start..start + w.len()
+                })
+                .collect()
+        };
+        let text = "Thé cat, [sat] on@the`mat{in} 2024 — x\u{a0}y ÉTÉ zz ".repeat(5);
+        for end in 0..=text.len() {
+            for start in [0, 1, 7] {
+                let t = &text.as_bytes()[start.min(end)..end];
+                assert_eq!(Words::new(t).collect::<Vec<_>>(), split(t), "{start} {end}");
+            }
+        }
+        let all_word_bytes = [b'a'; 128];
+        let whole: Vec<Range<usize>> = Words::new(&all_word_bytes).collect();
+        assert_eq!((whole.len(), whole[0].clone()), (1, 0..128));
     }
 
     #[test]
