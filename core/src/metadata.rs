@@ -59,7 +59,7 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
         sentence_count,
         reading_time_seconds: reading_time_seconds(print.words),
         content_hash: print.content_hash,
-        simhash: format!("{:016x}", print.simhash),
+        simhash: fingerprint::hex("", u128::from(print.simhash), 16),
     }
 }
 
@@ -113,12 +113,15 @@ fn find_dateline(doc: &Doc, body: &[Range<usize>]) -> Option<DatelineFound> {
 /// The body paragraphs without the headline's.
 fn body_after(doc: &Doc, headline: Option<&Headline>) -> Vec<Range<usize>> {
     let skip = headline.map_or(0, |h| h.paragraphs);
-    let headline_paragraphs: Vec<_> = doc.paragraphs.iter().take(skip).collect();
-    doc.body
-        .iter()
-        .filter(|p| !headline_paragraphs.contains(p))
-        .cloned()
-        .collect()
+    let headline_paragraphs = &doc.paragraphs[..skip.min(doc.paragraphs.len())];
+    let mut body = Vec::with_capacity(doc.body.len());
+    body.extend(
+        doc.body
+            .iter()
+            .filter(|p| !headline_paragraphs.contains(p))
+            .cloned(),
+    );
+    body
 }
 
 fn to_output(doc: &Doc, d: DatelineFound) -> Dateline {

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use crate::swar;
+use crate::words::WordList;
 
 /// Bytes that [`CharOffsets::new`] checks at once for being all ASCII,
 /// the common case, and the step of its index.
@@ -81,6 +82,12 @@ impl CharOffsets {
     /// Records the multi-byte characters that start in the words of a
     /// chunk from byte `at`.
     fn add_multibyte(&mut self, at: usize, words: &[u64; CHUNK / 8]) {
+        if self.multibyte.is_empty() {
+            // Text with one multi-byte character (a curly quote, a dash)
+            // most often has a few dozen: room for them at once, rather
+            // than a vector grown (and copied) four times.
+            self.multibyte.reserve(64);
+        }
         let mut extra = self.multibyte.last().map_or(0, |&(_, extra)| extra);
         for (w, &word) in words.iter().enumerate() {
             // A lead byte of a multi-byte character is 0xC0 or above (its
@@ -123,7 +130,9 @@ impl CharOffsets {
 /// breaks, without surrounding white space. News text separates paragraphs
 /// with a blank line or with a single line break; both count.
 pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    // News paragraphs run to a few hundred bytes: room for most articles'
+    // at once, rather than a vector grown (and copied) five times.
+    let mut out = Vec::with_capacity(text.len() / 128 + 1);
     let mut line_start = 0;
     // memchr finds the line breaks many bytes at a time.
     let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
@@ -227,9 +236,13 @@ pub const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Abbreviations after which a period does not end a sentence (lowercase,
-/// without the final period; sorted, for the binary search).
-const ABBREVIATIONS: &[&str] = &[
+/// Abbreviations after which a period does not end a sentence, in their
+/// hash table.
+const ABBREVIATIONS: WordList = WordList::new(ABBREVIATION_WORDS);
+
+/// The words of [`ABBREVIATIONS`] (lowercase, without the final period;
+/// sorted, as [`WordList`] wants them).
+const ABBREVIATION_WORDS: &[&str] = &[
     "a.m", "adm", "apr", "ariz", "aug", "ave", "blvd", "calif", "capt", "cmdr", "co", "col",
     "colo", "conn", "corp", "d.c", "dec", "dr", "e.g", "etc", "feb", "fla", "ft", "ga", "gen",
     "gov", "hon", "i.e", "ill", "inc", "jan", "jr", "ky", "la", "lt", "ltd", "maj", "mar", "mass",
@@ -343,27 +356,10 @@ fn word_before(s: &str) -> &str {
     }
 }
 
-/// The longest of [`ABBREVIATIONS`]: longer words need no look-up.
-const MAX_ABBREVIATION_LEN: usize = {
-    let mut max = 0;
-    let mut i = 0;
-    while i < ABBREVIATIONS.len() {
-        if ABBREVIATIONS[i].len() > max {
-            max = ABBREVIATIONS[i].len();
-        }
-        i += 1;
-    }
-    max
-};
-
-/// True when `word`, lowercased (ASCII only), is one of [`ABBREVIATIONS`]:
-/// a binary search that lowercases as it compares, without a copy.
+/// True when `word`, ignoring ASCII case, is one of [`ABBREVIATIONS`]:
+/// one probe of its hash table for most words.
 fn is_abbreviation(word: &str) -> bool {
-    let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
-    word.len() <= MAX_ABBREVIATION_LEN
-        && ABBREVIATIONS
-            .binary_search_by(|a| a.bytes().cmp(lower()))
-            .is_ok()
+    ABBREVIATIONS.contains(word)
 }
 
 /// `char::is_alphanumeric` with fast paths for ASCII, which is most of
@@ -398,12 +394,13 @@ pub struct Token {
 /// lookup and only non-ASCII bytes are decoded into characters.
 pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
     let mut out = Vec::with_capacity(range.len() / 4);
-    push_tokens(text, range, &mut out);
+    push_tokens(text, range, &mut out, &mut Vec::new());
     out
 }
 
-/// [`tokens`], appended to `out`.
-fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+/// [`tokens`], appended to `out`, and where the marks among them are in
+/// `out`, appended to `marks`.
+fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>, marks: &mut Vec<usize>) {
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
     let mut t = Tokenizer {
@@ -438,10 +435,10 @@ fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             i += 1;
         } else if class == PUNCT {
             if matches!(b, b'.' | b'\'' | b'-') {
-                t.mark(out, slice, i, char::from(b), 1);
+                t.mark(out, marks, slice, i, char::from(b), 1);
             } else {
                 // No other ASCII mark joins words: no need to look around.
-                t.punctuation(out, i, 1);
+                t.punctuation(out, marks, i, 1);
             }
             i += 1;
         } else {
@@ -452,7 +449,7 @@ fn push_tokens(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             } else if c.is_whitespace() {
                 t.space(out, i);
             } else {
-                t.mark(out, slice, i, c, len);
+                t.mark(out, marks, slice, i, c, len);
             }
             i += len;
         }
@@ -505,6 +502,8 @@ pub struct ParagraphTokens {
     /// Where each paragraph's tokens start in `tokens`, then where the
     /// last paragraph's end: one entry more than there are paragraphs.
     starts: Vec<usize>,
+    /// Where the marks (the tokens that are no word) are in `tokens`.
+    marks: Vec<usize>,
 }
 
 impl ParagraphTokens {
@@ -513,12 +512,19 @@ impl ParagraphTokens {
         let bytes: usize = paragraphs.iter().map(Range::len).sum();
         let mut tokens = Vec::with_capacity(bytes / 4);
         let mut starts = Vec::with_capacity(paragraphs.len() + 1);
+        // News prose has a mark (comma, period, quotation mark) every
+        // twenty bytes or so.
+        let mut marks = Vec::with_capacity(bytes / 16);
         for p in paragraphs {
             starts.push(tokens.len());
-            push_tokens(text, p.clone(), &mut tokens);
+            push_tokens(text, p.clone(), &mut tokens, &mut marks);
         }
         starts.push(tokens.len());
-        Self { tokens, starts }
+        Self {
+            tokens,
+            starts,
+            marks,
+        }
     }
 
     /// How many paragraphs.
@@ -544,6 +550,13 @@ impl ParagraphTokens {
     /// All the tokens, paragraph after paragraph.
     pub fn all(&self) -> &[Token] {
         &self.tokens
+    }
+
+    /// Where the marks (the tokens that are no word) are among
+    /// [`ParagraphTokens::all`], in order: those who look at marks only
+    /// need not read every token again.
+    pub fn marks(&self) -> &[usize] {
+        &self.marks
     }
 }
 
@@ -637,9 +650,10 @@ impl Tokenizer {
 
     /// A punctuation character of `len` bytes at byte `at` that does not
     /// join words: it ends the word in progress and is a token of its own.
-    fn punctuation(&mut self, out: &mut Vec<Token>, at: usize, len: usize) {
+    fn punctuation(&mut self, out: &mut Vec<Token>, marks: &mut Vec<usize>, at: usize, len: usize) {
         self.segment = 0;
         self.end_word(out, at);
+        marks.push(out.len());
         out.push(Token {
             range: self.base + at..self.base + at + len,
             is_word: false,
@@ -652,7 +666,15 @@ impl Tokenizer {
     /// [`tokens`], where its two calls are the only ones: a call would
     /// take the state's address and keep it in memory.
     #[inline(always)]
-    fn mark(&mut self, out: &mut Vec<Token>, slice: &str, at: usize, c: char, len: usize) {
+    fn mark(
+        &mut self,
+        out: &mut Vec<Token>,
+        marks: &mut Vec<usize>,
+        slice: &str,
+        at: usize,
+        c: char,
+        len: usize,
+    ) {
         let bytes = slice.as_bytes();
         // Inside a word the character before `at` is a letter (a joiner is
         // always followed by one), so a digit there is the word's last.
@@ -670,7 +692,7 @@ impl Tokenizer {
         if joins {
             self.segment = 0;
         } else {
-            self.punctuation(out, at, len);
+            self.punctuation(out, marks, at, len);
         }
     }
 }
@@ -791,9 +813,8 @@ mod tests {
     }
 
     #[test]
-    fn abbreviations_are_sorted_and_found_in_any_case() {
-        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
-        assert!(ABBREVIATIONS
+    fn abbreviations_are_found_in_any_case() {
+        assert!(ABBREVIATION_WORDS
             .iter()
             .all(|a| is_abbreviation(a) && is_abbreviation(&a.to_uppercase())));
         assert!(!is_abbreviation("Senate") && !is_abbreviation("") && !is_abbreviation("Só"));
@@ -865,6 +886,8 @@ mod tests {
         assert_eq!(all.range(3), None);
         let joined: Vec<Token> = all.iter().flatten().cloned().collect();
         assert_eq!(joined, all.all());
+        let marks: Vec<usize> = (0..joined.len()).filter(|&k| !joined[k].is_word).collect();
+        assert_eq!(all.marks(), marks);
         assert!(ParagraphTokens::new(t, &[]).is_empty());
     }
 

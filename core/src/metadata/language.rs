@@ -14,7 +14,9 @@
 //! `of`, `and` …) that other languages hardly use. That check runs first, on
 //! the same sample, and only text that fails it goes to whatlang.
 
-use crate::Doc;
+use std::ops::Range;
+
+use crate::{swar, Doc};
 
 /// How much of the body (in bytes, cut at a character boundary) the
 /// detector reads.
@@ -75,8 +77,8 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 /// dense with names runs at 15 to 30 % function words; German, Dutch or
 /// French text shares a few of them (`in`, `was`, `a`, `of`) but stays well
 /// under an eighth and has none of the English-only ones (`the`, `and`,
-/// `with` …). A byte loop: words are runs of ASCII letters and non-ASCII
-/// bytes, so a non-English word (`thé`) never matches.
+/// `with` …). Words are runs of ASCII letters and non-ASCII bytes (see
+/// [`Words`]), so a non-English word (`thé`) never matches.
 ///
 /// It stops as soon as the rest of the sample cannot change the answer:
 /// the counts only grow, and the bytes left hold at most one word in two
@@ -87,12 +89,9 @@ pub fn detect(doc: &Doc) -> Option<&'static str> {
 fn is_clearly_english(sample: &str) -> bool {
     let bytes = sample.as_bytes();
     let (mut words, mut function, mut english_only) = (0usize, 0usize, 0usize);
-    for word in bytes.split(|&b| !IS_WORD_BYTE[usize::from(b)]) {
-        if word.is_empty() {
-            continue;
-        }
+    for Range { start, end } in Words::new(bytes) {
         words += 1;
-        match english_function_word(word) {
+        match english_function_word(bytes, start, end - start) {
             None => continue,
             Some(FunctionWord::Shared) => function += 1,
             Some(FunctionWord::EnglishOnly) => {
@@ -100,7 +99,6 @@ fn is_clearly_english(sample: &str) -> bool {
                 english_only += 1;
             }
         }
-        let end = word.as_ptr() as usize - bytes.as_ptr() as usize + word.len();
         let most_words_left = (bytes.len() - end).div_ceil(2);
         if words >= MIN_WORDS_FOR_ENGLISH
             && english_only >= 2
@@ -112,19 +110,82 @@ fn is_clearly_english(sample: &str) -> bool {
     words >= MIN_WORDS_FOR_ENGLISH && function * 8 >= words && english_only >= 2
 }
 
-/// The bytes of words for [`is_clearly_english`]: ASCII letters and every
-/// byte of a non-ASCII character. A table: one load per byte of the
-/// sample instead of two range tests.
-const IS_WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = byte.is_ascii_alphabetic() || !byte.is_ascii();
-        b += 1;
+/// The words of a text for [`is_clearly_english`], as byte ranges:
+/// maximal runs of ASCII letters and bytes of non-ASCII characters (so
+/// `thé` is one word). The bytes are classified eight at a time into a
+/// bit per byte for a block of 64, and the words are read off where the
+/// bits change: a few instructions per word, and no loop whose exit, at
+/// the end of each word, is hard to predict.
+struct Words<'a> {
+    bytes: &'a [u8],
+    /// Where the next block starts.
+    next: usize,
+    /// Where the block read last starts.
+    base: usize,
+    /// Bit `k`: the word-byte bit changes at `base + k` (from the byte
+    /// before): a word starts or ends there, by turns.
+    changes: u64,
+    /// Whether a word has started and not yet ended, and where it starts.
+    in_word: bool,
+    start: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            next: 0,
+            base: 0,
+            changes: 0,
+            in_word: false,
+            start: 0,
+        }
     }
-    table
-};
+
+    /// Reads the block at `next`: its word-byte bits (zeros past the end
+    /// of the text), compared with themselves shifted by one byte.
+    fn read_block(&mut self) {
+        let mut bits = 0;
+        for k in 0..8 {
+            let Some(word) = swar::word_at(self.bytes, self.next + 8 * k) else {
+                break;
+            };
+            let letters = swar::ascii_range_bits(word | (swar::LOW_BITS * 0x20), b'a'..=b'z');
+            let marked = (letters | word) & swar::HIGH_BITS;
+            // One bit per byte, byte `j`'s at bit `j` (no two products
+            // of the multiplication overlap, so nothing carries).
+            let packed = (marked >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+            bits |= packed << (8 * k);
+        }
+        self.changes = bits ^ ((bits << 1) | u64::from(self.in_word));
+        self.base = self.next;
+        self.next += 64;
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        loop {
+            if self.changes != 0 {
+                let at = self.base + self.changes.trailing_zeros() as usize;
+                self.changes &= self.changes - 1;
+                self.in_word = !self.in_word;
+                if self.in_word {
+                    self.start = at;
+                    continue;
+                }
+                return Some(self.start..at);
+            }
+            if self.next >= self.bytes.len() {
+                // A word that runs to the end of the text ends there.
+                return std::mem::take(&mut self.in_word).then_some(self.start..self.bytes.len());
+            }
+            self.read_block();
+        }
+    }
+}
 
 /// What kind of English function word a word is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,21 +197,110 @@ enum FunctionWord {
     EnglishOnly,
 }
 
-/// The most frequent words of English prose, any case.
-fn english_function_word(word: &[u8]) -> Option<FunctionWord> {
-    if word.len() > 5 {
+/// The most frequent words of English prose, lowercase.
+const FUNCTION_WORDS: [(&str, FunctionWord); 34] = {
+    use FunctionWord::{EnglishOnly as E, Shared as S};
+    [
+        ("and", E),
+        ("said", E),
+        ("that", E),
+        ("the", E),
+        ("their", E),
+        ("they", E),
+        ("this", E),
+        ("were", E),
+        ("which", E),
+        ("with", E),
+        ("a", S),
+        ("are", S),
+        ("as", S),
+        ("at", S),
+        ("be", S),
+        ("but", S),
+        ("by", S),
+        ("for", S),
+        ("from", S),
+        ("had", S),
+        ("has", S),
+        ("have", S),
+        ("he", S),
+        ("his", S),
+        ("in", S),
+        ("is", S),
+        ("it", S),
+        ("not", S),
+        ("of", S),
+        ("on", S),
+        ("to", S),
+        ("was", S),
+        ("who", S),
+        ("will", S),
+    ]
+};
+
+/// The longest of [`FUNCTION_WORDS`], in bytes.
+const MAX_FUNCTION_WORD: usize = 5;
+
+/// A word's key: its bytes as a little-endian number.
+const fn key(word: &[u8]) -> u64 {
+    let mut key = 0;
+    let mut i = word.len();
+    while i > 0 {
+        i -= 1;
+        key = key << 8 | word[i] as u64;
+    }
+    key
+}
+
+/// The slot of a key in [`FUNCTION_TABLE`]: the top seven bits of its
+/// product with a multiplier found by a search to give each function
+/// word a slot of its own (the table's construction checks it).
+const fn function_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x2161_5022_409a_8a79) >> 57) as usize
+}
+
+/// [`FUNCTION_WORDS`] by the slot of their key: a perfect hash, so that a
+/// word is looked up with one load and one comparison, without a branch
+/// on its length or letters. A slot holds the key, and in its top byte
+/// (keys have five bytes at most) [`ENGLISH_ONLY`] for such a word: one
+/// 1 KB table, few cache lines.
+const FUNCTION_TABLE: [u64; 128] = {
+    let mut table = [0; 128];
+    let mut i = 0;
+    while i < FUNCTION_WORDS.len() {
+        let (word, kind) = FUNCTION_WORDS[i];
+        assert!(word.len() <= MAX_FUNCTION_WORD);
+        let key = key(word.as_bytes());
+        let slot = function_slot(key);
+        assert!(table[slot] == 0, "two function words share a slot");
+        table[slot] = match kind {
+            FunctionWord::EnglishOnly => key | ENGLISH_ONLY,
+            FunctionWord::Shared => key,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The mark of an [`FunctionWord::EnglishOnly`] word in [`FUNCTION_TABLE`].
+const ENGLISH_ONLY: u64 = 1 << 63;
+
+/// Whether the word of `len` bytes at `start` of `bytes`, in any case, is
+/// one of [`FUNCTION_WORDS`]. Its bytes are read as one number and
+/// lowercased at once: a word holds ASCII letters and non-ASCII bytes
+/// only (see [`Words`]), and setting bit 5 lowercases the former
+/// and leaves the latter non-ASCII, so they match no function word.
+fn english_function_word(bytes: &[u8], start: usize, len: usize) -> Option<FunctionWord> {
+    if len > MAX_FUNCTION_WORD {
         return None;
     }
-    let mut lower = [0u8; 5];
-    for (l, b) in lower.iter_mut().zip(word) {
-        *l = b.to_ascii_lowercase();
-    }
-    match &lower[..word.len()] {
-        b"and" | b"said" | b"that" | b"the" | b"their" | b"they" | b"this" | b"were" | b"which"
-        | b"with" => Some(FunctionWord::EnglishOnly),
-        b"a" | b"are" | b"as" | b"at" | b"be" | b"but" | b"by" | b"for" | b"from" | b"had"
-        | b"has" | b"have" | b"he" | b"his" | b"in" | b"is" | b"it" | b"not" | b"of" | b"on"
-        | b"to" | b"was" | b"who" | b"will" => Some(FunctionWord::Shared),
+    let within = (1u64 << (8 * len)) - 1;
+    let word = swar::word_at(bytes, start)? & within;
+    let lower = word | ((swar::LOW_BITS * 0x20) & within);
+    let entry = FUNCTION_TABLE[function_slot(lower)];
+    match entry ^ lower {
+        0 => Some(FunctionWord::Shared),
+        ENGLISH_ONLY => Some(FunctionWord::EnglishOnly),
         _ => None,
     }
 }
@@ -320,18 +470,55 @@ mod tests {
         assert!(!is_clearly_english(de_with_name));
     }
 
+    /// The bytes of words, as [`Words`] has them.
+    fn is_word_byte(b: u8) -> bool {
+        b.is_ascii_alphabetic() || !b.is_ascii()
+    }
+
+    /// [`english_function_word`] as first written.
+    fn plain_function_word(word: &[u8]) -> Option<FunctionWord> {
+        let lower = word.to_ascii_lowercase();
+        FUNCTION_WORDS
+            .iter()
+            .find(|(w, _)| w.as_bytes() == lower)
+            .map(|&(_, kind)| kind)
+    }
+
+    #[test]
+    fn function_words_are_found_in_any_case_and_only_them() {
+        let text = "The THE tHe a A an and AND said Said SAIDs thé Thé were WERE which \
+                    whiches in In is it's ofa of on To wAs who will willing hé aé é";
+        let bytes = text.as_bytes();
+        for word in bytes.split(|&b| !is_word_byte(b)) {
+            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+            assert_eq!(
+                english_function_word(bytes, start, word.len()),
+                plain_function_word(word),
+                "{:?}",
+                String::from_utf8_lossy(word)
+            );
+        }
+        for (w, kind) in FUNCTION_WORDS {
+            let upper = w.to_uppercase();
+            assert_eq!(
+                english_function_word(upper.as_bytes(), 0, w.len()),
+                Some(kind)
+            );
+        }
+    }
+
     #[test]
     fn english_shortcut_stops_early_only_when_the_rest_cannot_matter() {
         // The rule as first written: counts over the whole sample.
         let whole = |t: &str| {
             let words: Vec<&[u8]> = t
                 .as_bytes()
-                .split(|&b| !IS_WORD_BYTE[usize::from(b)])
+                .split(|&b| !is_word_byte(b))
                 .filter(|w| !w.is_empty())
                 .collect();
             let kinds: Vec<_> = words
                 .iter()
-                .filter_map(|w| english_function_word(w))
+                .filter_map(|w| plain_function_word(w))
                 .collect();
             let only = kinds
                 .iter()
@@ -352,6 +539,29 @@ mod tests {
                 assert_eq!(is_clearly_english(&t[..end]), whole(&t[..end]), "{end}");
             }
         }
+    }
+
+    #[test]
+    fn words_are_the_runs_of_word_bytes() {
+        let split = |t: &[u8]| -> Vec<Range<usize>> {
+            t.split(|&b| !is_word_byte(b))
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let start = w.as_ptr() as usize - t.as_ptr() as usize;
+                    start..start + w.len()
+                })
+                .collect()
+        };
+        let text = "Thé cat, [sat] on@the`mat{in} 2024 — x\u{a0}y ÉTÉ zz ".repeat(5);
+        for end in 0..=text.len() {
+            for start in [0, 1, 7] {
+                let t = &text.as_bytes()[start.min(end)..end];
+                assert_eq!(Words::new(t).collect::<Vec<_>>(), split(t), "{start} {end}");
+            }
+        }
+        let all_word_bytes = [b'a'; 128];
+        let whole: Vec<Range<usize>> = Words::new(&all_word_bytes).collect();
+        assert_eq!((whole.len(), whole[0].clone()), (1, 0..128));
     }
 
     #[test]

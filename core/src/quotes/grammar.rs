@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::verbs::is_speech_verb;
 use crate::people::{is_capitalized, is_title};
+use crate::swar::LOW_BITS;
 use crate::text::{ParagraphTokens, Token};
 use crate::words::WordList;
 
@@ -19,6 +20,9 @@ pub struct Toks<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
     facts: &'a [Cell<u8>],
+    /// `facts`, then those of the paragraphs after and [`FACTS_PADDING`]
+    /// zeros, for [`first_with`].
+    padded_facts: &'a [Cell<u8>],
 }
 
 /// Bits of a token's facts: it ends a sentence ([`Toks::ends_sentence`]).
@@ -47,17 +51,18 @@ pub struct Paragraphs<'a> {
 impl<'a> Paragraphs<'a> {
     pub fn new(text: &'a str, tokens: &'a ParagraphTokens) -> Self {
         // A word has no facts until asked whether it is a verb: only the
-        // marks, a quarter of the tokens, are written after the fill.
-        let facts = vec![Cell::new(0); tokens.all().len()];
-        let mut paragraph_facts = facts.as_slice();
-        for toks in tokens.iter() {
-            let (these, rest) = paragraph_facts.split_at(toks.len());
-            for (i, (tok, fact)) in toks.iter().zip(these).enumerate() {
-                if !tok.is_word {
-                    fact.set(mark_facts(text, toks, i));
-                }
+        // marks, a quarter of the tokens, are written after the fill, and
+        // only they are read.
+        let facts = vec![Cell::new(0); tokens.all().len() + FACTS_PADDING];
+        let mut paragraph = 0;
+        let mut range = tokens.range(0).unwrap_or_default();
+        for &m in tokens.marks() {
+            while m >= range.end {
+                paragraph += 1;
+                range = tokens.range(paragraph).unwrap_or(m..m + 1);
             }
-            paragraph_facts = rest;
+            let toks = &tokens.all()[range.clone()];
+            facts[m].set(mark_facts(text, toks, m - range.start));
         }
         Self {
             text,
@@ -76,7 +81,8 @@ impl<'a> Paragraphs<'a> {
         Some(Toks {
             text: self.text,
             toks: &self.tokens.all()[range.clone()],
-            facts: &self.facts[range],
+            facts: &self.facts[range.clone()],
+            padded_facts: &self.facts[range.start..],
         })
     }
 }
@@ -100,6 +106,39 @@ fn mark_facts(text: &str, toks: &[Token], i: usize) -> u8 {
             }
             _ => 0,
         }
+}
+
+/// Facts after the last token's, always zero: [`first_with`] reads eight
+/// facts from any token.
+const FACTS_PADDING: usize = 7;
+
+/// The index of the first of `facts[range]` with a bit of `bit`. Eight
+/// facts are tested at once, as the bytes of a word: indirect speech looks
+/// through every sentence of the body for its end and for quotation marks,
+/// some twenty tokens each, and a loop over the facts one by one takes
+/// several instructions per token. The last word may reach past `range`
+/// (`facts` has [`FACTS_PADDING`] more after it): a fact found there is
+/// no answer, and there is one loop and one exit to mispredict, as in a
+/// plain search.
+fn first_with(facts: &[Cell<u8>], range: Range<usize>, bit: u8) -> Option<usize> {
+    let Some(padded) = facts.get(..range.end + FACTS_PADDING) else {
+        let rest = facts.get(range.clone())?;
+        return rest
+            .iter()
+            .position(|f| f.get() & bit != 0)
+            .map(|n| range.start + n);
+    };
+    let lanes = LOW_BITS * u64::from(bit);
+    let mut k = range.start;
+    while let Some(chunk) = padded.get(k..k + 8).filter(|_| k < range.end) {
+        let word = u64::from_le_bytes(std::array::from_fn(|b| chunk[b].get()));
+        let hits = word & lanes;
+        if hits != 0 {
+            return Some(k + hits.trailing_zeros() as usize / 8).filter(|&i| i < range.end);
+        }
+        k += 8;
+    }
+    None
 }
 
 /// Whether `mark`, token `i` (one byte), is a period, `?`, `!` or `;`
@@ -472,9 +511,7 @@ impl<'a> Toks<'a> {
 
     /// Whether tokens `start..end` hold a double quotation mark.
     pub fn has_quote_mark(&self, start: usize, end: usize) -> bool {
-        self.facts[start..end]
-            .iter()
-            .any(|f| f.get() & QUOTE_MARK != 0)
+        first_with(self.padded_facts, start..end, QUOTE_MARK).is_some()
     }
 
     /// The index after the last sentence end before `end`, looking back
@@ -492,10 +529,7 @@ impl<'a> Toks<'a> {
     /// most [`SENTENCE_REACH`] tokens, or where the look stopped.
     pub fn sentence_end(&self, start: usize) -> usize {
         let ceiling = self.len().min(start.saturating_add(SENTENCE_REACH));
-        self.facts
-            .get(start..ceiling)
-            .and_then(|facts| facts.iter().position(|f| f.get() & SENTENCE_END != 0))
-            .map_or(ceiling, |k| start + k)
+        first_with(self.padded_facts, start..ceiling, SENTENCE_END).unwrap_or(ceiling)
     }
 
     /// The noun phrase that ends right before token `end` (exclusive):
@@ -782,6 +816,28 @@ mod tests {
         let t = paras.get(0).expect("one paragraph");
         let (first, last) = t.leading_phrase(0, t.len())?;
         Some(text[t.span(first, last)].to_owned())
+    }
+
+    #[test]
+    fn first_with_finds_what_a_plain_search_finds() {
+        for len in 0..20 {
+            for at in 0..len {
+                // Quotation marks at `at` and after the range searched.
+                let facts: Vec<Cell<u8>> = (0..len + FACTS_PADDING)
+                    .map(|k| Cell::new(if k == at || k >= len { QUOTE_MARK } else { 0 }))
+                    .collect();
+                for start in 0..=len {
+                    for end in start..=len {
+                        let plain = (start..end).find(|&k| facts[k].get() & QUOTE_MARK != 0);
+                        assert_eq!(first_with(&facts, start..end, QUOTE_MARK), plain);
+                        // Without the padding: one by one.
+                        let unpadded = &facts[..end];
+                        assert_eq!(first_with(unpadded, start..end, QUOTE_MARK), plain);
+                        assert_eq!(first_with(&facts, start..end, SENTENCE_END), None);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

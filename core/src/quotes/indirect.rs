@@ -84,15 +84,28 @@ const REPORTING_WORDS: &[&str] = &[
     "wrote",
 ];
 
-/// The first and last letters of the reporting verbs: bit `l` of entry
-/// `f` is set when some verb starts with letter `f` and ends with letter
-/// `l` (`said`: `s`, `d`). Nearly every token is tested, and these two
-/// bytes turn away most words before the lookup. Entry 26, empty, is for
-/// a token that does not start with a lowercase letter.
-const FIRST_LAST: [u32; 27] = first_last_letters(REPORTING_WORDS);
+/// The first and last letters of the reporting verbs, by byte: bit `l`
+/// of entry `f` is set when some verb starts with byte `f` and ends with
+/// letter number `l` (from 0 for `a`; `said`: entry `b's'`, bit 3). Nearly
+/// every token is tested, and these two bytes turn away most words before
+/// the lookup. Entries of bytes that are no lowercase letter are empty.
+const FIRST_LAST: [u32; 256] = first_last_letters(REPORTING_WORDS);
 
-const fn first_last_letters(words: &[&str]) -> [u32; 27] {
-    let mut bits = [0; 27];
+/// Bit `l` for the lowercase letter number `l` (from 0 for `a`), by byte;
+/// no bit for other bytes. With [`FIRST_LAST`], one `&` tells whether a
+/// token's first and last bytes are those of a reporting verb.
+const LAST_LETTER: [u32; 256] = {
+    let mut bits = [0; 256];
+    let mut b = b'a';
+    while b <= b'z' {
+        bits[b as usize] = 1 << (b - b'a');
+        b += 1;
+    }
+    bits
+};
+
+const fn first_last_letters(words: &[&str]) -> [u32; 256] {
+    let mut bits = [0; 256];
     let mut i = 0;
     while i < words.len() {
         let w = words[i].as_bytes();
@@ -101,7 +114,7 @@ const fn first_last_letters(words: &[&str]) -> [u32; 27] {
             first.is_ascii_lowercase() && last.is_ascii_lowercase(),
             "reporting verbs are lowercase"
         );
-        bits[(first - b'a') as usize] |= 1 << (last - b'a');
+        bits[first as usize] |= 1 << (last - b'a');
         i += 1;
     }
     bits
@@ -135,16 +148,13 @@ pub fn find(t: &Toks) -> Vec<Reported> {
 /// token to the next, so branches there would be mispredicted often.
 fn is_reporting(text: &str, tok: &Token) -> bool {
     let bytes = text.as_bytes();
-    // Letter numbers, from 0 for `a`; anything but a lowercase letter
-    // wraps to 26 or more. A token has at least one byte.
-    let letter = |at: usize| bytes.get(at).map_or(u8::MAX, |b| b.wrapping_sub(b'a'));
-    let (first, last) = (
-        letter(tok.range.start),
-        letter(tok.range.end.saturating_sub(1)),
-    );
-    let ends = FIRST_LAST[usize::from(first.min(26))] >> last.min(31) & 1 == 1;
+    // A token has at least one byte; a mark's is no lowercase letter.
+    let byte = |at: usize| bytes.get(at).map_or(0, |&b| usize::from(b));
+    let first = byte(tok.range.start);
+    let last = byte(tok.range.end.wrapping_sub(1));
+    let ends = FIRST_LAST[first] & LAST_LETTER[last] != 0;
     // Every reporting verb has more than one letter.
-    let candidate = tok.is_word & (tok.range.len() > 1) & (last < 26) & ends;
+    let candidate = tok.is_word & (tok.range.len() > 1) & ends;
     candidate && REPORTING.contains_exact(&text[tok.range.clone()])
 }
 
@@ -215,12 +225,20 @@ mod tests {
     }
 
     #[test]
-    fn the_letter_table_knows_every_verb() {
+    fn the_letter_tables_know_every_verb() {
         for w in REPORTING_WORDS {
             let b = w.as_bytes();
-            let (first, last) = (b[0] - b'a', b[b.len() - 1] - b'a');
-            assert_eq!(FIRST_LAST[usize::from(first)] >> last & 1, 1, "{w}");
+            let (first, last) = (b[0], b[b.len() - 1]);
+            assert_ne!(
+                FIRST_LAST[usize::from(first)] & LAST_LETTER[usize::from(last)],
+                0,
+                "{w}"
+            );
         }
-        assert_eq!(FIRST_LAST[26], 0);
+        for b in 0..=255u8 {
+            let lowercase = b.is_ascii_lowercase();
+            assert_eq!(LAST_LETTER[usize::from(b)] != 0, lowercase, "{b}");
+            assert!(lowercase || FIRST_LAST[usize::from(b)] == 0, "{b}");
+        }
     }
 }

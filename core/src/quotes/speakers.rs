@@ -26,11 +26,16 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     pub fn new(text: &'a str, people: &'a [PersonFound]) -> Self {
-        let mut mentions: Vec<(usize, usize, usize)> = people
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.start, m.end, i)))
-            .collect();
+        // Counted first: collected from a `flat_map`, whose length is not
+        // known, the vector would grow (and be copied) several times.
+        let count = people.iter().map(|p| p.mentions.len()).sum();
+        let mut mentions: Vec<(usize, usize, usize)> = Vec::with_capacity(count);
+        mentions.extend(
+            people
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.start, m.end, i))),
+        );
         mentions.sort_unstable();
         Self {
             text,
