@@ -14,8 +14,11 @@
 //! surname (`Shmyhal`) is a mention of the person introduced with it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::ops::Range;
 use std::sync::OnceLock;
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::text::{ParagraphTokens, Token};
 use crate::words::WordList;
@@ -1172,11 +1175,10 @@ fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, ByWord<'t, 
     let mut groups: Vec<Group> = Vec::new();
     // Groups by surname, so that each candidate is compared only with the
     // people who share its last word.
-    // std's keyed SipHash, not a fast unkeyed hash: the keys are words of
-    // the article, and crafted text must not make every lookup collide.
     // Sized for a surname and a given name per candidate, so that it is
     // not rehashed as it fills (here or in `collect_mentions`).
-    let mut by_word: ByWord = HashMap::with_capacity(candidates.len() * 2);
+    let mut by_word: ByWord =
+        HashMap::with_capacity_and_hasher(candidates.len() * 2, WordHash::new());
     for c in candidates {
         let Some(surname) = c.words.last().copied() else {
             continue;
@@ -1252,7 +1254,51 @@ struct Named<'g> {
 
 /// The grouped people by the bytes of a word of their names (see
 /// [`Named`]).
-type ByWord<'t, 'g> = HashMap<&'t [u8], Named<'g>>;
+type ByWord<'t, 'g> = HashMap<&'t [u8], Named<'g>, WordHash>;
+
+/// Hashes the words of [`ByWord`] with xxh3 under a random seed. The keys
+/// are words of the article, so crafted text must not be able to make
+/// every lookup collide, which rules out a fixed seed; but std's SipHash,
+/// keyed as well, costs several times more on words this short.
+struct WordHash {
+    seed: u64,
+}
+
+impl WordHash {
+    /// A fresh seed, drawn from std's per-thread random keys.
+    fn new() -> Self {
+        Self {
+            seed: RandomState::new().hash_one(0u8),
+        }
+    }
+}
+
+impl BuildHasher for WordHash {
+    type Hasher = WordHasher;
+
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(self.seed)
+    }
+}
+
+/// The state of one [`WordHash`] hashing: the seed, then the hash.
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64_with_seed(bytes, self.0);
+    }
+
+    /// A slice's length, hashed before its bytes: xxh3 mixes the length in
+    /// with the bytes anyway, so it only needs to change the seed.
+    fn write_usize(&mut self, n: usize) {
+        self.0 = self.0.wrapping_add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Every name mention of the grouped people: full names and variants at
 /// any capitalized run, and lone surnames. A surname shared by two people
