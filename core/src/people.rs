@@ -712,8 +712,8 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
             }
         }
     }
-    let (groups, by_word) = group(candidates);
-    let mut people = collect_mentions(doc.text, &body, &groups, by_word);
+    let (mut groups, by_word) = group(candidates);
+    let mut people = collect_mentions(doc.text, &body, &mut groups, by_word);
     people.retain(|p| !p.mentions.is_empty());
     people.sort_by_key(|p| p.mentions.first().map(|m| m.start));
     people
@@ -793,6 +793,8 @@ impl<'t> Paragraph<'t> {
     /// Friday.`) is told apart by its final period.
     ///
     /// The runs are appended to `runs`.
+    // Out of line: inlined into `find`, its loop gets worse registers.
+    #[inline(never)]
     fn scan(text: &str, toks: &'t [Token], runs: &mut Runs) -> Self {
         let first_run = runs.bounds.len();
         let mut run_start = runs.words.len();
@@ -1311,18 +1313,21 @@ impl Hasher for WordHasher {
 fn collect_mentions<'t, 'g>(
     text: &str,
     body: &Body,
-    groups: &'g [Group<'t>],
+    groups: &'g mut [Group<'t>],
     mut by_word: ByWord<'t, 'g>,
 ) -> Vec<PersonFound> {
+    // The roles are moved into the people: the groups are not asked for
+    // them again.
     let mut people: Vec<PersonFound> = groups
-        .iter()
+        .iter_mut()
         .map(|g| PersonFound {
             name: written_name(text, g.canonical()),
-            roles: g.roles.clone(),
+            roles: std::mem::take(&mut g.roles),
             mentions: Vec::new(),
             gender: g.gender,
         })
         .collect();
+    let groups: &'g [Group<'t>] = groups;
     let mut keys = WordFilter::default();
     for (i, g) in groups.iter().enumerate() {
         keys.insert(g.surname().as_bytes());
