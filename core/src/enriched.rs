@@ -9,6 +9,8 @@
 //! payload depends on a hash map's iteration order or on the clock, so the
 //! same input always serializes to the same bytes.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -122,7 +124,9 @@ pub struct Person {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
     pub name: String,
-    pub kind: Option<String>,
+    /// One of a few fixed words (`country`, `city`, `agency`, …): borrowed
+    /// from the lexicons, so that each entity costs no allocation for it.
+    pub kind: Option<Cow<'static, str>>,
     pub mentions: Vec<Span>,
     pub count: usize,
 }
@@ -130,7 +134,9 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub name: String,
-    pub kind: Option<String>,
+    /// One of a few fixed words (`country`, `city`, `agency`, …): borrowed
+    /// from the lexicons, so that each entity costs no allocation for it.
+    pub kind: Option<Cow<'static, str>>,
     pub mentions: Vec<Span>,
     pub count: usize,
 }

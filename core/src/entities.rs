@@ -22,6 +22,7 @@
 
 mod org_names;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::enriched::{Entities, Organization, Person, Place};
@@ -34,7 +35,7 @@ use crate::{metadata, swar, Doc};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedFound {
     pub name: String,
-    pub kind: Option<String>,
+    pub kind: Option<&'static str>,
     pub mentions: Vec<Range<usize>>,
 }
 
@@ -70,7 +71,7 @@ impl Found {
                     mentions: spans(&o.mentions),
                     count: o.mentions.len(),
                     name: o.name,
-                    kind: o.kind,
+                    kind: o.kind.map(Cow::Borrowed),
                 })
                 .collect(),
             places: self
@@ -80,7 +81,7 @@ impl Found {
                     mentions: spans(&p.mentions),
                     count: p.mentions.len(),
                     name: p.name,
-                    kind: p.kind,
+                    kind: p.kind.map(Cow::Borrowed),
                 })
                 .collect(),
         }
@@ -148,18 +149,18 @@ struct Tally {
 impl Tally {
     /// Records a mention; the first kind seen for a name stays (gazetteer
     /// hits come first in each paragraph, so their kinds win).
-    fn add(&mut self, name: &str, kind: Option<&str>, range: Range<usize>) {
+    fn add(&mut self, name: &str, kind: Option<&'static str>, range: Range<usize>) {
         // Most mentions are of names seen before: no allocation for them.
         let Some(entry) = self.entries.iter_mut().find(|e| e.name == name) else {
             self.entries.push(NamedFound {
                 name: name.to_owned(),
-                kind: kind.map(str::to_owned),
+                kind,
                 mentions: vec![range],
             });
             return;
         };
         if entry.kind.is_none() {
-            entry.kind = kind.map(str::to_owned);
+            entry.kind = kind;
         }
         entry.mentions.push(range);
     }
@@ -460,7 +461,7 @@ mod tests {
     use super::*;
 
     /// Name, kind and mention count of each entity.
-    type Flat = Vec<(String, Option<String>, usize)>;
+    type Flat = Vec<(String, Option<&'static str>, usize)>;
 
     fn found(t: &str) -> (Flat, Flat) {
         let f = extract(&Doc::new(t));
@@ -472,7 +473,7 @@ mod tests {
         (flat(f.organizations), flat(f.places))
     }
 
-    fn names(v: &[(String, Option<String>, usize)]) -> Vec<&str> {
+    fn names(v: &Flat) -> Vec<&str> {
         v.iter().map(|(n, _, _)| n.as_str()).collect()
     }
 
@@ -484,12 +485,12 @@ mod tests {
         assert_eq!(
             places,
             vec![
-                ("Kyiv".into(), Some("city".into()), 2),
-                ("Boston".into(), Some("city".into()), 1),
-                ("Kharkiv".into(), Some("city".into()), 1),
-                ("Massachusetts".into(), Some("state".into()), 1),
-                ("Ukraine".into(), Some("country".into()), 1),
-                ("United States".into(), Some("country".into()), 1),
+                ("Kyiv".into(), Some("city"), 2),
+                ("Boston".into(), Some("city"), 1),
+                ("Kharkiv".into(), Some("city"), 1),
+                ("Massachusetts".into(), Some("state"), 1),
+                ("Ukraine".into(), Some("country"), 1),
+                ("United States".into(), Some("country"), 1),
             ]
         );
     }
@@ -502,10 +503,10 @@ mod tests {
         assert_eq!(
             orgs,
             vec![
-                ("United Nations".into(), Some("international".into()), 2),
-                ("Associated Press".into(), Some("media".into()), 1),
-                ("Defense Ministry".into(), Some("government".into()), 1),
-                ("Ukrinform".into(), Some("media".into()), 1),
+                ("United Nations".into(), Some("international"), 2),
+                ("Associated Press".into(), Some("media"), 1),
+                ("Defense Ministry".into(), Some("government"), 1),
+                ("Ukrinform".into(), Some("media"), 1),
             ]
         );
     }
