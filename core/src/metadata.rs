@@ -59,7 +59,7 @@ pub fn extract(raw: &RawArticle, doc: &Doc) -> Metadata {
         sentence_count,
         reading_time_seconds: reading_time_seconds(print.words),
         content_hash: print.content_hash,
-        simhash: fingerprint::hex("", u128::from(print.simhash), 16),
+        simhash: format!("{:016x}", print.simhash),
     }
 }
 

@@ -36,25 +36,9 @@ pub fn of(paragraphs: &[&str]) -> Fingerprint {
     }
     Fingerprint {
         words: folder.word_hashes.len(),
-        content_hash: hex("xxh3-", xxh3_128(&folder.normalized), 32),
+        content_hash: format!("xxh3-{:032x}", xxh3_128(&folder.normalized)),
         simhash: simhash(&folder.word_hashes),
     }
-}
-
-/// `prefix`, then the low `digits` (at most 32) hexadecimal digits of
-/// `value`, in lowercase: `format!("{prefix}{value:0digits$x}")` for a
-/// value of at most `digits` digits, without the formatting machinery,
-/// which takes several times the instructions.
-pub(super) fn hex(prefix: &str, value: u128, digits: usize) -> String {
-    let mut buf = [b'0'; 32];
-    let digits = digits.min(buf.len());
-    for (k, b) in buf[..digits].iter_mut().rev().enumerate() {
-        *b = b"0123456789abcdef"[(value >> (4 * k)) as usize & 0xf];
-    }
-    let mut out = String::with_capacity(prefix.len() + digits);
-    out.push_str(prefix);
-    out.push_str(std::str::from_utf8(&buf[..digits]).unwrap_or_default());
-    out
 }
 
 /// What [`Folder`] does with a byte of the text.
@@ -416,22 +400,6 @@ mod tests {
         assert_eq!(p.words, 11);
         assert_eq!(p.content_hash, "xxh3-50d37b4a73f40c4ff92bf5de2c8788a0");
         assert_eq!(p.simhash, 0x444c_f28e_78c9_86e4);
-    }
-
-    #[test]
-    fn hex_is_the_formatted_value() {
-        for v in [
-            0,
-            1,
-            0xabc,
-            u128::from(u64::MAX),
-            u128::MAX,
-            0x50d3_7b4a << 64,
-        ] {
-            assert_eq!(hex("xxh3-", v, 32), format!("xxh3-{v:032x}"));
-            let low = v as u64;
-            assert_eq!(hex("", u128::from(low), 16), format!("{low:016x}"));
-        }
     }
 
     #[test]

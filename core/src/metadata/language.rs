@@ -16,6 +16,7 @@
 
 use std::ops::Range;
 
+use crate::words::WordList;
 use crate::{swar, Doc};
 
 /// How much of the body (in bytes, cut at a character boundary) the
@@ -91,7 +92,8 @@ fn is_clearly_english(sample: &str) -> bool {
     let (mut words, mut function, mut english_only) = (0usize, 0usize, 0usize);
     for Range { start, end } in Words::new(bytes) {
         words += 1;
-        match english_function_word(bytes, start, end - start) {
+        // A word's ends are ASCII bytes or the sample's ends: char boundaries.
+        match english_function_word(sample.get(start..end).unwrap_or_default()) {
             None => continue,
             Some(FunctionWord::Shared) => function += 1,
             Some(FunctionWord::EnglishOnly) => {
@@ -197,111 +199,31 @@ enum FunctionWord {
     EnglishOnly,
 }
 
-/// The most frequent words of English prose, lowercase.
-const FUNCTION_WORDS: [(&str, FunctionWord); 34] = {
-    use FunctionWord::{EnglishOnly as E, Shared as S};
-    [
-        ("and", E),
-        ("said", E),
-        ("that", E),
-        ("the", E),
-        ("their", E),
-        ("they", E),
-        ("this", E),
-        ("were", E),
-        ("which", E),
-        ("with", E),
-        ("a", S),
-        ("are", S),
-        ("as", S),
-        ("at", S),
-        ("be", S),
-        ("but", S),
-        ("by", S),
-        ("for", S),
-        ("from", S),
-        ("had", S),
-        ("has", S),
-        ("have", S),
-        ("he", S),
-        ("his", S),
-        ("in", S),
-        ("is", S),
-        ("it", S),
-        ("not", S),
-        ("of", S),
-        ("on", S),
-        ("to", S),
-        ("was", S),
-        ("who", S),
-        ("will", S),
-    ]
-};
+/// The most frequent words of English prose that other languages hardly
+/// use (see [`FunctionWord::EnglishOnly`]), sorted, lowercase.
+const ENGLISH_ONLY_WORDS: &[&str] = &[
+    "and", "said", "that", "the", "their", "they", "this", "were", "which", "with",
+];
 
-/// The longest of [`FUNCTION_WORDS`], in bytes.
-const MAX_FUNCTION_WORD: usize = 5;
+/// The most frequent words of English prose that are also common in other
+/// Latin-script languages (see [`FunctionWord::Shared`]), sorted, lowercase.
+const SHARED_WORDS: &[&str] = &[
+    "a", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he", "his",
+    "in", "is", "it", "not", "of", "on", "to", "was", "who", "will",
+];
 
-/// A word's key: its bytes as a little-endian number.
-const fn key(word: &[u8]) -> u64 {
-    let mut key = 0;
-    let mut i = word.len();
-    while i > 0 {
-        i -= 1;
-        key = key << 8 | word[i] as u64;
-    }
-    key
-}
+const ENGLISH_ONLY: WordList = WordList::new(ENGLISH_ONLY_WORDS);
+const SHARED: WordList = WordList::new(SHARED_WORDS);
 
-/// The slot of a key in [`FUNCTION_TABLE`]: the top seven bits of its
-/// product with a multiplier found by a search to give each function
-/// word a slot of its own (the table's construction checks it).
-const fn function_slot(key: u64) -> usize {
-    (key.wrapping_mul(0x2161_5022_409a_8a79) >> 57) as usize
-}
-
-/// [`FUNCTION_WORDS`] by the slot of their key: a perfect hash, so that a
-/// word is looked up with one load and one comparison, without a branch
-/// on its length or letters. A slot holds the key, and in its top byte
-/// (keys have five bytes at most) [`ENGLISH_ONLY`] for such a word: one
-/// 1 KB table, few cache lines.
-const FUNCTION_TABLE: [u64; 128] = {
-    let mut table = [0; 128];
-    let mut i = 0;
-    while i < FUNCTION_WORDS.len() {
-        let (word, kind) = FUNCTION_WORDS[i];
-        assert!(word.len() <= MAX_FUNCTION_WORD);
-        let key = key(word.as_bytes());
-        let slot = function_slot(key);
-        assert!(table[slot] == 0, "two function words share a slot");
-        table[slot] = match kind {
-            FunctionWord::EnglishOnly => key | ENGLISH_ONLY,
-            FunctionWord::Shared => key,
-        };
-        i += 1;
-    }
-    table
-};
-
-/// The mark of an [`FunctionWord::EnglishOnly`] word in [`FUNCTION_TABLE`].
-const ENGLISH_ONLY: u64 = 1 << 63;
-
-/// Whether the word of `len` bytes at `start` of `bytes`, in any case, is
-/// one of [`FUNCTION_WORDS`]. Its bytes are read as one number and
-/// lowercased at once: a word holds ASCII letters and non-ASCII bytes
-/// only (see [`Words`]), and setting bit 5 lowercases the former
-/// and leaves the latter non-ASCII, so they match no function word.
-fn english_function_word(bytes: &[u8], start: usize, len: usize) -> Option<FunctionWord> {
-    if len > MAX_FUNCTION_WORD {
-        return None;
-    }
-    let within = (1u64 << (8 * len)) - 1;
-    let word = swar::word_at(bytes, start)? & within;
-    let lower = word | ((swar::LOW_BITS * 0x20) & within);
-    let entry = FUNCTION_TABLE[function_slot(lower)];
-    match entry ^ lower {
-        0 => Some(FunctionWord::Shared),
-        ENGLISH_ONLY => Some(FunctionWord::EnglishOnly),
-        _ => None,
+/// Whether `word` is an English function word, in any case, and which
+/// kind. A word of non-ASCII bytes (`thé`) is in neither list.
+fn english_function_word(word: &str) -> Option<FunctionWord> {
+    if ENGLISH_ONLY.contains(word) {
+        Some(FunctionWord::EnglishOnly)
+    } else if SHARED.contains(word) {
+        Some(FunctionWord::Shared)
+    } else {
+        None
     }
 }
 
@@ -478,10 +400,14 @@ mod tests {
     /// [`english_function_word`] as first written.
     fn plain_function_word(word: &[u8]) -> Option<FunctionWord> {
         let lower = word.to_ascii_lowercase();
-        FUNCTION_WORDS
-            .iter()
-            .find(|(w, _)| w.as_bytes() == lower)
-            .map(|&(_, kind)| kind)
+        let is = |list: &[&str]| list.iter().any(|w| w.as_bytes() == lower);
+        if is(ENGLISH_ONLY_WORDS) {
+            Some(FunctionWord::EnglishOnly)
+        } else if is(SHARED_WORDS) {
+            Some(FunctionWord::Shared)
+        } else {
+            None
+        }
     }
 
     #[test]
@@ -490,20 +416,20 @@ mod tests {
                     whiches in In is it's ofa of on To wAs who will willing hé aé é";
         let bytes = text.as_bytes();
         for word in bytes.split(|&b| !is_word_byte(b)) {
-            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
             assert_eq!(
-                english_function_word(bytes, start, word.len()),
+                english_function_word(std::str::from_utf8(word).unwrap()),
                 plain_function_word(word),
                 "{:?}",
                 String::from_utf8_lossy(word)
             );
         }
-        for (w, kind) in FUNCTION_WORDS {
-            let upper = w.to_uppercase();
-            assert_eq!(
-                english_function_word(upper.as_bytes(), 0, w.len()),
-                Some(kind)
-            );
+        for (list, kind) in [
+            (ENGLISH_ONLY_WORDS, FunctionWord::EnglishOnly),
+            (SHARED_WORDS, FunctionWord::Shared),
+        ] {
+            for w in list {
+                assert_eq!(english_function_word(&w.to_uppercase()), Some(kind));
+            }
         }
     }
 

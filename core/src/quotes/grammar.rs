@@ -19,10 +19,11 @@ use crate::words::WordList;
 pub struct Toks<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
+    /// The facts of `toks`, then those of the paragraphs after and
+    /// [`FACTS_PADDING`] zeros, so that [`first_with`] can read eight at
+    /// once from any token; only the first `toks.len()` are this
+    /// paragraph's.
     facts: &'a [Cell<u8>],
-    /// `facts`, then those of the paragraphs after and [`FACTS_PADDING`]
-    /// zeros, for [`first_with`].
-    padded_facts: &'a [Cell<u8>],
 }
 
 /// Bits of a token's facts: it ends a sentence ([`Toks::ends_sentence`]).
@@ -81,8 +82,7 @@ impl<'a> Paragraphs<'a> {
         Some(Toks {
             text: self.text,
             toks: &self.tokens.all()[range.clone()],
-            facts: &self.facts[range.clone()],
-            padded_facts: &self.facts[range.start..],
+            facts: &self.facts[range.start..],
         })
     }
 }
@@ -511,7 +511,7 @@ impl<'a> Toks<'a> {
 
     /// Whether tokens `start..end` hold a double quotation mark.
     pub fn has_quote_mark(&self, start: usize, end: usize) -> bool {
-        first_with(self.padded_facts, start..end, QUOTE_MARK).is_some()
+        first_with(self.facts, start..end, QUOTE_MARK).is_some()
     }
 
     /// The index after the last sentence end before `end`, looking back
@@ -519,7 +519,7 @@ impl<'a> Toks<'a> {
     /// without a period stays linear.
     pub fn sentence_start(&self, end: usize) -> usize {
         let floor = end.saturating_sub(SENTENCE_REACH);
-        self.facts
+        self.facts[..self.toks.len()]
             .get(floor..end)
             .and_then(|facts| facts.iter().rposition(|f| f.get() & SENTENCE_END != 0))
             .map_or(floor, |k| floor + k + 1)
@@ -529,7 +529,7 @@ impl<'a> Toks<'a> {
     /// most [`SENTENCE_REACH`] tokens, or where the look stopped.
     pub fn sentence_end(&self, start: usize) -> usize {
         let ceiling = self.len().min(start.saturating_add(SENTENCE_REACH));
-        first_with(self.padded_facts, start..ceiling, SENTENCE_END).unwrap_or(ceiling)
+        first_with(self.facts, start..ceiling, SENTENCE_END).unwrap_or(ceiling)
     }
 
     /// The noun phrase that ends right before token `end` (exclusive):
