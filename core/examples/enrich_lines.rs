@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         match decode(line, None, &limits) {
             Ok(raw) => {
-                serde_json::to_writer(&mut out, &enrich(raw))?;
+                out.write_all(&enrich(raw).to_json()?)?;
                 out.write_all(b"\n")?;
             }
             Err(e) => eprintln!("line {}: {e}", number + 1),

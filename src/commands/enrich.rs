@@ -144,12 +144,15 @@ fn write_event(
     event: &enricher_core::EnrichedArticle,
     pretty: bool,
 ) -> anyhow::Result<()> {
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut *out, event)
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, event).context("cannot write the output")?;
     } else {
-        serde_json::to_writer(&mut *out, event)
-    };
-    written.context("cannot write the output")?;
+        // The bytes the worker publishes.
+        let json = event
+            .to_json()
+            .context("cannot serialize the enriched article")?;
+        out.write_all(&json).context("cannot write the output")?;
+    }
     out.write_all(b"\n").context("cannot write the output")
 }
 
