@@ -20,7 +20,7 @@ if [[ ! -f "$gold" ]]; then
     exit 0
 fi
 cargo build --release --quiet
-enrich=target/release/article-enricher
+enrich="${CARGO_TARGET_DIR:-target}/release/article-enricher"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 

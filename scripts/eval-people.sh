@@ -22,7 +22,7 @@ trap 'rm -f "$tmp"' EXIT
 # `enrich` exits 1 when some line fails to decode but still writes the rest;
 # report that and score what was written.
 status=0
-target/release/article-enricher enrich < "$DATA" > "$tmp" || status=$?
+"${CARGO_TARGET_DIR:-target}/release/article-enricher" enrich < "$DATA" > "$tmp" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "eval-people: warning: article-enricher enrich exited $status; scoring its output anyway" >&2
   if [ ! -s "$tmp" ]; then

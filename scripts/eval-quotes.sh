@@ -22,7 +22,7 @@ mkdir -p "$(dirname "$out")"
 
 cargo build --release --quiet
 start=$(date +%s.%N)
-./target/release/article-enricher enrich <"$gold" >"$out.all"
+"${CARGO_TARGET_DIR:-target}/release/article-enricher" enrich <"$gold" >"$out.all"
 end=$(date +%s.%N)
 python3 - "$out.all" "$out" <<'PY'
 import json, sys
