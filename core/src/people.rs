@@ -812,7 +812,8 @@ impl<'t> Paragraph<'t> {
                 // Most words: a letter, and not capitalized by the first
                 // test of `is_capitalized`, told without slicing the word.
                 count += 1;
-                false
+                // `Anke de Vries`: a particle inside a run keeps it going.
+                run_start < runs.words.len() && joins_name(text, toks, i)
             } else if first.is_ascii_uppercase() && second_is_lowercase(text, t) {
                 // Most of the rest (`Trump`): capitalized by the second
                 // test of `is_capitalized`, told without slicing either.
@@ -854,6 +855,67 @@ impl<'t> Paragraph<'t> {
             runs: first_run..runs.bounds.len(),
             headline: count >= 4 && (ratio(9) || (ratio(7) && !prose)),
         }
+    }
+}
+
+/// Whether `word` is a lowercase word that stands inside a surname:
+/// `Anke de Vries`, `Lula da Silva`, `Mohammed bin Salman`. A `match`:
+/// it is asked of every lowercase word after a capitalized one.
+fn opens_particle(word: &str) -> bool {
+    matches!(
+        word,
+        "bin"
+            | "da"
+            | "de"
+            | "del"
+            | "della"
+            | "di"
+            | "dos"
+            | "du"
+            | "ibn"
+            | "ten"
+            | "ter"
+            | "van"
+            | "von"
+    )
+}
+
+/// Whether `word` may follow an [`opens_particle`] word inside a surname:
+/// `Ursula von der Leyen`, `Rosa de la Cruz`, `Dries van den Berg`.
+fn follows_particle(word: &str) -> bool {
+    matches!(word, "de" | "den" | "der" | "la")
+}
+
+/// A particle of a surname, as written (lowercase).
+fn is_particle(word: &str) -> bool {
+    opens_particle(word) || follows_particle(word)
+}
+
+/// Whether the lowercase word at `i`, right after a capitalized word,
+/// joins it to the capitalized word that comes next as one name: an
+/// [`opens_particle`] word, or a [`follows_particle`] word right after
+/// one, followed by a capitalized word (the first may take one
+/// [`follows_particle`] word first). `Rotterdam de facto` is no name.
+fn joins_name(text: &str, toks: &[Token], i: usize) -> bool {
+    let word = |j: usize| {
+        toks.get(j)
+            .filter(|t| t.is_word)
+            .map(|t| &text[t.range.clone()])
+    };
+    let Some(w) = word(i) else {
+        return false;
+    };
+    let opens = opens_particle(w);
+    let follows =
+        follows_particle(w) && i.checked_sub(1).and_then(word).is_some_and(opens_particle);
+    if !(opens || follows) {
+        return false;
+    }
+    let capitalized = |j: usize| word(j).is_some_and(is_capitalized);
+    match word(i + 1) {
+        Some(next) if opens && follows_particle(next) => capitalized(i + 2),
+        Some(_) => capitalized(i + 1),
+        None => false,
     }
 }
 
@@ -1133,8 +1195,10 @@ impl<'t> Group<'t> {
         if *last != self.surname() {
             return false;
         }
+        // `de Vos` after `Pierre de Vos`: a surname with its particles.
+        let surname_only = words[..words.len() - 1].iter().all(|w| is_particle(w));
         let long = self.variants.iter().filter(|v| v.len() > 1);
-        words.len() == 1 || long.clone().count() == 0 || long.into_iter().any(|v| v[0] == *first)
+        surname_only || long.clone().count() == 0 || long.into_iter().any(|v| v[0] == *first)
     }
 }
 

@@ -52,6 +52,34 @@ fn honorifics_and_appositive_roles() {
 }
 
 #[test]
+fn surname_particles_stay_in_the_name() {
+    let p = people(
+        "“We are not against modernisation,” said Anke de Vries, a spokeswoman for the union.\n\n\
+         European Commission President Ursula von der Leyen said the deal would hold. \
+         Crown Prince Mohammed bin Salman met reporters. Guillermo del Toro said little.\n\n\
+         Von der Leyen and Ms. de Vries spoke again. “No,” said Federico de Jesús, a spokesman.",
+    );
+    let n: Vec<_> = p.iter().map(|x| (x.name.as_str(), x.count)).collect();
+    // `Von der Leyen` and `de Vries` are later mentions of the same two.
+    assert_eq!(
+        n,
+        vec![
+            ("Anke de Vries", 2),
+            ("Ursula von der Leyen", 2),
+            ("Mohammed bin Salman", 1),
+            ("Guillermo del Toro", 1),
+            ("Federico de Jesús", 1)
+        ]
+    );
+}
+
+#[test]
+fn a_lowercase_word_between_capitals_is_no_particle_unless_listed() {
+    let n = names("Port director Martin Hollander de facto ran the Port of Rotterdam and Ghent.");
+    assert_eq!(n, vec!["Martin Hollander"]);
+}
+
+#[test]
 fn two_people_sharing_a_surname_stay_apart() {
     let n = names("Bill Clinton and Hillary Clinton arrived. Hillary Clinton spoke.");
     assert_eq!(n, vec!["Bill Clinton", "Hillary Clinton"]);
