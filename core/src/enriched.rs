@@ -57,14 +57,7 @@ pub struct EnrichedArticle {
 }
 
 impl EnrichedArticle {
-    /// The event as JSON: the bytes the worker publishes. The buffer is
-    /// sized once, from the text: the event carries the text whole, and
-    /// its spans, names and quotes take about as much again (the pipeline
-    /// bench's PolNeAR articles serialize to 2.3 times their text;
-    /// passed-through fields add their own size, and past the estimate
-    /// the buffer grows as any vector does). Grown by doubling from
-    /// serde_json's 128 bytes instead, it would be copied seven times for
-    /// an article of average length.
+    /// The event as JSON: the bytes the worker publishes.
     ///
     /// Written by sonic-rs, whose string escaping reads 16 bytes at a
     /// time where serde_json reads one: the event is mostly strings (the
@@ -72,11 +65,15 @@ impl EnrichedArticle {
     /// (BENCHMARKS.md). The bytes are serde_json's (the tests compare
     /// them), so events written before and after are the same.
     ///
-    /// sonic-rs reserves room for each string's worst-case escaping (six
-    /// bytes a byte), so the text leaves the buffer about three times
-    /// larger than its content: it is cut back to size, because the
-    /// worker holds each event until the broker acknowledges it (a
-    /// saturation run peaked ~25 MiB higher without this).
+    /// The buffer is sized from the text for the whole event (the
+    /// pipeline bench's PolNeAR articles serialize to 2.3 times their
+    /// text). sonic-rs reserves room for each string's worst case, six
+    /// bytes a byte, before writing it, so the text still grows the buffer
+    /// once; sized for that worst case from the start, serializing ran 7 %
+    /// slower in 4 alternating rounds (a larger allocation to fill). The buffer is then cut back
+    /// to its content, because the worker holds each event until the
+    /// broker acknowledges it (a saturation run peaked ~25 MiB higher with
+    /// buffers left at their reservation).
     pub fn to_json(&self) -> Result<Vec<u8>, SerializeError> {
         let mut json = Vec::with_capacity(self.text.len() * 5 / 2 + 2048);
         sonic_rs::to_writer(&mut json, self)?;

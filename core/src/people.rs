@@ -897,11 +897,7 @@ fn is_particle(word: &str) -> bool {
 /// one, followed by a capitalized word (the first may take one
 /// [`follows_particle`] word first). `Rotterdam de facto` is no name.
 fn joins_name(text: &str, toks: &[Token], i: usize) -> bool {
-    let word = |j: usize| {
-        toks.get(j)
-            .filter(|t| t.is_word)
-            .map(|t| &text[t.range.clone()])
-    };
+    let word = |j: usize| word_at(text, toks, j);
     let Some(w) = word(i) else {
         return false;
     };
@@ -917,6 +913,13 @@ fn joins_name(text: &str, toks: &[Token], i: usize) -> bool {
         Some(_) => capitalized(i + 1),
         None => false,
     }
+}
+
+/// The text of token `i` if there is one and it is a word.
+fn word_at<'t>(text: &'t str, toks: &[Token], i: usize) -> Option<&'t str> {
+    toks.get(i)
+        .filter(|t| t.is_word)
+        .map(|t| &text[t.range.clone()])
 }
 
 /// Whether the second byte of token `t` is an ASCII lowercase letter.
@@ -1059,11 +1062,7 @@ fn classify<'t>(
 /// Whether the words right before token `first` attribute speech to what
 /// follows: a speech verb (`said Ann Fox`) or `according to`.
 fn speech_cue_before(text: &str, toks: &[Token], first: usize) -> bool {
-    let word = |i: usize| {
-        toks.get(i)
-            .filter(|t| t.is_word)
-            .map(|t| &text[t.range.clone()])
-    };
+    let word = |i: usize| word_at(text, toks, i);
     let Some(prev) = first.checked_sub(1).and_then(word) else {
         return false;
     };
