@@ -26,7 +26,9 @@
 //! producer; the worker's producer stamps each output when the worker
 //! enqueues it (librdkafka's default). Both on this machine's clock, in
 //! milliseconds. Also printed: input CreateTime → the moment the bench's
-//! consumer received the output ("seen").
+//! consumer received the output ("seen"). In the rate case that consumer
+//! reads beside the producer, or with `--reader=after` once every input
+//! is in, so that the broker serves the worker alone meanwhile.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -82,6 +84,9 @@ struct Opts {
     /// The worker binary: this build's (the default), or another build's
     /// (`--worker=PATH`), to compare two builds in the same minutes.
     worker: String,
+    /// The rate case's output reader: `live` (beside the producer, the
+    /// default) or `after` (once every input is acknowledged).
+    reader_after: bool,
 }
 
 impl Opts {
@@ -106,6 +111,7 @@ impl Opts {
             producer_props: String::new(),
             storage: Storage::Sqlite,
             worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
+            reader_after: false,
         };
         if quick {
             // Small sizes and short runs: a minute or two in all.
@@ -139,6 +145,13 @@ impl Opts {
                 "--cases" => o.cases = v.split(',').map(str::to_owned).collect(),
                 "--modes" => o.modes = v.split(',').map(str::to_owned).collect(),
                 "--worker" => o.worker = v.to_owned(),
+                "--reader" => {
+                    o.reader_after = match v {
+                        "live" => false,
+                        "after" => true,
+                        _ => panic!("--reader: {v} is neither live nor after"),
+                    }
+                }
                 "--storage" => {
                     o.storage = match v {
                         "sqlite" => Storage::Sqlite,
@@ -1030,8 +1043,11 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         .fetch_metadata(Some(&topics.input), Duration::from_secs(10))
         .expect("metadata of the input topic");
     std::thread::scope(|scope| {
-        // The reader runs beside the producer so that "seen" is live.
-        let reader = scope.spawn(|| {
+        // The reader runs beside the producer so that "seen" is live, or
+        // with `--reader=after` once the worker is done, so that the
+        // broker serves no reader meanwhile (on Tansu's sqlite storage a
+        // reader's fetches cost it a header query per record).
+        let read = || {
             read_outputs(
                 &broker,
                 &topics,
@@ -1039,7 +1055,8 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
                 Duration::from_secs(60),
                 Duration::from_secs(3600),
             )
-        });
+        };
+        let reader = (!opts.reader_after).then(|| scope.spawn(read));
         std::thread::sleep(Duration::from_secs(1));
         let prefix = format!("r{}", u8::from(enrich));
         let mut ts = Vec::with_capacity(n);
@@ -1062,11 +1079,25 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         rate,
         n as f64 / offered_secs
     );
-        let seen = reader.join().unwrap();
-        let cpu = watch.line(&broker, &worker, seen.len());
+        let (seen, cpu) = match reader {
+            Some(reader) => {
+                let seen = reader.join().unwrap();
+                let cpu = watch.line(&broker, &worker, seen.len());
+                (seen, cpu)
+            }
+            None => {
+                // The CPU figures cover the offered load, not the reading.
+                std::thread::sleep(Duration::from_millis(500));
+                let cpu = watch.line(&broker, &worker, n);
+                (read(), cpu)
+            }
+        };
         let (hwm, _) = stop_worker(worker);
         let (bhwm, _) = rss(broker.pid());
-        let f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
+        let mut f = summarise(label, &seen, &ts, &sizes, started_ms, hwm, bhwm);
+        if opts.reader_after {
+            f.lat_seen = "not live (--reader=after)".into();
+        }
         f.print();
         println!("{cpu}");
         println!(

@@ -17,26 +17,39 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// A job's panic, as `catch_unwind` gives it.
 pub type Panic = Box<dyn Any + Send + 'static>;
 
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
 /// The pool's threads could not be started.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start the enrichment threads: {0}; check the process's thread limit (ulimit -u)")]
-pub struct CpuPoolError(#[source] rayon_core::ThreadPoolBuildError);
+pub struct CpuPoolError(#[source] std::io::Error);
 
 /// A fixed pool of named threads for CPU-bound jobs, awaited from async
 /// code. Jobs start in the order they were submitted.
+///
+/// The threads take jobs from one queue and sleep on it when it is empty.
+/// Not rayon's pool, which this was: an idle rayon thread yields the CPU
+/// some thirty times before it sleeps, so at 1,000 articles a second the
+/// two threads made ~5,000 `sched_yield` calls and ~16,000 context
+/// switches a second, taking turns from the broker that shares the cores
+/// (BENCHMARKS.md, "The pool's idle threads").
 pub struct CpuPool {
-    threads: rayon_core::ThreadPool,
+    jobs: crossbeam_channel::Sender<Job>,
 }
 
 impl CpuPool {
-    /// Starts `threads` threads, named `cpu-0`, `cpu-1`, ….
+    /// Starts `threads` threads, named `cpu-0`, `cpu-1`, …. They end once
+    /// the pool is dropped and the jobs queued before that have run.
     pub fn new(threads: usize) -> Result<Self, CpuPoolError> {
-        let threads = rayon_core::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("cpu-{i}"))
-            .build()
-            .map_err(CpuPoolError)?;
-        Ok(Self { threads })
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
+        for i in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("cpu-{i}"))
+                .spawn(move || queue.iter().for_each(|job| job()))
+                .map_err(CpuPoolError)?;
+        }
+        Ok(Self { jobs })
     }
 
     /// One thread per core the process may use (cgroup quotas included).
@@ -53,19 +66,22 @@ impl CpuPool {
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Panic> {
         let (done, result) = tokio::sync::oneshot::channel();
-        self.threads.spawn(move || {
+        let job: Job = Box::new(move || {
             if done.is_closed() {
                 return;
             }
             // The receiver may have gone meanwhile: the result is dropped.
             let _ = done.send(catch_unwind(AssertUnwindSafe(job)));
         });
-        // Every job sends unless its receiver is gone, and this one is
-        // still here: the sender is dropped unsent only if the pool itself
-        // is torn down before running it.
-        result
-            .await
-            .unwrap_or_else(|_| Err(Box::new("the CPU pool shut down before running the job")))
+        // The queue outlives every sender (each thread holds it), so a
+        // send fails only if every thread has gone: then, as when the job
+        // is dropped unsent, the caller hears it below.
+        let _ = self.jobs.send(job);
+        result.await.unwrap_or_else(|_| {
+            Err(Box::new(
+                "the CPU pool's threads are gone; the job did not run",
+            ))
+        })
     }
 }
 
