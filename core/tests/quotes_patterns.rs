@@ -103,6 +103,19 @@ fn she_skips_a_man_mentioned_later() {
 }
 
 #[test]
+fn a_pronoun_skips_people_named_inside_quotations() {
+    let a = run("Mayor John Carter opened the bridge on Monday.\n\n“No thanks to Governor Tom Reyes,” he said. “We paid for it ourselves,” he added.");
+    let names: Vec<_> = direct(&a)
+        .iter()
+        .map(|q| q.speaker.as_ref().map(|s| s.name.as_str()))
+        .collect();
+    assert_eq!(names, [Some("John Carter"), Some("John Carter")]);
+    // Reyes is still one of the article's people.
+    let people = &a.entities.people;
+    assert!(people.iter().any(|p| p.name == "Tom Reyes"), "{people:#?}");
+}
+
+#[test]
 fn he_added_colon() {
     let a = run("Finance Minister Karl Berg spoke first.\n\nHe added: “The budget is balanced for the first time.”");
     let q = direct(&a)[0];

@@ -20,12 +20,17 @@ pub struct Resolved {
 pub struct Resolver<'a> {
     text: &'a str,
     people: &'a [PersonFound],
-    /// Every person mention as (start, end, person index), by start.
+    /// Every person mention outside the quotations as (start, end, person
+    /// index), by start.
     mentions: Vec<(usize, usize, usize)>,
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(text: &'a str, people: &'a [PersonFound]) -> Self {
+    /// `quoted`: the article's quotations, by start. A person named inside
+    /// one is spoken of, not speaking: in `"No thanks to Nathan Deal," he
+    /// added`, `he` is the speaker before, not Deal, so such mentions are
+    /// left out (a speaker mention is never inside a quotation itself).
+    pub fn new(text: &'a str, people: &'a [PersonFound], quoted: &[Range<usize>]) -> Self {
         // Counted first: collected from a `flat_map`, whose length is not
         // known, the vector would grow (and be copied) several times.
         let count = people.iter().map(|p| p.mentions.len()).sum();
@@ -37,6 +42,13 @@ impl<'a> Resolver<'a> {
                 .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.start, m.end, i))),
         );
         mentions.sort_unstable();
+        let mut quotes = quoted.iter().peekable();
+        mentions.retain(|&(start, end, _)| {
+            while quotes.next_if(|q| q.end <= start).is_some() {}
+            quotes
+                .peek()
+                .is_none_or(|q| !(q.start <= start && end <= q.end))
+        });
         Self {
             text,
             people,
