@@ -115,6 +115,34 @@ fn a_pronoun_skips_people_named_inside_quotations() {
     assert!(people.iter().any(|p| p.name == "Tom Reyes"), "{people:#?}");
 }
 
+/// The speaker names of the direct quotes of `text`, in order.
+fn speaker_names(text: &str) -> Vec<String> {
+    let a = run(text);
+    direct(&a)
+        .iter()
+        .map(|q| q.speaker.as_ref().map_or(String::new(), |s| s.name.clone()))
+        .collect()
+}
+
+#[test]
+fn a_pronoun_is_the_subject_of_the_sentence_before_not_its_last_name() {
+    let cases = [
+        // An apposition naming someone else.
+        ("David Axelrod, a longtime adviser to Barack Obama, spoke on Monday.\n\n“Impeaching him is one imperative,” he said.", "David Axelrod"),
+        // A name that modifies the subject.
+        ("McConnell spokesman Don Stewart would not say when the vote comes.\n\n“I have no announcements,” he said.", "Don Stewart"),
+        // A name in an opening phrase, and one after a preposition.
+        ("In describing fellow billionaire Donald Trump, Mark Cuban spoke of Joe Biden.\n\n“You have to be able to adapt,” he said.", "Mark Cuban"),
+        // A possessive.
+        ("Asked about Trump’s remarks, Chris Christie blamed the press.\n\n“She started this conversation,” he said.", "Chris Christie"),
+        // An inverted attribution: its subject comes last.
+        ("Donald Trump is strategic now, said Jeffery Hemsley, a professor.\n\n“Each candidate talks to the base,” he said.", "Jeffery Hemsley"),
+    ];
+    for (text, speaker) in cases {
+        assert_eq!(speaker_names(text), [speaker], "{text}");
+    }
+}
+
 #[test]
 fn he_added_colon() {
     let a = run("Finance Minister Karl Berg spoke first.\n\nHe added: “The budget is balanced for the first time.”");

@@ -47,7 +47,7 @@ impl<'a> Resolver<'a> {
             while quotes.next_if(|q| q.end <= start).is_some() {}
             quotes
                 .peek()
-                .is_none_or(|q| !(q.start <= start && end <= q.end))
+                .map_or(true, |q| !(q.start <= start && end <= q.end))
         });
         Self {
             text,
@@ -77,18 +77,83 @@ impl<'a> Resolver<'a> {
             .unwrap_or_else(|| unnamed(self.text, mention))
     }
 
-    /// The last person mentioned before `at` whose gender fits.
+    /// The person a pronoun at `at` stands for: of the people whose gender
+    /// fits, the first one named in the last sentence before `at` that
+    /// names one. The first named is most often the sentence's subject,
+    /// the one the next sentence goes on about (`David Axelrod, a longtime
+    /// adviser to Barack Obama, …. “…,” he said` is Axelrod), where the
+    /// last named is often an object.
     fn pronoun(&self, at: usize, gender: Gender) -> Option<Resolved> {
         let n = self.mentions.partition_point(|m| m.0 < at);
-        let person = self.mentions[..n]
-            .iter()
-            .rev()
-            .take(PRONOUN_LOOKBACK)
-            .map(|m| &self.people[m.2])
-            .find(|p| p.gender.map_or(true, |g| g == gender))?;
+        let fits =
+            |m: &&(usize, usize, usize)| self.people[m.2].gender.map_or(true, |g| g == gender);
+        let recent = &self.mentions[n.saturating_sub(PRONOUN_LOOKBACK)..n];
+        let last = recent.iter().rev().find(fits)?;
+        let sentence = sentence_start(self.text, last.0);
+        let in_sentence = &recent[recent.partition_point(|m| m.0 < sentence)..];
+        let first = if self.after_speech_verb(last.0) {
+            // `…,” said Jeffery Hemsley, a professor`: the subject comes last.
+            last
+        } else {
+            // A subject that speaks (`Trump, Sexton said, has …`) before
+            // the first subject.
+            let mut subjects = in_sentence.iter().enumerate().filter(|(k, m)| {
+                fits(m)
+                    && !self.modifies(m, in_sentence.get(k + 1))
+                    && !in_opening_phrase(&self.text[sentence..m.0])
+            });
+            let first = subjects.next().map(|(_, m)| m);
+            first
+                .filter(|m| self.before_speech_verb(m.1))
+                .or_else(|| {
+                    subjects
+                        .map(|(_, m)| m)
+                        .find(|m| self.before_speech_verb(m.1))
+                })
+                .or(first)
+                .unwrap_or(last)
+        };
+        let person = &self.people[first.2];
         Some(Resolved {
             name: person.name.clone(),
             role: person.roles.first().cloned(),
+        })
+    }
+
+    /// Whether the mention at `start` follows a speech verb, as the
+    /// subject of an inverted attribution (`said Jeffery Hemsley`).
+    fn after_speech_verb(&self, start: usize) -> bool {
+        let before = self.text[..start].trim_end();
+        let word = &before[before.rfind(' ').map_or(0, |i| i + 1)..];
+        matches!(word, "said" | "says" | "added" | "wrote" | "asked")
+    }
+
+    /// Whether the mention ending at `end` is followed by a speech verb
+    /// (`Sexton said`, `Kunin says`).
+    fn before_speech_verb(&self, end: usize) -> bool {
+        let word = self.text[end..].split_whitespace().next().unwrap_or("");
+        matches!(
+            word.trim_end_matches([',', '.']),
+            "said" | "says" | "added" | "wrote" | "told" | "argued" | "noted"
+        )
+    }
+
+    /// Whether a mention is not a subject: after an article (`the Trump
+    /// campaign`) or a preposition (`adviser to Barack Obama`, `told
+    /// Hannity`), a possessive (`Trump's calling`), or one lowercase word
+    /// before the next name (`McConnell spokesman Don Stewart`).
+    fn modifies(&self, m: &(usize, usize, usize), next: Option<&(usize, usize, usize)>) -> bool {
+        let before = self.text[..m.0].trim_end();
+        let word = before[before.rfind(' ').map_or(0, |i| i + 1)..].to_ascii_lowercase();
+        if is_not_before_a_subject(&word) || self.text[m.1..].starts_with(['\'', '’']) {
+            return true;
+        }
+        next.is_some_and(|n| {
+            let mut between = self.text[m.1..n.0].split_whitespace();
+            between.next().is_some_and(|w| {
+                w.bytes().all(|b| b.is_ascii_lowercase())
+                    && !matches!(w, "and" | "or" | "said" | "says")
+            }) && between.next().is_none()
         })
     }
 
@@ -120,6 +185,88 @@ impl<'a> Resolver<'a> {
             role,
         })
     }
+}
+
+/// Words that a sentence's subject does not follow: articles, and the
+/// prepositions and verbs that take an object.
+fn is_not_before_a_subject(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "a"
+            | "an"
+            | "about"
+            | "against"
+            | "among"
+            | "at"
+            | "between"
+            | "by"
+            | "for"
+            | "from"
+            | "in"
+            | "into"
+            | "like"
+            | "of"
+            | "on"
+            | "over"
+            | "than"
+            | "through"
+            | "to"
+            | "told"
+            | "toward"
+            | "under"
+            | "with"
+            | "without"
+    )
+}
+
+/// Whether a mention after `head` (the sentence up to it) stands in an
+/// opening phrase, before the subject: `In describing fellow billionaire
+/// Donald Trump, Cuban said …`, `Asked about Trump, she …`.
+fn in_opening_phrase(head: &str) -> bool {
+    let first = head.split_whitespace().next().unwrap_or("");
+    let opens = matches!(
+        first.to_ascii_lowercase().as_str(),
+        "about"
+            | "after"
+            | "against"
+            | "as"
+            | "asked"
+            | "at"
+            | "before"
+            | "despite"
+            | "during"
+            | "for"
+            | "from"
+            | "in"
+            | "like"
+            | "of"
+            | "on"
+            | "unlike"
+            | "when"
+            | "while"
+            | "with"
+    ) || first.ends_with("ing");
+    opens && !head.contains(',')
+}
+
+/// Where the sentence holding byte `at` starts: after the last `.`, `?`
+/// or `!` (and any closing marks) followed by white space, or the last
+/// line break, before it. An
+/// abbreviation (`Sen. Laura Diaz`) starts a sentence too early, which
+/// only leaves fewer people to choose from.
+fn sentence_start(text: &str, at: usize) -> usize {
+    let bytes = &text.as_bytes()[..at];
+    (1..bytes.len())
+        .rev()
+        .find(|&i| {
+            bytes[i] == b'\n'
+                || (bytes[i].is_ascii_whitespace()
+                    && text[..i]
+                        .trim_end_matches(['"', '”', '’', '\'', ')'])
+                        .ends_with(['.', '?', '!']))
+        })
+        .map_or(0, |i| i + 1)
 }
 
 /// Whether a word opens with a capital letter (`News`, `NBC`, `Élysée`).
