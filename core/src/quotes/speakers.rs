@@ -149,7 +149,8 @@ impl<'a> Resolver<'a> {
             return true;
         }
         next.is_some_and(|n| {
-            let mut between = self.text[m.1..n.0].split_whitespace();
+            // Two people's mentions may overlap: nothing stands between.
+            let mut between = self.text.get(m.1..n.0).unwrap_or("").split_whitespace();
             between.next().is_some_and(|w| {
                 w.bytes().all(|b| b.is_ascii_lowercase())
                     && !matches!(w, "and" | "or" | "said" | "says")
