@@ -154,6 +154,21 @@ fn a_million_opening_quote_marks() {
 }
 
 #[test]
+fn many_pronoun_quotes_after_a_long_sentence() {
+    // A pronoun looks back for the sentence of the last person named; here
+    // that sentence runs for a megabyte, and 40,000 quotes ask.
+    let filler = "and the long run goes on ".repeat(640);
+    let mut text = String::new();
+    for _ in 0..64 {
+        text.push_str("Anna Kovacs ");
+        text.push_str(&filler);
+    }
+    text.push_str("\n\n");
+    text.push_str(&"“We will win this,” she said. ".repeat(40_000));
+    check("40,000 pronoun quotes", text.as_bytes(), Expect::Enriched);
+}
+
+#[test]
 fn degenerate_texts() {
     check(
         "one long line of names",

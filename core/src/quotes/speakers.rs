@@ -123,17 +123,17 @@ impl<'a> Resolver<'a> {
     /// Whether the mention at `start` follows a speech verb, as the
     /// subject of an inverted attribution (`said Jeffery Hemsley`).
     fn after_speech_verb(&self, start: usize) -> bool {
-        let before = self.text[..start].trim_end();
-        let word = &before[before.rfind(' ').map_or(0, |i| i + 1)..];
-        matches!(word, "said" | "says" | "added" | "wrote" | "asked")
+        matches!(
+            word_before(self.text, start),
+            "said" | "says" | "added" | "wrote" | "asked"
+        )
     }
 
     /// Whether the mention ending at `end` is followed by a speech verb
     /// (`Sexton said`, `Kunin says`).
     fn before_speech_verb(&self, end: usize) -> bool {
-        let word = self.text[end..].split_whitespace().next().unwrap_or("");
         matches!(
-            word.trim_end_matches([',', '.']),
+            word_after(self.text, end).trim_end_matches([',', '.']),
             "said" | "says" | "added" | "wrote" | "told" | "argued" | "noted"
         )
     }
@@ -143,8 +143,7 @@ impl<'a> Resolver<'a> {
     /// Hannity`), a possessive (`Trump's calling`), or one lowercase word
     /// before the next name (`McConnell spokesman Don Stewart`).
     fn modifies(&self, m: &(usize, usize, usize), next: Option<&(usize, usize, usize)>) -> bool {
-        let before = self.text[..m.0].trim_end();
-        let word = before[before.rfind(' ').map_or(0, |i| i + 1)..].to_ascii_lowercase();
+        let word = word_before(self.text, m.0).to_ascii_lowercase();
         if is_not_before_a_subject(&word) || self.text[m.1..].starts_with(['\'', '’']) {
             return true;
         }
@@ -251,23 +250,53 @@ fn in_opening_phrase(head: &str) -> bool {
     opens && !head.contains(',')
 }
 
+/// How far words and sentences are looked for, in bytes: every quote
+/// with a pronoun asks, so each look must be short whatever the text.
+const WORD_WINDOW: usize = 64;
+const SENTENCE_WINDOW: usize = 1_000;
+
+/// The word that ends right before byte `at` (white space skipped).
+fn word_before(text: &str, at: usize) -> &str {
+    let mut from = at.saturating_sub(WORD_WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = text[from..at].trim_end();
+    &before[before.rfind(' ').map_or(0, |i| i + 1)..]
+}
+
+/// The word that starts right after byte `at` (white space skipped).
+fn word_after(text: &str, at: usize) -> &str {
+    let mut to = (at + WORD_WINDOW).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    text[at..to].split_whitespace().next().unwrap_or("")
+}
+
 /// Where the sentence holding byte `at` starts: after the last `.`, `?`
 /// or `!` (and any closing marks) followed by white space, or the last
-/// line break, before it. An
-/// abbreviation (`Sen. Laura Diaz`) starts a sentence too early, which
-/// only leaves fewer people to choose from.
+/// line break, before it. An abbreviation (`Sen. Laura Diaz`) starts a
+/// sentence too early, which only leaves fewer people to choose from;
+/// with no start within [`SENTENCE_WINDOW`], the sentence is taken to
+/// start at `at`.
 fn sentence_start(text: &str, at: usize) -> usize {
-    let bytes = &text.as_bytes()[..at];
+    let mut from = at.saturating_sub(SENTENCE_WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..at];
+    let bytes = window.as_bytes();
     (1..bytes.len())
         .rev()
         .find(|&i| {
             bytes[i] == b'\n'
                 || (bytes[i].is_ascii_whitespace()
-                    && text[..i]
+                    && window[..i]
                         .trim_end_matches(['"', '”', '’', '\'', ')'])
                         .ends_with(['.', '?', '!']))
         })
-        .map_or(0, |i| i + 1)
+        .map_or(if from == 0 { 0 } else { at }, |i| from + i + 1)
 }
 
 /// Whether a word opens with a capital letter (`News`, `NBC`, `Élysée`).
