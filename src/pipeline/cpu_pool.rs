@@ -30,19 +30,20 @@ pub struct CpuPoolError(#[source] std::io::Error);
 /// The threads take jobs from one queue and sleep on it when it is empty.
 /// Not rayon's pool, which this was: an idle rayon thread yields the CPU
 /// some thirty times before it sleeps, so at 1,000 articles a second the
-/// two threads made ~5,000 `sched_yield` calls and ~16,000 context
-/// switches a second, taking turns from the broker that shares the cores
+/// two threads made ~5,000 `sched_yield` calls a second, as many context
+/// switches, taking turns from the broker that shares the cores
 /// (BENCHMARKS.md, "The pool's idle threads").
 pub struct CpuPool {
     jobs: crossbeam_channel::Sender<Job>,
 }
 
 impl CpuPool {
-    /// Starts `threads` threads, named `cpu-0`, `cpu-1`, …. They end once
-    /// the pool is dropped and the jobs queued before that have run.
+    /// Starts `threads` threads (at least one), named `cpu-0`, `cpu-1`, ….
+    /// They end once the pool is dropped and the jobs queued before that
+    /// have run.
     pub fn new(threads: usize) -> Result<Self, CpuPoolError> {
         let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
-        for i in 0..threads {
+        for i in 0..threads.max(1) {
             let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("cpu-{i}"))
@@ -129,6 +130,12 @@ mod tests {
         assert!(busy.unwrap());
         after.unwrap();
         assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn a_pool_asked_for_no_threads_still_runs_jobs() {
+        let pool = CpuPool::new(0).unwrap();
+        assert_eq!(pool.run(|| 6 * 7).await.unwrap(), 42);
     }
 
     #[tokio::test]
