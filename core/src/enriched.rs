@@ -70,10 +70,10 @@ impl EnrichedArticle {
     /// text). sonic-rs reserves room for each string's worst case, six
     /// bytes a byte, before writing it, so the text still grows the buffer
     /// once; sized for that worst case from the start, serializing ran 7 %
-    /// slower in 4 alternating rounds (a larger allocation to fill). The buffer is then cut back
-    /// to its content, because the worker holds each event until the
-    /// broker acknowledges it (a saturation run peaked ~25 MiB higher with
-    /// buffers left at their reservation).
+    /// slower in 4 alternating rounds (a larger allocation to fill). The
+    /// buffer is then cut back to its content, because the worker holds
+    /// each event until the broker acknowledges it (a saturation run
+    /// peaked ~25 MiB higher with buffers left at their reservation).
     pub fn to_json(&self) -> Result<Vec<u8>, SerializeError> {
         let mut json = Vec::with_capacity(self.text.len() * 5 / 2 + 2048);
         sonic_rs::to_writer(&mut json, self)?;

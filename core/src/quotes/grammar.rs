@@ -311,7 +311,7 @@ const POSSESSIVES: WordList = WordList::new(&["her", "his", "its", "my", "our", 
 
 /// Words before a capitalized phrase that make it an object, not a
 /// subject (`responded on Facebook writing`).
-const PREPOSITIONS: WordList = WordList::new(&[
+pub(super) const PREPOSITIONS: WordList = WordList::new(&[
     "about", "against", "at", "by", "during", "for", "from", "in", "into", "like", "of", "on",
     "over", "than", "to", "under", "via", "with",
 ]);

@@ -31,8 +31,7 @@ pub fn extract(doc: &Doc, found: &entities::Found) -> Vec<Quote> {
     // nothing; dropping them first keeps hostile input cheap.
     let mut quoted = marks::find(doc.text, &doc.body);
     quoted.retain(|q| doc.text[q.range.clone()].chars().any(is_alphanumeric));
-    let ranges: Vec<Range<usize>> = quoted.iter().map(|q| q.range.clone()).collect();
-    let resolver = Resolver::new(doc.text, &found.people, &ranges);
+    let resolver = Resolver::new(doc.text, &found.people, &quoted);
     let mut quotes: Vec<Quote> = attribution::attribute(&paras, &quoted)
         .into_iter()
         .filter(|d| {

@@ -5,6 +5,10 @@
 use std::ops::Range;
 
 use crate::people::{is_title, Gender, PersonFound};
+use crate::words::WordList;
+
+use super::grammar::PREPOSITIONS;
+use super::marks::Quoted;
 
 /// How far back a pronoun looks for a compatible person, in mentions.
 const PRONOUN_LOOKBACK: usize = 64;
@@ -30,7 +34,7 @@ impl<'a> Resolver<'a> {
     /// one is spoken of, not speaking: in `"No thanks to Nathan Deal," he
     /// added`, `he` is the speaker before, not Deal, so such mentions are
     /// left out (a speaker mention is never inside a quotation itself).
-    pub fn new(text: &'a str, people: &'a [PersonFound], quoted: &[Range<usize>]) -> Self {
+    pub fn new(text: &'a str, people: &'a [PersonFound], quoted: &[Quoted]) -> Self {
         // Counted first: collected from a `flat_map`, whose length is not
         // known, the vector would grow (and be copied) several times.
         let count = people.iter().map(|p| p.mentions.len()).sum();
@@ -42,7 +46,7 @@ impl<'a> Resolver<'a> {
                 .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.start, m.end, i))),
         );
         mentions.sort_unstable();
-        let mut quotes = quoted.iter().peekable();
+        let mut quotes = quoted.iter().map(|q| &q.range).peekable();
         mentions.retain(|&(start, end, _)| {
             while quotes.next_if(|q| q.end <= start).is_some() {}
             quotes
@@ -77,12 +81,15 @@ impl<'a> Resolver<'a> {
             .unwrap_or_else(|| unnamed(self.text, mention))
     }
 
-    /// The person a pronoun at `at` stands for: of the people whose gender
-    /// fits, the first one named in the last sentence before `at` that
-    /// names one. The first named is most often the sentence's subject,
-    /// the one the next sentence goes on about (`David Axelrod, a longtime
-    /// adviser to Barack Obama, …. “…,” he said` is Axelrod), where the
-    /// last named is often an object.
+    /// The person a pronoun at `at` stands for, among those whose gender
+    /// fits, in the last sentence before `at` that names one: its
+    /// subject, the one the next sentence goes on about (`David Axelrod, a
+    /// longtime adviser to Barack Obama, …. “…,” he said` is Axelrod),
+    /// where the last named is often an object. That is the inverted
+    /// subject of `said NAME`, else the first named who speaks there
+    /// (`Kunin said`), else the first named who can be a subject (not
+    /// after a preposition, not a possessive, not in an opening phrase),
+    /// else the last named.
     fn pronoun(&self, at: usize, gender: Gender) -> Option<Resolved> {
         let n = self.mentions.partition_point(|m| m.0 < at);
         let fits =
@@ -91,29 +98,24 @@ impl<'a> Resolver<'a> {
         let last = recent.iter().rev().find(fits)?;
         let sentence = sentence_start(self.text, last.0);
         let in_sentence = &recent[recent.partition_point(|m| m.0 < sentence)..];
-        let first = if self.after_speech_verb(last.0) {
+        let chosen = if self.after_speech_verb(last.0) {
             // `…,” said Jeffery Hemsley, a professor`: the subject comes last.
             last
         } else {
-            // A subject that speaks (`Trump, Sexton said, has …`) before
-            // the first subject.
-            let mut subjects = in_sentence.iter().enumerate().filter(|(k, m)| {
-                fits(m)
+            let subjects = in_sentence.iter().enumerate().filter_map(|(k, m)| {
+                (fits(&m)
                     && !self.modifies(m, in_sentence.get(k + 1))
-                    && !in_opening_phrase(&self.text[sentence..m.0])
+                    && !in_opening_phrase(&self.text[sentence..m.0]))
+                .then_some(m)
             });
-            let first = subjects.next().map(|(_, m)| m);
-            first
-                .filter(|m| self.before_speech_verb(m.1))
-                .or_else(|| {
-                    subjects
-                        .map(|(_, m)| m)
-                        .find(|m| self.before_speech_verb(m.1))
-                })
-                .or(first)
+            // A subject that speaks (`Trump, Sexton said, has …`) first.
+            subjects
+                .clone()
+                .find(|m| self.before_speech_verb(m.1))
+                .or_else(|| subjects.clone().next())
                 .unwrap_or(last)
         };
-        let person = &self.people[first.2];
+        let person = &self.people[chosen.2];
         Some(Resolved {
             name: person.name.clone(),
             role: person.roles.first().cloned(),
@@ -123,19 +125,13 @@ impl<'a> Resolver<'a> {
     /// Whether the mention at `start` follows a speech verb, as the
     /// subject of an inverted attribution (`said Jeffery Hemsley`).
     fn after_speech_verb(&self, start: usize) -> bool {
-        matches!(
-            word_before(self.text, start),
-            "said" | "says" | "added" | "wrote" | "asked"
-        )
+        INVERTED_SPEECH.contains_exact(word_before(self.text, start))
     }
 
     /// Whether the mention ending at `end` is followed by a speech verb
     /// (`Sexton said`, `Kunin says`).
     fn before_speech_verb(&self, end: usize) -> bool {
-        matches!(
-            word_after(self.text, end).trim_end_matches([',', '.']),
-            "said" | "says" | "added" | "wrote" | "told" | "argued" | "noted"
-        )
+        SPEECH_AFTER_SUBJECT.contains_exact(word_after(self.text, end).trim_end_matches([',', '.']))
     }
 
     /// Whether a mention is not a subject: after an article (`the Trump
@@ -143,8 +139,11 @@ impl<'a> Resolver<'a> {
     /// Hannity`), a possessive (`Trump's calling`), or one lowercase word
     /// before the next name (`McConnell spokesman Don Stewart`).
     fn modifies(&self, m: &(usize, usize, usize), next: Option<&(usize, usize, usize)>) -> bool {
-        let word = word_before(self.text, m.0).to_ascii_lowercase();
-        if is_not_before_a_subject(&word) || self.text[m.1..].starts_with(['\'', '’']) {
+        let before = word_before(self.text, m.0);
+        if PREPOSITIONS.contains(before)
+            || NOT_BEFORE_A_SUBJECT.contains(before)
+            || self.text[m.1..].starts_with(['\'', '’'])
+        {
             return true;
         }
         next.is_some_and(|n| {
@@ -187,66 +186,32 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Words that a sentence's subject does not follow: articles, and the
-/// prepositions and verbs that take an object.
-fn is_not_before_a_subject(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "a"
-            | "an"
-            | "about"
-            | "against"
-            | "among"
-            | "at"
-            | "between"
-            | "by"
-            | "for"
-            | "from"
-            | "in"
-            | "into"
-            | "like"
-            | "of"
-            | "on"
-            | "over"
-            | "than"
-            | "through"
-            | "to"
-            | "told"
-            | "toward"
-            | "under"
-            | "with"
-            | "without"
-    )
-}
+/// Words that a sentence's subject does not follow, besides the
+/// prepositions the grammar knows: articles, more prepositions, and a
+/// verb that takes its listener as object (`told Hannity`).
+const NOT_BEFORE_A_SUBJECT: WordList = WordList::new(&[
+    "a", "among", "an", "between", "the", "through", "told", "toward", "without",
+]);
+
+/// Words that open a phrase before a sentence's subject.
+const OPENING: WordList = WordList::new(&[
+    "about", "after", "against", "as", "asked", "at", "before", "despite", "during", "for", "from",
+    "in", "like", "of", "on", "unlike", "when", "while", "with",
+]);
+
+/// Speech verbs before an inverted subject (`said Jeffery Hemsley`).
+const INVERTED_SPEECH: WordList = WordList::new(&["added", "asked", "said", "says", "wrote"]);
+
+/// Speech verbs right after their subject (`Sexton said`).
+const SPEECH_AFTER_SUBJECT: WordList =
+    WordList::new(&["added", "argued", "noted", "said", "says", "told", "wrote"]);
 
 /// Whether a mention after `head` (the sentence up to it) stands in an
 /// opening phrase, before the subject: `In describing fellow billionaire
 /// Donald Trump, Cuban said …`, `Asked about Trump, she …`.
 fn in_opening_phrase(head: &str) -> bool {
     let first = head.split_whitespace().next().unwrap_or("");
-    let opens = matches!(
-        first.to_ascii_lowercase().as_str(),
-        "about"
-            | "after"
-            | "against"
-            | "as"
-            | "asked"
-            | "at"
-            | "before"
-            | "despite"
-            | "during"
-            | "for"
-            | "from"
-            | "in"
-            | "like"
-            | "of"
-            | "on"
-            | "unlike"
-            | "when"
-            | "while"
-            | "with"
-    ) || first.ends_with("ing");
+    let opens = OPENING.contains(first) || first.ends_with("ing");
     opens && !head.contains(',')
 }
 
