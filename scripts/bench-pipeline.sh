@@ -8,6 +8,8 @@
 #       --cases=saturation,rate,large,slow
 #   scripts/bench-pipeline.sh --storage=memory       # Tansu on memory://, not the
 #                                                    # tests' sqlite: what sqlite costs
+#   scripts/bench-pipeline.sh --cases=saturation,rate --rounds=5
+#       # each case five times, its modes in turn; medians of the ratio and p99
 # CPU-heavy: on a shared machine run it when the machine is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
