@@ -1303,6 +1303,7 @@ fn summarise_rounds(what: &str, rounds: &[Round], latency: bool) {
     }
 }
 
+/// The middle value, or the mean of the two middle ones (NaN for none).
 fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
