@@ -34,12 +34,33 @@ impl RunArgs {
 }
 
 /// The tokio runtime of the Kafka commands.
+///
+/// Its threads only move messages (consume, hand off, produce, commit,
+/// serve the operations endpoint); decode, enrich and serialize run on
+/// the CPU pool's one thread per core (`pipeline::cpu_pool`). So it gets
+/// one thread per eight cores, at least one, not tokio's one per core: on
+/// 2 cores the second async thread only competed with the pool's threads
+/// for the cores and woke them less cheaply, and the worker enriched ~8 %
+/// fewer articles a second with it (BENCHMARKS.md, "One async thread").
+/// `TOKIO_WORKER_THREADS` in the environment still decides, as in tokio.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        builder.worker_threads(async_threads(cores));
+    }
+    builder
         .enable_all()
         .thread_name("enricher")
         .build()
         .context("cannot start the async runtime")
+}
+
+/// Async threads for `cores` cores: one per eight, at least one. At
+/// saturation on 2 cores the async thread used ~0.07 of a core per core
+/// of enrichment, so one keeps up with about a dozen.
+fn async_threads(cores: usize) -> usize {
+    (cores / 8).max(1)
 }
 
 /// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
@@ -109,5 +130,16 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
              Start it again: the partition is read again from its last commit. Please report \
              the panic with the log above"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_async_thread_per_eight_cores_and_at_least_one() {
+        assert_eq!(
+            [1, 2, 8, 15, 16, 64].map(super::async_threads),
+            [1, 1, 1, 1, 2, 8]
+        );
     }
 }
