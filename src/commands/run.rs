@@ -39,9 +39,9 @@ impl RunArgs {
 /// serve the operations endpoint); decode, enrich and serialize run on
 /// the CPU pool's one thread per core (`pipeline::cpu_pool`). So it gets
 /// one thread per eight cores, at least one, not tokio's one per core: on
-/// 2 cores the second async thread only competed with the pool's threads
-/// for the cores and woke them less cheaply, and the worker enriched ~8 %
-/// fewer articles a second with it (BENCHMARKS.md, "One async thread").
+/// 2 cores a second async thread only competed with the pool's threads
+/// for the cores, and the worker enriched ~8 % fewer articles a second
+/// with it (BENCHMARKS.md, "One async thread").
 /// `TOKIO_WORKER_THREADS` in the environment still decides, as in tokio.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
@@ -57,8 +57,8 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Async threads for `cores` cores: one per eight, at least one. At
-/// saturation on 2 cores the async thread used ~0.07 of a core per core
-/// of enrichment, so one keeps up with about a dozen.
+/// saturation on 2 cores the async side took ~0.11 of a core per core of
+/// enrichment (a perf profile), so one thread keeps up with about eight.
 fn async_threads(cores: usize) -> usize {
     (cores / 8).max(1)
 }
