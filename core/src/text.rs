@@ -362,6 +362,24 @@ fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(word)
 }
 
+/// The last character boundary of `s` at or before byte `i` (`s.len()`
+/// when `i` is past the end): where a window cut at a byte count may end.
+/// (`str::floor_char_boundary` is not stable.)
+pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
+    (0..=i.min(s.len()))
+        .rev()
+        .find(|&b| s.is_char_boundary(b))
+        .unwrap_or(0)
+}
+
+/// The first character boundary of `s` at or after byte `i` (at most
+/// `s.len()`): where a window cut at a byte count may start.
+pub(crate) fn ceil_char_boundary(s: &str, i: usize) -> usize {
+    (i.min(s.len())..=s.len())
+        .find(|&b| s.is_char_boundary(b))
+        .unwrap_or(s.len())
+}
+
 /// `char::is_alphanumeric` with fast paths for ASCII, which is most of
 /// news text, and for the General Punctuation block (curly quotes,
 /// dashes, ellipses: most of the rest), which holds no letters or digits.
@@ -787,6 +805,19 @@ mod tests {
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn char_boundaries_round_down_and_up_inside_a_character() {
+        let s = "aé€b"; // bytes: a=0, é=1..3, €=3..6, b=6
+        assert_eq!(floor_char_boundary(s, 2), 1);
+        assert_eq!(ceil_char_boundary(s, 2), 3);
+        assert_eq!(floor_char_boundary(s, 4), 3);
+        assert_eq!(ceil_char_boundary(s, 4), 6);
+        assert_eq!(floor_char_boundary(s, 3), 3);
+        assert_eq!(ceil_char_boundary(s, 3), 3);
+        assert_eq!(floor_char_boundary(s, 99), s.len());
+        assert_eq!(ceil_char_boundary(s, 99), s.len());
     }
 
     #[test]

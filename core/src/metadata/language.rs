@@ -16,6 +16,7 @@
 
 use std::ops::Range;
 
+use crate::text::floor_char_boundary;
 use crate::words::WordList;
 use crate::{swar, Doc};
 
@@ -246,14 +247,7 @@ fn body_sample(doc: &Doc, limit: usize) -> String {
 /// The longest prefix of `s` of at most `max` bytes that ends on a
 /// character boundary.
 fn prefix_at_char_boundary(s: &str, max: usize) -> &str {
-    if max >= s.len() {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..floor_char_boundary(s, max)]
 }
 
 /// ISO 639-3 (whatlang's codes) → ISO 639-1, for every language whatlang

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::people::{is_title, Gender, PersonFound};
+use crate::text::{ceil_char_boundary, floor_char_boundary};
 use crate::words::WordList;
 
 use super::grammar::PREPOSITIONS;
@@ -222,20 +223,14 @@ const SENTENCE_WINDOW: usize = 1_000;
 
 /// The word that ends right before byte `at` (white space skipped).
 fn word_before(text: &str, at: usize) -> &str {
-    let mut from = at.saturating_sub(WORD_WINDOW);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = ceil_char_boundary(text, at.saturating_sub(WORD_WINDOW));
     let before = text[from..at].trim_end();
     &before[before.rfind(' ').map_or(0, |i| i + 1)..]
 }
 
 /// The word that starts right after byte `at` (white space skipped).
 fn word_after(text: &str, at: usize) -> &str {
-    let mut to = (at + WORD_WINDOW).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let to = floor_char_boundary(text, at + WORD_WINDOW);
     text[at..to].split_whitespace().next().unwrap_or("")
 }
 
@@ -246,10 +241,7 @@ fn word_after(text: &str, at: usize) -> &str {
 /// with no start within [`SENTENCE_WINDOW`], the sentence is taken to
 /// start at `at`.
 fn sentence_start(text: &str, at: usize) -> usize {
-    let mut from = at.saturating_sub(SENTENCE_WINDOW);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = ceil_char_boundary(text, at.saturating_sub(SENTENCE_WINDOW));
     let window = &text[from..at];
     let bytes = window.as_bytes();
     (1..bytes.len())
