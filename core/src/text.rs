@@ -272,6 +272,25 @@ pub fn sentence_count(text: &str, para: Range<usize>) -> usize {
     count
 }
 
+/// Where the sentence holding the character at byte `at` starts, by the
+/// rules of [`sentences`] (`Sen. Laura Diaz` and `John F. Kennedy` do not
+/// end one), its leading white space skipped. Looks back at most `window`
+/// bytes, so that a caller asking for every quote of a paragraph without
+/// line breaks stays linear: with no line break and no sentence start in
+/// the window, there is no answer.
+pub(crate) fn sentence_start(text: &str, at: usize, window: usize) -> Option<usize> {
+    let from = ceil_char_boundary(text, at.saturating_sub(window));
+    let line_start = text[from..at].rfind('\n').map(|i| from + i + 1);
+    let para_start = line_start.unwrap_or(from);
+    // A sentence break before `at` is decided by the first character
+    // after its white space, at `at` at the latest.
+    let limit = ceil_char_boundary(text, at + 1);
+    let mut last = para_start..limit;
+    for_each_sentence(text, para_start..limit, |range| last = range);
+    let known = last.start > para_start || line_start.is_some() || from == 0;
+    known.then(|| trim_range(text, last.start..limit).start.min(at))
+}
+
 /// Calls `emit` with the byte range of each sentence of `text[para]`, in
 /// order (the rules are on [`sentences`]), white space around it not yet
 /// trimmed: counting needs no trimming. Blank ranges are no sentence.
@@ -883,6 +902,26 @@ mod tests {
         );
         assert_eq!(sentence_count(t, 0..t.len()), 4);
         assert_eq!(sentence_count(" ", 0..1), 0);
+    }
+
+    #[test]
+    fn sentence_start_skips_abbreviations_and_stops_at_the_window() {
+        let t = "Intro.\nIt rained. Sen. Laura Diaz spoke. “We won,” said Ann Lee.";
+        let at = |w: &str| t.find(w).unwrap();
+        assert_eq!(sentence_start(t, at("Laura"), 100), Some(at("Sen.")));
+        assert_eq!(sentence_start(t, at("rained"), 100), Some(at("It")));
+        assert_eq!(sentence_start(t, at("Ann"), 100), Some(at("“We")));
+        assert_eq!(sentence_start(t, at("Intro"), 100), Some(0));
+        // The window reaches back past `Sen.`'s period, not to a start.
+        assert_eq!(sentence_start(t, at("Diaz"), 5), None);
+        assert_eq!(sentence_start(t, at("Ann"), 25), Some(at("“We")));
+        assert_eq!(sentence_start(t, at("Ann"), 19), None);
+        // Multi-byte characters at the window's edge.
+        let m = "Ça marche. Élodie Roy est là.";
+        assert_eq!(
+            sentence_start(m, m.find("Roy").unwrap(), 19),
+            Some(m.find("Élodie").unwrap())
+        );
     }
 
     #[test]

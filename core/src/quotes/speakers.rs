@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::people::{is_title, Gender, PersonFound};
-use crate::text::{ceil_char_boundary, floor_char_boundary};
+use crate::text::{ceil_char_boundary, floor_char_boundary, sentence_start};
 use crate::words::WordList;
 
 use super::grammar::PREPOSITIONS;
@@ -97,7 +97,7 @@ impl<'a> Resolver<'a> {
             |m: &&(usize, usize, usize)| self.people[m.2].gender.map_or(true, |g| g == gender);
         let recent = &self.mentions[n.saturating_sub(PRONOUN_LOOKBACK)..n];
         let last = recent.iter().rev().find(fits)?;
-        let sentence = sentence_start(self.text, last.0);
+        let sentence = sentence_start(self.text, last.0, SENTENCE_WINDOW).unwrap_or(last.0);
         let in_sentence = &recent[recent.partition_point(|m| m.0 < sentence)..];
         let chosen = if self.after_speech_verb(last.0) {
             // `…,” said Jeffery Hemsley, a professor`: the subject comes last.
@@ -232,28 +232,6 @@ fn word_before(text: &str, at: usize) -> &str {
 fn word_after(text: &str, at: usize) -> &str {
     let to = floor_char_boundary(text, at + WORD_WINDOW);
     text[at..to].split_whitespace().next().unwrap_or("")
-}
-
-/// Where the sentence holding byte `at` starts: after the last `.`, `?`
-/// or `!` (and any closing marks) followed by white space, or the last
-/// line break, before it. An abbreviation (`Sen. Laura Diaz`) starts a
-/// sentence too early, which only leaves fewer people to choose from;
-/// with no start within [`SENTENCE_WINDOW`], the sentence is taken to
-/// start at `at`.
-fn sentence_start(text: &str, at: usize) -> usize {
-    let from = ceil_char_boundary(text, at.saturating_sub(SENTENCE_WINDOW));
-    let window = &text[from..at];
-    let bytes = window.as_bytes();
-    (1..bytes.len())
-        .rev()
-        .find(|&i| {
-            bytes[i] == b'\n'
-                || (bytes[i].is_ascii_whitespace()
-                    && window[..i]
-                        .trim_end_matches(['"', '”', '’', '\'', ')'])
-                        .ends_with(['.', '?', '!']))
-        })
-        .map_or(if from == 0 { 0 } else { at }, |i| from + i + 1)
 }
 
 /// Whether a word opens with a capital letter (`News`, `NBC`, `Élysée`).
