@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::gazetteer;
 use crate::text::{ParagraphTokens, Token};
 use crate::words::WordList;
 use crate::Doc;
@@ -309,12 +310,16 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-/// Words that are capitalized without being names: calendar words end a
-/// name (`President Obama Tuesday`), and organization words make the whole
+/// Words that are capitalized without being names: calendar words and
+/// sentence adverbs end a name (`President Obama Tuesday`, `Still, as
+/// Mr. Clinton …`), and organization words make the whole
 /// run an organization (`Fox News`, `Clinton Foundation`).
 const NOT_NAME: &[&str] = &[
     "a",
+    "additionally",
     "after",
+    "afterward",
+    "also",
     "an",
     "and",
     "april",
@@ -326,49 +331,70 @@ const NOT_NAME: &[&str] = &[
     "by",
     "december",
     "dr",
+    "eventually",
     "february",
+    "finally",
     "for",
     "friday",
     "from",
+    "furthermore",
     "god",
     "he",
     "her",
     "his",
     "how",
+    "however",
     "i",
     "if",
     "in",
+    "indeed",
+    "instead",
     "it",
     "january",
     "jesus",
     "july",
     "june",
+    "likewise",
     "march",
+    "meanwhile",
     "monday",
+    "moreover",
     "mr",
     "mrs",
     "ms",
+    "nevertheless",
     "no",
+    "nonetheless",
     "not",
     "november",
+    "now",
     "october",
     "of",
     "on",
     "or",
     "saturday",
+    "separately",
     "september",
     "she",
+    "similarly",
     "since",
     "so",
+    "still",
+    "subsequently",
     "sunday",
     "that",
     "the",
     "there",
+    "therefore",
     "they",
     "this",
+    "though",
     "thursday",
     "to",
+    "today",
     "tuesday",
+    "ultimately",
+    "update",
     "we",
     "wednesday",
     "what",
@@ -378,6 +404,8 @@ const NOT_NAME: &[&str] = &[
     "why",
     "with",
     "yes",
+    "yesterday",
+    "yet",
 ];
 
 const ORG_WORDS: &[&str] = &[
@@ -1035,12 +1063,22 @@ fn classify<'t>(
     {
         return None;
     }
-    if name.len() == 1 && !titled && !lower_role_before && apposition.is_none() {
+    if name.len() == 1
+        && (!(titled || lower_role_before || apposition.is_some())
+            || !titled && !lone_word_may_be_person(text, toks, name[0]))
+    {
         return None;
     }
     // A trailing initial-less period is not part of the name.
     while name.len() > 1 && !toks[*name.last()?].is_word {
         name = &name[..name.len() - 1];
+    }
+    // A place or organization the gazetteer knows (`New Hampshire, which
+    // is set to host …`) is no one's name, unless a title says it is.
+    let last = strip_possessive(text, toks[*name.last()?].range.clone());
+    let written = &text[toks[name[0]].range.start..last.end];
+    if !titled && gazetteer::lookup(written).is_some() {
+        return None;
     }
     let words = name
         .iter()
@@ -1058,6 +1096,49 @@ fn classify<'t>(
         gender,
     })
 }
+
+/// Whether a one-word name without a title before it can be a person's.
+/// Most one-word runs next to a comma or a role word are no one: a
+/// nationality (`Americans, President Obama has …`), a party or faith
+/// (`Republican, presidential candidate …`, `a major Muslim group`), or a
+/// word after an article (`told the Observer, her senior policy adviser
+/// …`). Places and organizations the gazetteer knows are no one's names
+/// at any length, which the caller tells. A title before the word (`Rep.
+/// Jordan`) makes it a person's all the same, which the caller knows.
+fn lone_word_may_be_person(text: &str, toks: &[Token], word: usize) -> bool {
+    let w = &text[strip_possessive(text, toks[word].range.clone())];
+    let after_article = word
+        .checked_sub(1)
+        .and_then(|b| word_at(text, toks, b))
+        .is_some_and(|b| in_list(b, &["a", "an", "the"]));
+    let plural_of_demonym = w
+        .strip_suffix('s')
+        .is_some_and(|one| gazetteer::demonym_country(one).is_some());
+    !(after_article
+        || GROUP_WORDS.contains(w)
+        || gazetteer::demonym_country(w).is_some()
+        || plural_of_demonym)
+}
+
+/// Parties and faiths, which a one-word run with a comma or a role word
+/// beside it names more often than a person's surname does.
+const GROUP_WORDS: WordList = WordList::new(&[
+    "catholic",
+    "catholics",
+    "democrat",
+    "democratic",
+    "democrats",
+    "evangelical",
+    "evangelicals",
+    "hispanic",
+    "jewish",
+    "latino",
+    "latinos",
+    "muslim",
+    "muslims",
+    "republican",
+    "republicans",
+]);
 
 /// Whether the words right before token `first` attribute speech to what
 /// follows: a speech verb (`said Ann Fox`) or `according to`.
@@ -1131,31 +1212,56 @@ fn role_ending_at(
 
 /// An appositive role after a name: `, executive director of the State
 /// Board of Elections,` — a short phrase starting with an article or a
-/// lowercase word whose first words hold a title word.
+/// lowercase word whose first words hold a title word. A relative clause
+/// gives its role too (`, who is executive director of …,`), and ends one
+/// (`, a Democratic pollster who worked for …` is `Democratic pollster`).
+/// A clause is no role (`, the Vermont senator is sticking to …`).
 fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<String> {
     if !is_mark(text, toks.get(name_end + 1), b',') {
         return None;
     }
-    let start = name_end + 2;
+    let word = |i: usize| toks.get(i).map(|t| &text[t.range.clone()]);
+    let mut start = name_end + 2;
+    if word(start).is_some_and(|w| w.eq_ignore_ascii_case("who"))
+        && word(start + 1).is_some_and(|w| in_list(w, &["is", "was"]))
+    {
+        start += 2;
+    }
+    if !toks.get(start)?.is_word {
+        // A closing quotation mark (`''`) ends the sentence.
+        return None;
+    }
     let mut i = start;
     let mut saw_title = false;
+    let mut close = None;
     while let Some(t) = toks.get(i) {
         let w = &text[t.range.clone()];
-        if !t.is_word && w != "-" && w != "’" && w != "'" {
+        let abbreviation_period = w == "."
+            && i > start
+            && is_abbreviation(&text[toks[i - 1].range.clone()])
+            && toks.get(i + 1).is_some_and(|n| n.is_word);
+        if !t.is_word && !matches!(w, "-" | "’" | "'") && !abbreviation_period {
+            close = Some(w);
+            break;
+        }
+        if saw_title && RELATIVE.contains(w) {
+            close = Some(",");
             break;
         }
         if i == start && (is_capitalized(w) && !is_title(w) && !in_list(w, &["the", "a", "an"])) {
+            return None;
+        }
+        if CLAUSE_VERBS.contains(w) || PERSON_VERBS.contains(w) {
             return None;
         }
         if i < start + 5 && is_title(w) {
             saw_title = true;
         }
         i += 1;
-        if i - start > 14 {
+        if i - start > MAX_APPOSITION_TOKENS {
             return None;
         }
     }
-    let close = toks.get(i).map(|t| &text[t.range.clone()]);
     if !saw_title || !matches!(close, Some("," | "." | ")" | ";") | None) || i == start {
         return None;
     }
@@ -1163,8 +1269,51 @@ fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<Strin
     if in_list(&text[toks[first].range.clone()], &["the", "a", "an"]) {
         first += 1;
     }
-    (first < i).then(|| text[toks[first].range.start..toks[i - 1].range.end].to_owned())
+    let opening = word(first)?;
+    // A function word opens a clause (`, as Mr. Clinton starts …`); an
+    // honorific, the next name (`Also, Mr. Trump said`).
+    let opens_clause = ROLE_STOP.contains(opening) && !POSSESSIVES.contains(opening);
+    let opens_name = is_abbreviation(opening) && is_capitalized(opening);
+    (first < i && !opens_clause && !opens_name)
+        .then(|| text[toks[first].range.start..toks[i - 1].range.end].to_owned())
 }
+
+/// The longest appositive role, in tokens: `a former Massachusetts
+/// congressman and fierce critic of Mr. Sanders and his Wall Street
+/// proposals` is 17.
+const MAX_APPOSITION_TOKENS: usize = 20;
+
+/// Possessive determiners, which may open a role (`her senior adviser`)
+/// though they stop a role's backward scan ([`ROLE_STOP`]).
+const POSSESSIVES: WordList = WordList::new(&["her", "his", "its", "my", "our", "their", "your"]);
+
+/// Relative pronouns, which end a role after its title word.
+const RELATIVE: WordList = WordList::new(&["that", "which", "who", "whom"]);
+
+/// Auxiliary verbs, and speech verbs besides [`PERSON_VERBS`]: in the
+/// words after a name's comma, they make a clause (`, the Vermont senator
+/// is sticking …`, `, Mr. Oppenheim noted`).
+const CLAUSE_VERBS: WordList = WordList::new(&[
+    "announced",
+    "are",
+    "can",
+    "could",
+    "did",
+    "does",
+    "had",
+    "has",
+    "have",
+    "is",
+    "may",
+    "might",
+    "must",
+    "should",
+    "stated",
+    "was",
+    "were",
+    "will",
+    "would",
+]);
 
 /// One person while grouping: its name variants and what was learned.
 struct Group<'t> {

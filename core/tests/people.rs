@@ -120,3 +120,38 @@ fn an_initial_keeps_its_period_as_written() {
     // No period in the text, none in the name.
     assert!(n.contains(&"Harry S Truman Jones".to_owned()), "{n:?}");
 }
+
+#[test]
+fn places_parties_and_sentence_adverbs_beside_a_comma_are_not_people() {
+    // Each of these runs stands beside a comma or a role word, which lets
+    // a one-word surname (`Strong, a spokeswoman,`) be a person's.
+    let n = names(
+        "During a campaign stop in Onawa, Iowa, the Republican presidential candidate repeated his promise.\n\n\
+         Still, as Mr. Clinton starts a campaign swing, Democrats, who cringe at his words, wait. \
+         A major Muslim civil rights group says it will sue.\n\n\
+         In a statement to the Observer, her senior policy adviser, Jake Sullivan, said little. \
+         New Hampshire, which votes Tuesday, is next.",
+    );
+    assert_eq!(n, ["Clinton", "Jake Sullivan"], "{n:?}");
+}
+
+#[test]
+fn appositive_roles_are_noun_phrases() {
+    let p = people(
+        "Mark Penn, a Democratic pollster who worked for both Clintons, spoke. \
+         Jim Brady, who was press secretary to President Ronald Reagan, died.\n\n\
+         Tad Devine, a senior adviser to Mr. Sanders, agreed. \
+         Anna Kovacs, the mayor is sure, will run.",
+    );
+    let roles = |n: &str| {
+        p.iter()
+            .find(|x| x.name == n)
+            .unwrap_or_else(|| panic!("{n} in {p:#?}"))
+            .roles
+            .clone()
+    };
+    assert_eq!(roles("Mark Penn"), ["Democratic pollster"]);
+    assert_eq!(roles("Jim Brady"), ["press secretary to President Ronald Reagan"]);
+    assert_eq!(roles("Tad Devine"), ["senior adviser to Mr. Sanders"]);
+    assert!(roles("Anna Kovacs").is_empty(), "{p:#?}");
+}
