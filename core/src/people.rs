@@ -1177,7 +1177,13 @@ fn role_ending_at(
         return None;
     }
     let mut first = last;
-    while first > 0 && last - first < 6 {
+    // An honorific is the whole role: the words before `Mr.` are the
+    // sentence's (`Obama sees Mr. Trump`), not a role's.
+    let honorific = in_list(
+        &text[toks[last].range.clone()],
+        &["miss", "mr", "mrs", "ms", "mx"],
+    );
+    while !honorific && first > 0 && last - first < 6 {
         let prev = &toks[first - 1];
         let w = &text[prev.range.clone()];
         let period_of_abbr = !prev.is_word

@@ -151,7 +151,17 @@ fn appositive_roles_are_noun_phrases() {
             .clone()
     };
     assert_eq!(roles("Mark Penn"), ["Democratic pollster"]);
-    assert_eq!(roles("Jim Brady"), ["press secretary to President Ronald Reagan"]);
+    assert_eq!(
+        roles("Jim Brady"),
+        ["press secretary to President Ronald Reagan"]
+    );
     assert_eq!(roles("Tad Devine"), ["senior adviser to Mr. Sanders"]);
     assert!(roles("Anna Kovacs").is_empty(), "{p:#?}");
+}
+
+#[test]
+fn an_honorific_is_the_whole_role_before_a_name() {
+    let p = people("Voters who backed Mr. Trump stayed home. Obama sees Mr. Trump as a threat.");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].roles, ["Mr."]);
 }
