@@ -536,23 +536,31 @@ const ROLE_STOP: WordList = WordList::new(&[
     "a",
     "about",
     "according",
+    "across",
     "after",
     "against",
+    "along",
     "also",
+    "amid",
     "among",
     "an",
     "and",
     "are",
+    "around",
     "as",
     "at",
     "be",
     "been",
     "before",
+    "behind",
+    "beside",
     "between",
+    "both",
     "but",
     "by",
     "called",
     "during",
+    "either",
     "for",
     "from",
     "had",
@@ -560,6 +568,7 @@ const ROLE_STOP: WordList = WordList::new(&[
     "have",
     "her",
     "his",
+    "how",
     "if",
     "in",
     "including",
@@ -570,11 +579,13 @@ const ROLE_STOP: WordList = WordList::new(&[
     "met",
     "my",
     "named",
+    "neither",
     "not",
     "of",
     "on",
     "or",
     "our",
+    "out",
     "over",
     "said",
     "says",
@@ -589,15 +600,25 @@ const ROLE_STOP: WordList = WordList::new(&[
     "those",
     "to",
     "told",
+    "toward",
+    "towards",
     "under",
+    "upon",
+    "via",
     "was",
     "were",
+    "what",
     "when",
+    "where",
+    "whether",
     "which",
     "while",
     "who",
+    "why",
     "will",
     "with",
+    "within",
+    "without",
     "would",
     "your",
 ]);
@@ -1190,7 +1211,10 @@ fn role_ending_at(
             && w == "."
             && first >= 2
             && is_abbreviation(&text[toks[first - 2].range.clone()]);
-        let word_ok = prev.is_word && !ROLE_STOP.contains(w) && !PERSON_VERBS.contains(w);
+        let word_ok = prev.is_word
+            && !ROLE_STOP.contains(w)
+            && !PERSON_VERBS.contains(w)
+            && !looks_like_verb(w);
         if !(word_ok || period_of_abbr) {
             break;
         }
@@ -1215,6 +1239,50 @@ fn role_ending_at(
     };
     Some(text[toks[first].range.start..role_end].to_owned())
 }
+
+/// Whether a word before a title reads as a verb of the sentence, not a
+/// role's modifier: lowercase and ending in `-ed` or `-ing` (`backed Sen.
+/// Ted Cruz`, `elevating Sen.`), unless it is one of the participles that
+/// qualify an office (`acting`, `retired`, `elected`) or a compound
+/// (`Austin-based`, `home-state`).
+fn looks_like_verb(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_lowercase())
+        && (word.ends_with("ed") || word.ends_with("ing"))
+        && !word.contains('-')
+        && !OFFICE_PARTICIPLES.contains(word)
+}
+
+/// Participles that qualify an office or its holder (`acting director`,
+/// `outgoing Sen.`, `highly respected veteran strategist`).
+const OFFICE_PARTICIPLES: WordList = WordList::new(&[
+    "acting",
+    "appointed",
+    "bestselling",
+    "celebrated",
+    "designated",
+    "disgraced",
+    "elected",
+    "embattled",
+    "founding",
+    "governing",
+    "housing",
+    "incoming",
+    "indicted",
+    "leading",
+    "outgoing",
+    "presiding",
+    "presumed",
+    "ranking",
+    "reigning",
+    "respected",
+    "retired",
+    "ruling",
+    "serving",
+    "sitting",
+    "standing",
+    "unnamed",
+    "visiting",
+]);
 
 /// An appositive role after a name: `, executive director of the State
 /// Board of Elections,` — a short phrase starting with an article or a

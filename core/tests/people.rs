@@ -165,3 +165,20 @@ fn an_honorific_is_the_whole_role_before_a_name() {
     assert_eq!(p.len(), 1, "{p:#?}");
     assert_eq!(p[0].roles, ["Mr."]);
 }
+
+#[test]
+fn a_role_before_a_name_stops_at_the_sentence_verb() {
+    let p = people(
+        "Clinton's campaign backed Texas Sen. Laura Diaz on Monday. \
+         Voters warmed toward acting Mayor Tom Reyes.",
+    );
+    let roles: Vec<_> = p.iter().map(|x| (x.name.as_str(), x.roles.clone())).collect();
+    assert_eq!(
+        roles,
+        [
+            ("Laura Diaz", vec!["Texas Sen.".to_owned()]),
+            ("Tom Reyes", vec!["acting Mayor".to_owned()])
+        ],
+        "{p:#?}"
+    );
+}
