@@ -172,7 +172,10 @@ fn a_role_before_a_name_stops_at_the_sentence_verb() {
         "Clinton's campaign backed Texas Sen. Laura Diaz on Monday. \
          Voters warmed toward acting Mayor Tom Reyes.",
     );
-    let roles: Vec<_> = p.iter().map(|x| (x.name.as_str(), x.roles.clone())).collect();
+    let roles: Vec<_> = p
+        .iter()
+        .map(|x| (x.name.as_str(), x.roles.clone()))
+        .collect();
     assert_eq!(
         roles,
         [

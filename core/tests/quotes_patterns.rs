@@ -126,6 +126,17 @@ fn a_pronoun_looks_past_an_abbreviation_to_the_sentence_subject() {
     );
 }
 
+#[test]
+fn a_naming_verb_after_its_subject_attributes_the_quote() {
+    let a = run("Some backers sounded equivocal. Former Rep. Jane Harman called it “the least bad option under the circumstances.”\n\n\
+                 Comedians staged a play called “Los Hijos de Trump” in Mexico City.");
+    let quotes = direct(&a);
+    assert_eq!(quotes.len(), 1, "{quotes:#?}");
+    let s = quotes[0].speaker.as_ref().expect("a speaker");
+    assert_eq!(s.name, "Jane Harman");
+    assert_eq!(quotes[0].cue.as_ref().map(|c| c.text.as_str()), Some("called"));
+}
+
 /// The speaker names of the direct quotes of `text`, in order.
 fn speaker_names(text: &str) -> Vec<String> {
     let a = run(text);

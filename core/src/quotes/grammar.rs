@@ -324,6 +324,10 @@ pub(super) const NP_STOP: WordList = WordList::new(&[
     "whether", "which", "while", "who", "why", "with",
 ]);
 
+/// Verbs that name what they quote (`called it “the least bad option”`),
+/// speech only after their subject ([`Toks::is_verb`]).
+const NAMING: WordList = WordList::new(&["call", "called", "calling", "calls"]);
+
 /// Verbs that report speech with a particle: `shot back`, `chimed in`.
 const PHRASAL_SPEECH: WordList =
     WordList::new(&["chimed", "cut", "fired", "hit", "pushed", "shot"]);
@@ -460,6 +464,19 @@ impl<'a> Toks<'a> {
                 .toks
                 .get(i + 1)
                 .is_some_and(|t| self.text[t.range.clone()].eq_ignore_ascii_case("it"));
+        }
+        // `Skelly called Braynard “…”`, `what he calls “…”`, `…, calling
+        // him “…”`: a naming verb reports words right after its subject, a
+        // name or a pronoun (or the comma of a participle), where after a
+        // noun it names (`a play called “…”`). After a possessive it is a
+        // noun whose words are the possessor's (`Trump’s call for “…”`),
+        // which the phrase before it gives all the same.
+        if NAMING.contains(w) {
+            return i.checked_sub(1).is_some_and(|p| {
+                self.is_pronoun(p)
+                    || (self.is_word(p) && is_capitalized(self.word(p)))
+                    || (self.word(p) == "," && w.eq_ignore_ascii_case("calling"))
+            });
         }
         // `United States` is no verb; `Tweeted` after a name is one. (Asked
         // before the lexicon, which costs more.)
