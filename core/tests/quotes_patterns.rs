@@ -137,6 +137,15 @@ fn a_naming_verb_after_its_subject_attributes_the_quote() {
     assert_eq!(quotes[0].cue.as_ref().map(|c| c.text.as_str()), Some("called"));
 }
 
+#[test]
+fn as_someone_put_it_or_puts_it() {
+    let names = speaker_names(
+        "As Mayor Ann Lee put it, “the bridge will stand for a century.”\n\n\
+         As columnist Dana Milbank puts it, “the senators are unmoved and the activists uninspired.”",
+    );
+    assert_eq!(names, ["Ann Lee", "Dana Milbank"]);
+}
+
 /// The speaker names of the direct quotes of `text`, in order.
 fn speaker_names(text: &str) -> Vec<String> {
     let a = run(text);

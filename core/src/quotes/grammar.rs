@@ -458,8 +458,8 @@ impl<'a> Toks<'a> {
                 .get(i + 1)
                 .is_some_and(|t| matches!(&self.text[t.range.clone()], "back" | "in"));
         }
-        // `as Ann Lee put it`
-        if w.eq_ignore_ascii_case("put") {
+        // `as Ann Lee put it`, `as Milbank puts it`
+        if w.eq_ignore_ascii_case("put") || w.eq_ignore_ascii_case("puts") {
             return self
                 .toks
                 .get(i + 1)
