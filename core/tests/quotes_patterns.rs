@@ -134,7 +134,10 @@ fn a_naming_verb_after_its_subject_attributes_the_quote() {
     assert_eq!(quotes.len(), 1, "{quotes:#?}");
     let s = quotes[0].speaker.as_ref().expect("a speaker");
     assert_eq!(s.name, "Jane Harman");
-    assert_eq!(quotes[0].cue.as_ref().map(|c| c.text.as_str()), Some("called"));
+    assert_eq!(
+        quotes[0].cue.as_ref().map(|c| c.text.as_str()),
+        Some("called")
+    );
 }
 
 #[test]
@@ -144,6 +147,15 @@ fn as_someone_put_it_or_puts_it() {
          As columnist Dana Milbank puts it, “the senators are unmoved and the activists uninspired.”",
     );
     assert_eq!(names, ["Ann Lee", "Dana Milbank"]);
+}
+
+#[test]
+fn a_pronoun_after_name_said_leaves_the_quote_to_the_name() {
+    let a =
+        run("Trump said he responded: “When you have incoming, you can’t be too presidential.”");
+    let s = direct(&a)[0].speaker.clone().expect("a speaker");
+    assert_eq!(slice(&a.text, s.start, s.end), "Trump");
+    assert_eq!(s.name, "Trump");
 }
 
 /// The speaker names of the direct quotes of `text`, in order.

@@ -506,7 +506,7 @@ impl<'a> Toks<'a> {
 
     /// A speech verb in a form that cannot be a noun (`said`, `added`),
     /// unlike `state` or `report` in `state news agency`.
-    fn is_finite_verb(&self, i: usize) -> bool {
+    pub(super) fn is_finite_verb(&self, i: usize) -> bool {
         self.is_verb(i) && (self.word(i).ends_with("ed") || self.lower_is(i, &FINITE_FORMS))
     }
 
