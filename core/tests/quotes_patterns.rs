@@ -158,6 +158,14 @@ fn a_pronoun_after_name_said_leaves_the_quote_to_the_name() {
     assert_eq!(s.name, "Trump");
 }
 
+#[test]
+fn a_day_after_the_verb_is_not_an_inverted_subject() {
+    let names = speaker_names(
+        "“He should resign in disgrace,” the party’s nominee, Anna Kovacs, tweeted Sunday after the attack.",
+    );
+    assert_eq!(names, ["Anna Kovacs"]);
+}
+
 /// The speaker names of the direct quotes of `text`, in order.
 fn speaker_names(text: &str) -> Vec<String> {
     let a = run(text);

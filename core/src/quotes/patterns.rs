@@ -65,10 +65,12 @@ impl Toks<'_> {
             return None;
         }
         // `,” in sharp contrast to 2012, says Dante Scala`; but after
-        // `tell` comes the listener (`,” Butz, 49, told The Huffington Post`).
+        // `tell` comes the listener (`,” Butz, 49, told The Huffington Post`),
+        // and a day is when (`, Donald Trump, tweeted Sunday`).
         if self.word(verb - 1) == "," && !self.lower_is(verb, &TELL) {
             let np = self.phrase_after(verb + 1).filter(|&(_, l)| l < end);
-            if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f))) {
+            if let Some(np) = np.filter(|&(f, _)| is_capitalized(self.word(f)) && !self.is_intro(f))
+            {
                 return Some(self.attribution(Some(np), verb, verb));
             }
         }
