@@ -166,6 +166,14 @@ fn a_day_after_the_verb_is_not_an_inverted_subject() {
     assert_eq!(names, ["Anna Kovacs"]);
 }
 
+#[test]
+fn a_place_after_an_opening_phrase_is_not_the_subject() {
+    let names = speaker_names(
+        "Speaking at a town hall in Salem, New Hampshire, Anna Kovacs went after her rival, calling him “a total stiff.”",
+    );
+    assert_eq!(names, ["Anna Kovacs"]);
+}
+
 /// The speaker names of the direct quotes of `text`, in order.
 fn speaker_names(text: &str) -> Vec<String> {
     let a = run(text);

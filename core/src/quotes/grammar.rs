@@ -8,6 +8,7 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use super::verbs::is_speech_verb;
+use crate::gazetteer;
 use crate::people::{is_capitalized, is_title};
 use crate::swar::LOW_BITS;
 use crate::text::{ParagraphTokens, Token};
@@ -667,6 +668,7 @@ impl<'a> Toks<'a> {
         }
         // Skip conjunctions and introductory phrases up to their comma:
         // `But he`, `In a wide-ranging, in-prison interview last year, Lazar`.
+        let mut after_intro = false;
         for _ in 0..4 {
             if i >= end {
                 return None;
@@ -675,6 +677,12 @@ impl<'a> Toks<'a> {
                 i += 1;
             } else if !self.is_word(i) || self.is_intro(i) {
                 let comma = (i..end.min(i + INTRO_REACH)).find(|&k| self.word(k) == ",")?;
+                i = comma + 1;
+                after_intro = true;
+            } else if let Some(comma) = after_intro.then(|| self.place_then_comma(i, end)).flatten()
+            {
+                // `Speaking in Salem, New Hampshire, Trump …`: the state
+                // ends the phrase before it.
                 i = comma + 1;
             } else {
                 break;
@@ -741,6 +749,15 @@ impl<'a> Toks<'a> {
 
     /// The last token of the run of capitalized words from `first`, before
     /// `end`.
+    /// The comma after a place the gazetteer knows that opens at `first`
+    /// (`New Hampshire,`), if one follows it.
+    fn place_then_comma(&self, first: usize, end: usize) -> Option<usize> {
+        let last = self.capitalized_run(first, end);
+        let place = gazetteer::lookup(&self.text[self.range(first, last)])?;
+        (place.class == gazetteer::Class::Place && last + 1 < end && self.word(last + 1) == ",")
+            .then_some(last + 1)
+    }
+
     fn capitalized_run(&self, first: usize, end: usize) -> usize {
         let mut last = first;
         while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
