@@ -312,8 +312,8 @@ fn lexicon() -> &'static Lexicon {
 
 /// Words that are capitalized without being names: calendar words and
 /// sentence adverbs end a name (`President Obama Tuesday`, `Still, as
-/// Mr. Clinton …`), and organization words make the whole
-/// run an organization (`Fox News`, `Clinton Foundation`).
+/// Mr. Clinton …`), and organization words make the whole run an
+/// organization (`Fox News`, `Clinton Foundation`).
 const NOT_NAME: &[&str] = &[
     "a",
     "additionally",
@@ -1084,11 +1084,13 @@ fn classify<'t>(
     {
         return None;
     }
-    if name.len() == 1
-        && (!(titled || lower_role_before || apposition.is_some())
-            || !titled && !lone_word_may_be_person(text, toks, name[0]))
-    {
-        return None;
+    if name.len() == 1 {
+        // A surname alone needs a role beside it, and without a title
+        // before it, a word that can be a surname.
+        let role = titled || lower_role_before || apposition.is_some();
+        if !role || !titled && !lone_word_may_be_person(text, toks, name[0]) {
+            return None;
+        }
     }
     // A trailing initial-less period is not part of the name.
     while name.len() > 1 && !toks[*name.last()?].is_word {

@@ -747,8 +747,6 @@ impl<'a> Toks<'a> {
         (comma + 1 < end && self.is_pronoun(comma + 1)).then_some(comma + 1)
     }
 
-    /// The last token of the run of capitalized words from `first`, before
-    /// `end`.
     /// The comma after a place the gazetteer knows that opens at `first`
     /// (`New Hampshire,`), if one follows it.
     fn place_then_comma(&self, first: usize, end: usize) -> Option<usize> {
@@ -758,6 +756,8 @@ impl<'a> Toks<'a> {
             .then_some(last + 1)
     }
 
+    /// The last token of the run of capitalized words from `first`, before
+    /// `end`.
     fn capitalized_run(&self, first: usize, end: usize) -> usize {
         let mut last = first;
         while last + 1 < end && self.is_word(last + 1) && is_capitalized(self.word(last + 1)) {
