@@ -174,6 +174,13 @@ fn a_place_after_an_opening_phrase_is_not_the_subject() {
     assert_eq!(names, ["Anna Kovacs"]);
 }
 
+#[test]
+fn a_quote_ending_its_own_sentence_keeps_its_subject() {
+    let a = run("In an address, President Anna Kovacs condemned the “attack whose nature cannot be denied.” He announced new measures.");
+    let s = direct(&a)[0].speaker.clone().expect("a speaker");
+    assert_eq!(slice(&a.text, s.start, s.end), "President Anna Kovacs");
+}
+
 /// The speaker names of the direct quotes of `text`, in order.
 fn speaker_names(text: &str) -> Vec<String> {
     let a = run(text);

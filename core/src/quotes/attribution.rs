@@ -67,12 +67,19 @@ pub fn attribute(paras: &Paragraphs, quoted: &[Quoted]) -> Vec<Draft> {
             tail_toks.partition_point(|t| t.range.start < s)
         });
         let before = head.attribution_before(h0, h1, HEAD_REACH);
-        let after = tail.attribution_after(t0, t1, ends_closed(text, &q.range));
+        let closed = ends_closed(text, &q.range);
+        let after = tail.attribution_after(t0, t1, closed);
         // After the quote when the quote runs on into it (`,” she said`),
-        // or when the words before have no speech verb of their own.
+        // or when the words before have no speech verb of their own. A
+        // quote that ends its sentence (`.”`) after a subject of its own
+        // (`Hollande condemned the “attack ….” He announced …`) is that
+        // subject's: the words after it are the next sentence's.
         let before_has_cue = before.as_ref().is_some_and(|b| b.cue.is_some());
+        let sentence_of_its_own = closed && h0 < h1 && before.is_some();
         let from_tail = after.is_some()
-            && (ends_open(text, &q.range) || inverted(&tail, t0, t1) || !before_has_cue);
+            && (ends_open(text, &q.range)
+                || inverted(&tail, t0, t1)
+                || !(before_has_cue || sentence_of_its_own));
         let attribution = if from_tail { after } else { before };
         let opens_paragraph = h1 == 0;
         let starts_sentence = h0 == h1;
