@@ -976,12 +976,24 @@ fn second_is_lowercase(text: &str, t: &Token) -> bool {
     t.range.len() >= 2 && text.as_bytes()[t.range.start + 1].is_ascii_lowercase()
 }
 
-/// A single capital (`F`) or a title abbreviation (`Sen`), which a period
-/// follows without ending the name.
+/// A single capital (`F`), initials (`G.K` of `G.K. Butterfield`) or a
+/// title abbreviation (`Sen`), which a period follows without ending the
+/// name.
 fn is_abbreviation(word: &str) -> bool {
     word.chars().count() == 1
+        || is_initials(word)
         || (word.len() <= 4 && is_title(word))
         || in_list(word, &["jr", "sr", "st"])
+}
+
+/// Capitals joined by periods: `G.K`, `J.R.R` (the last period is a token
+/// of its own).
+fn is_initials(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 3
+        && b.len() % 2 == 1
+        && b.iter().step_by(2).all(u8::is_ascii_uppercase)
+        && b.iter().skip(1).step_by(2).all(|&c| c == b'.')
 }
 
 /// A cheap test before [`classify`]: a lone capitalized word (most are
@@ -1422,8 +1434,21 @@ impl<'t> Group<'t> {
         // `de Vos` after `Pierre de Vos`: a surname with its particles.
         let surname_only = words[..words.len() - 1].iter().all(|w| is_particle(w));
         let long = self.variants.iter().filter(|v| v.len() > 1);
-        surname_only || long.clone().count() == 0 || long.into_iter().any(|v| v[0] == *first)
+        // `George W. Bush` and `George H.W. Bush`: given names alike,
+        // middle names not, two people.
+        let same_middle = |v: &[&str]| {
+            let (a, b) = (middle(v), middle(words));
+            a.is_empty() || b.is_empty() || a == b
+        };
+        surname_only
+            || long.clone().count() == 0
+            || long.into_iter().any(|v| v[0] == *first && same_middle(v))
     }
+}
+
+/// The words of a name between its first and its last.
+fn middle<'a, 'w>(name: &'a [&'w str]) -> &'a [&'w str] {
+    name.get(1..name.len().saturating_sub(1)).unwrap_or(&[])
 }
 
 /// A name's words, slices of `text`, joined as the text writes them: an

@@ -185,3 +185,16 @@ fn a_role_before_a_name_stops_at_the_sentence_verb() {
         "{p:#?}"
     );
 }
+
+#[test]
+fn initials_stay_in_the_name_and_tell_people_apart() {
+    let n = names(
+        "CBC Chairman G.K. Butterfield spoke first.\n\n\
+         President George H.W. Bush met President George W. Bush in Houston.",
+    );
+    assert_eq!(
+        n,
+        ["G.K. Butterfield", "George H.W. Bush", "George W. Bush"],
+        "{n:?}"
+    );
+}
