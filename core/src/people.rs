@@ -1412,7 +1412,7 @@ struct Group<'t> {
 
 impl<'t> Group<'t> {
     fn surname(&self) -> &'t str {
-        self.variants[0].last().copied().unwrap_or("")
+        surname(&self.variants[0]).unwrap_or("")
     }
 
     fn canonical(&self) -> &[&'t str] {
@@ -1425,10 +1425,10 @@ impl<'t> Group<'t> {
     /// Same surname and compatible given names (`Hillary Clinton`, `Clinton`,
     /// `Hillary Rodham Clinton`, but not `Bill Clinton`).
     fn accepts(&self, words: &[&str]) -> bool {
-        let (Some(last), Some(first)) = (words.last(), words.first()) else {
+        let (Some(last), Some(first)) = (surname(words), words.first()) else {
             return false;
         };
-        if *last != self.surname() {
+        if last != self.surname() {
             return false;
         }
         // `de Vos` after `Pierre de Vos`: a surname with its particles.
@@ -1436,9 +1436,10 @@ impl<'t> Group<'t> {
         let long = self.variants.iter().filter(|v| v.len() > 1);
         // `George W. Bush` and `George H.W. Bush`: given names alike,
         // middle names not, two people.
+        // `Donald Trump Jr` is not `Donald J. Trump`: a suffix tells too.
         let same_middle = |v: &[&str]| {
             let (a, b) = (middle(v), middle(words));
-            a.is_empty() || b.is_empty() || a == b
+            (a.is_empty() || b.is_empty() || a == b) && has_suffix(v) == has_suffix(words)
         };
         surname_only
             || long.clone().count() == 0
@@ -1446,9 +1447,29 @@ impl<'t> Group<'t> {
     }
 }
 
-/// The words of a name between its first and its last.
+/// Where a name's surname is: its last word, or the one before a
+/// generational suffix (`Joseph R. Biden Jr`), so that `Biden` is the
+/// same person.
+fn surname_index(name: &[&str]) -> Option<usize> {
+    let last = name.len().checked_sub(1)?;
+    Some(if has_suffix(name) { last - 1 } else { last })
+}
+
+/// Whether a name of a given name, a surname and more ends with a
+/// generational suffix (`Donald Trump Jr`; not `Donald Jr`, whose given
+/// name and suffix leave no surname).
+fn has_suffix(name: &[&str]) -> bool {
+    name.len() >= 3 && in_list(name[name.len() - 1], &["ii", "iii", "iv", "jr", "sr"])
+}
+
+/// A name's surname (see [`surname_index`]).
+fn surname<'w>(name: &[&'w str]) -> Option<&'w str> {
+    surname_index(name).map(|i| name[i])
+}
+
+/// The words of a name between its first and its surname.
 fn middle<'a, 'w>(name: &'a [&'w str]) -> &'a [&'w str] {
-    name.get(1..name.len().saturating_sub(1)).unwrap_or(&[])
+    surname_index(name).map_or(&[], |s| name.get(1..s).unwrap_or(&[]))
 }
 
 /// A name's words, slices of `text`, joined as the text writes them: an
@@ -1495,7 +1516,7 @@ fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, ByWord<'t, 
     let mut by_word: ByWord =
         HashMap::with_capacity_and_hasher(candidates.len() * 2, WordHash::new());
     for c in candidates {
-        let Some(surname) = c.words.last().copied() else {
+        let Some(surname) = surname(&c.words) else {
             continue;
         };
         let ids = &mut by_word.entry(surname.as_bytes()).or_default().surname;

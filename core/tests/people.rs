@@ -198,3 +198,21 @@ fn initials_stay_in_the_name_and_tell_people_apart() {
         "{n:?}"
     );
 }
+
+#[test]
+fn a_generational_suffix_keeps_the_surname_and_tells_father_from_son() {
+    let p = people(
+        "Vice President Joseph R. Biden Jr. spoke on Monday. Biden said little.\n\n\
+         Donald J. Trump and his son Donald Trump Jr. arrived later.",
+    );
+    let counts: Vec<_> = p.iter().map(|x| (x.name.as_str(), x.count)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("Joseph R. Biden Jr", 2),
+            ("Donald J. Trump", 1),
+            ("Donald Trump Jr", 1)
+        ],
+        "{p:#?}"
+    );
+}
