@@ -1115,6 +1115,14 @@ fn classify<'t>(
     if !titled && gazetteer::lookup(written).is_some() {
         return None;
     }
+    // `New Hampshire Republican`, `Vermont Democrats`: no one's name
+    // holds a party's.
+    if name
+        .iter()
+        .any(|&k| GROUP_WORDS.contains(&text[toks[k].range.clone()]))
+    {
+        return None;
+    }
     let words = name
         .iter()
         .filter(|&&i| toks[i].is_word)

@@ -130,9 +130,10 @@ fn places_parties_and_sentence_adverbs_beside_a_comma_are_not_people() {
          Still, as Mr. Clinton starts a campaign swing, Democrats, who cringe at his words, wait. \
          A major Muslim civil rights group says it will sue.\n\n\
          In a statement to the Observer, her senior policy adviser, Jake Sullivan, said little. \
-         New Hampshire, which votes Tuesday, is next.",
+         New Hampshire, which votes Tuesday, is next. \
+         Some Democrats said little, and Utah Republican Mike Lee agreed.",
     );
-    assert_eq!(n, ["Clinton", "Jake Sullivan"], "{n:?}");
+    assert_eq!(n, ["Clinton", "Jake Sullivan", "Mike Lee"], "{n:?}");
 }
 
 #[test]
