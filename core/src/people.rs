@@ -1442,16 +1442,15 @@ impl<'t> Group<'t> {
         // `de Vos` after `Pierre de Vos`: a surname with its particles.
         let surname_only = words[..words.len() - 1].iter().all(|w| is_particle(w));
         let long = self.variants.iter().filter(|v| v.len() > 1);
-        // `George W. Bush` and `George H.W. Bush`: given names alike,
-        // middle names not, two people.
-        // `Donald Trump Jr` is not `Donald J. Trump`: a suffix tells too.
-        let same_middle = |v: &[&str]| {
+        // Given names alike, the rest must not differ: `George W. Bush` is
+        // not `George H.W. Bush`, `Donald Trump Jr` not `Donald J. Trump`.
+        let rest_alike = |v: &[&str]| {
             let (a, b) = (middle(v), middle(words));
             (a.is_empty() || b.is_empty() || a == b) && has_suffix(v) == has_suffix(words)
         };
         surname_only
             || long.clone().count() == 0
-            || long.into_iter().any(|v| v[0] == *first && same_middle(v))
+            || long.into_iter().any(|v| v[0] == *first && rest_alike(v))
     }
 }
 
@@ -1524,10 +1523,10 @@ fn group<'t, 'g>(candidates: Vec<Candidate<'t>>) -> (Vec<Group<'t>>, ByWord<'t, 
     let mut by_word: ByWord =
         HashMap::with_capacity_and_hasher(candidates.len() * 2, WordHash::new());
     for c in candidates {
-        let Some(surname) = surname(&c.words) else {
+        let Some(key) = surname(&c.words) else {
             continue;
         };
-        let ids = &mut by_word.entry(surname.as_bytes()).or_default().surname;
+        let ids = &mut by_word.entry(key.as_bytes()).or_default().surname;
         let found = ids.iter().copied().find(|&g| groups[g].accepts(&c.words));
         if found.is_none() && ids.len() >= MAX_VARIANTS {
             continue;
