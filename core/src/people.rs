@@ -674,6 +674,11 @@ fn run_word_facts(word: &str) -> Facts {
     lookup(&lexicon().run_words, word)
 }
 
+/// `a`, `an` or `the`, in any case.
+fn is_article(word: &str) -> bool {
+    in_list(word, &["a", "an", "the"])
+}
+
 /// Whether `word` is in a list of lowercase ASCII words, ignoring case.
 fn in_list(word: &str, list: &[&str]) -> bool {
     list.iter().any(|l| word.eq_ignore_ascii_case(l))
@@ -1115,19 +1120,16 @@ fn classify<'t>(
     if !titled && gazetteer::lookup(written).is_some() {
         return None;
     }
-    // `New Hampshire Republican`, `Vermont Democrats`: no one's name
-    // holds a party's.
-    if name
-        .iter()
-        .any(|&k| GROUP_WORDS.contains(&text[toks[k].range.clone()]))
-    {
-        return None;
-    }
-    let words = name
+    let words: Vec<&str> = name
         .iter()
         .filter(|&&i| toks[i].is_word)
         .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
+    // No one's name holds a party's or a faith's word (`Republican,
+    // presidential candidate …`, `New Hampshire Republican`).
+    if words.iter().any(|w| GROUP_WORDS.contains(w)) {
+        return None;
+    }
     let gender = facts[..start]
         .iter()
         .find_map(|f| f.title().flatten())
@@ -1142,29 +1144,24 @@ fn classify<'t>(
 
 /// Whether a one-word name without a title before it can be a person's.
 /// Most one-word runs next to a comma or a role word are no one: a
-/// nationality (`Americans, President Obama has …`), a party or faith
-/// (`Republican, presidential candidate …`, `a major Muslim group`), or a
-/// word after an article (`told the Observer, her senior policy adviser
-/// …`). Places and organizations the gazetteer knows are no one's names
-/// at any length, which the caller tells. A title before the word (`Rep.
-/// Jordan`) makes it a person's all the same, which the caller knows.
+/// nationality (`Americans, President Obama has …`) or a word after an
+/// article (`told the Observer, her senior policy adviser …`). Places,
+/// organizations, parties and faiths are no one's names at any length,
+/// which the caller tells. A title before the word (`Rep. Jordan`) makes
+/// it a person's all the same, which the caller knows.
 fn lone_word_may_be_person(text: &str, toks: &[Token], word: usize) -> bool {
     let w = &text[strip_possessive(text, toks[word].range.clone())];
     let after_article = word
         .checked_sub(1)
         .and_then(|b| word_at(text, toks, b))
-        .is_some_and(|b| in_list(b, &["a", "an", "the"]));
+        .is_some_and(is_article);
     let plural_of_demonym = w
         .strip_suffix('s')
         .is_some_and(|one| gazetteer::demonym_country(one).is_some());
-    !(after_article
-        || GROUP_WORDS.contains(w)
-        || gazetteer::demonym_country(w).is_some()
-        || plural_of_demonym)
+    !(after_article || gazetteer::demonym_country(w).is_some() || plural_of_demonym)
 }
 
-/// Parties and faiths, which a one-word run with a comma or a role word
-/// beside it names more often than a person's surname does.
+/// Parties and faiths: words of no person's name ([`classify`]).
 const GROUP_WORDS: WordList = WordList::new(&[
     "catholic",
     "catholics",
@@ -1344,7 +1341,7 @@ fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<Strin
             close = Some(",");
             break;
         }
-        if i == start && (is_capitalized(w) && !is_title(w) && !in_list(w, &["the", "a", "an"])) {
+        if i == start && (is_capitalized(w) && !is_title(w) && !is_article(w)) {
             return None;
         }
         if CLAUSE_VERBS.contains(w) || PERSON_VERBS.contains(w) {
@@ -1362,7 +1359,7 @@ fn apposition_after(text: &str, toks: &[Token], name_end: usize) -> Option<Strin
         return None;
     }
     let mut first = start;
-    if in_list(&text[toks[first].range.clone()], &["the", "a", "an"]) {
+    if is_article(&text[toks[first].range.clone()]) {
         first += 1;
     }
     let opening = word(first)?;

@@ -40,8 +40,9 @@ impl RunArgs {
 /// the CPU pool's one thread per core (`pipeline::cpu_pool`). So it gets
 /// one thread per eight cores, at least one, not tokio's one per core: on
 /// 2 cores a second async thread only competed with the pool's threads
-/// for the cores, and the worker enriched ~8 % fewer articles a second
-/// with it (BENCHMARKS.md, "One async thread").
+/// for the cores: in alternating runs the worker enriched ~8 % fewer
+/// articles a second with it, a gain that does not stand out of the
+/// machine's drift across hours (BENCHMARKS.md, "One async thread").
 /// `TOKIO_WORKER_THREADS` in the environment still decides, as in tokio.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
