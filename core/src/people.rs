@@ -320,17 +320,23 @@ const NOT_NAME: &[&str] = &[
     "after",
     "afterward",
     "also",
+    "although",
+    "amid",
+    "among",
     "an",
     "and",
     "april",
     "as",
     "at",
     "august",
+    "because",
     "before",
     "but",
     "by",
     "december",
+    "despite",
     "dr",
+    "during",
     "eventually",
     "february",
     "finally",
@@ -394,15 +400,21 @@ const NOT_NAME: &[&str] = &[
     "today",
     "tuesday",
     "ultimately",
+    "unless",
+    "unlike",
+    "until",
     "update",
     "we",
     "wednesday",
     "what",
     "when",
+    "whereas",
+    "whether",
     "while",
     "who",
     "why",
     "with",
+    "without",
     "yes",
     "yesterday",
     "yet",
@@ -450,6 +462,7 @@ const ORG_WORDS: &[&str] = &[
     "department",
     "festival",
     "force",
+    "fort",
     "forum",
     "foundation",
     "fund",
@@ -490,6 +503,7 @@ const ORG_WORDS: &[&str] = &[
     "pictures",
     "plan",
     "police",
+    "politics",
     "poll",
     "post",
     "press",
@@ -505,6 +519,7 @@ const ORG_WORDS: &[&str] = &[
     "river",
     "road",
     "school",
+    "security",
     "senate",
     "service",
     "show",
@@ -529,6 +544,8 @@ const ORG_WORDS: &[&str] = &[
     "university",
     "valley",
     "ventures",
+    "war",
+    "watch",
 ];
 
 /// Function words that stop the backward scan for a role phrase.
@@ -1060,7 +1077,10 @@ fn classify<'t>(
     let name_len = facts[start..].iter().take_while(|f| !f.not_name()).count();
     let mut name = &run[start..start + name_len];
     let name_words = &run_words[start..start + name_len];
-    if name.len() > 4 || name.is_empty() || name_words.iter().all(|w| w.chars().count() == 1) {
+    // Initials alone name no one: `U.S` (`the chief U.S. negotiator`),
+    // `S.C` (`Hilton Head, S.C., Rubio …`).
+    let initial = |w: &&str| w.chars().count() == 1 || is_initials(w);
+    if name.len() > 4 || name.is_empty() || name_words.iter().all(initial) {
         return None;
     }
     // `Clinton Foundation`, `Fox News`; words before the name may be
@@ -1125,9 +1145,15 @@ fn classify<'t>(
         .filter(|&&i| toks[i].is_word)
         .map(|&i| &text[strip_possessive(text, toks[i].range.clone())])
         .collect();
-    // No one's name holds a party's or a faith's word (`Republican,
-    // presidential candidate …`, `New Hampshire Republican`).
-    if words.iter().any(|w| GROUP_WORDS.contains(w)) {
+    // No one's name holds a party's, a faith's or a people's word
+    // (`Republican, presidential candidate …`, `New Hampshire Republican`,
+    // `Gloria Major, African American women …`), and none is made of
+    // nationalities alone (`Ali Said, an Iranian American, …`).
+    if words.iter().any(|w| GROUP_WORDS.contains(w))
+        || words
+            .iter()
+            .all(|w| gazetteer::demonym_country(w).is_some())
+    {
         return None;
     }
     let gender = facts[..start]
@@ -1161,13 +1187,17 @@ fn lone_word_may_be_person(text: &str, toks: &[Token], word: usize) -> bool {
     !(after_article || gazetteer::demonym_country(w).is_some() || plural_of_demonym)
 }
 
-/// Parties and faiths: words of no person's name ([`classify`]).
+/// Parties, faiths and peoples: words of no person's name ([`classify`]).
 const GROUP_WORDS: WordList = WordList::new(&[
+    "african",
+    "arab",
+    "asian",
     "catholic",
     "catholics",
     "democrat",
     "democratic",
     "democrats",
+    "european",
     "evangelical",
     "evangelicals",
     "hispanic",

@@ -217,3 +217,39 @@ fn a_generational_suffix_keeps_the_surname_and_tells_father_from_son() {
         "{p:#?}"
     );
 }
+
+#[test]
+fn initials_alone_and_nationalities_are_no_one() {
+    let n = names("The FDIC, a major U.S. banking regulator, said so. John F. Kerry, the chief U.S. negotiator, agreed.\n\nAt a summit in Hilton Head, S.C., Rubio spoke.\n\nThe first volunteers are Eva Miller and Gloria Major, African American women who remember. Ali Said, an Iranian American, agreed.");
+    for junk in ["U.S", "S.C", "African American", "Iranian American"] {
+        assert!(!n.iter().any(|x| x == junk), "{junk} in {n:?}");
+    }
+    assert!(n.iter().any(|x| x == "John F. Kerry"), "{n:?}");
+}
+
+#[test]
+fn a_conjunction_opening_the_sentence_is_not_a_given_name() {
+    let p = people("Peter Santilli, a self-styled journalist, was arrested.\n\nDespite Santilli’s continued insistence that he was at the refuge, a judge kept him in jail after hearing clips of Santilli’s own radio show.\n\nAs the judge read his decision, Santilli listened. Although Santilli denied it, the judge agreed.");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].name, "Peter Santilli");
+    assert_eq!(p[0].count, 5);
+}
+
+#[test]
+fn organization_place_and_event_words_make_no_person() {
+    let n = names("The records request came from the conservative group Judicial Watch, the report said.\n\nHe prayed at the Fort Pierce mosque, praying with Sen. Jon Ross, who lived through the Cold War era, people told Bloomberg Politics, a news site.");
+    assert_eq!(n, vec!["Jon Ross"]);
+}
+
+#[test]
+fn admiral_and_supervisor_are_titles() {
+    let p = people("“This is a time of cooperation,” Rear Admiral Guan Youfei told reporters.\n\nSan Francisco Supervisor Jane Kim, who is running for the state Senate, spoke.");
+    let got: Vec<(&str, &[String])> = p.iter().map(|p| (p.name.as_str(), &p.roles[..])).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Guan Youfei", &["Rear Admiral".to_string()][..]),
+            ("Jane Kim", &["San Francisco Supervisor".to_string()][..]),
+        ]
+    );
+}
