@@ -767,16 +767,17 @@ struct Candidate<'t> {
 pub fn find(doc: &Doc) -> Vec<PersonFound> {
     let body = Body::scan(doc.text, doc.body_tokens());
     let mut candidates = Vec::new();
-    // The words of a run, sliced once for all that `classify` asks of
-    // them, and what the lexicon tells of each, looked up once; the
-    // buffers are reused from run to run.
+    // The words of a run, possessive stripped (`the Justice Department’s
+    // decision` is an organization's), sliced once for all that
+    // `classify` asks of them, and what the lexicon tells of each, looked
+    // up once; the buffers are reused from run to run.
     let mut words = Vec::new();
     let mut facts = Vec::new();
     for para in body.paragraphs.iter().filter(|p| !p.headline) {
-        for run in body.runs(para) {
+        for (run, names) in body.named_runs(para) {
             if may_name(doc.text, para.toks, run) {
                 words.clear();
-                words.extend(run.iter().map(|&i| &doc.text[para.toks[i].range.clone()]));
+                words.extend(names.iter().map(|name| &doc.text[name.clone()]));
                 facts.clear();
                 facts.extend(words.iter().map(|w| run_word_facts(w)));
                 candidates.extend(classify(doc.text, para.toks, run, &words, &facts));
@@ -825,12 +826,8 @@ impl<'t> Body<'t> {
         Self { paragraphs, runs }
     }
 
-    /// The capitalized runs of `para`, in text order, as token index lists.
-    fn runs<'b>(&'b self, para: &Paragraph) -> impl Iterator<Item = &'b [usize]> {
-        self.named_runs(para).map(|(words, _)| words)
-    }
-
-    /// The runs of `para` with their words' ranges, possessive stripped.
+    /// The capitalized runs of `para`, in text order, as token index
+    /// lists, with their words' ranges, possessive stripped.
     fn named_runs<'b>(
         &'b self,
         para: &Paragraph,

@@ -253,3 +253,9 @@ fn admiral_and_supervisor_are_titles() {
         ]
     );
 }
+
+#[test]
+fn a_possessive_organization_is_no_person() {
+    let n = names("Mrs. Clinton celebrated the Justice Department’s decision not to indict her.\n\nIn 2008, Trump said, the Donald J. Trump Foundation's donation made his father a sponsor.");
+    assert_eq!(n, vec!["Clinton"]);
+}
