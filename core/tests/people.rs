@@ -233,12 +233,15 @@ fn a_conjunction_opening_the_sentence_is_not_a_given_name() {
     assert_eq!(p.len(), 1, "{p:#?}");
     assert_eq!(p[0].name, "Peter Santilli");
     assert_eq!(p[0].count, 5);
+    let p = people("Sen. John McCain, a Republican, spoke first.\n\nEven McCain, chairman of the Armed Services Committee, agreed.");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!((p[0].name.as_str(), p[0].count), ("John McCain", 2));
 }
 
 #[test]
-fn organization_place_and_event_words_make_no_person() {
-    let n = names("The records request came from the conservative group Judicial Watch, the report said.\n\nHe prayed at the Fort Pierce mosque, praying with Sen. Jon Ross, who lived through the Cold War era, people told Bloomberg Politics, a news site.");
-    assert_eq!(n, vec!["Jon Ross"]);
+fn organization_place_event_and_group_words_make_no_person() {
+    let n = names("The records request came from the conservative group Judicial Watch, the report said.\n\nHe prayed at the Fort Pierce mosque, praying with Sen. Jon Ross, who lived through the Cold War era, people told Bloomberg Politics, a news site.\n\nAs one employee told Palo Alto Weekly, “She wants to put fear in our hearts.” A reception was held at the Cleveland Public Library, hosted by Michigan Gov. Rick Snyder. He said American Jews “know all too well what can happen.”");
+    assert_eq!(n, vec!["Jon Ross", "Rick Snyder"]);
 }
 
 #[test]
