@@ -789,7 +789,16 @@ pub fn find(doc: &Doc) -> Vec<PersonFound> {
                 words.clear();
                 words.extend(names.iter().map(|name| &doc.text[name.clone()]));
                 facts.clear();
-                facts.extend(words.iter().map(|w| run_word_facts(w)));
+                facts.extend(run.iter().zip(&words).map(|(&i, w)| {
+                    // An initial's letter is no word of the lexicon: the
+                    // `A` of `James A. Baker` is not the article.
+                    let initial = w.len() == 1 && is_mark(doc.text, para.toks.get(i + 1), b'.');
+                    if initial {
+                        Facts::default()
+                    } else {
+                        run_word_facts(w)
+                    }
+                }));
                 candidates.extend(classify(doc.text, para.toks, run, &words, &facts));
             }
         }

@@ -262,3 +262,11 @@ fn a_possessive_organization_is_no_person() {
     let n = names("Mrs. Clinton celebrated the Justice Department’s decision not to indict her.\n\nIn 2008, Trump said, the Donald J. Trump Foundation's donation made his father a sponsor.");
     assert_eq!(n, vec!["Clinton"]);
 }
+
+#[test]
+fn a_middle_initial_is_no_article() {
+    let p = people("However, Jill A. Martin, vice president of the Trump Organization, said the allegations had no substance.");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].name, "Jill A. Martin");
+    assert_eq!(p[0].roles, vec!["vice president of the Trump Organization"]);
+}

@@ -453,3 +453,14 @@ fn a_name_in_capitals_is_the_speaker_not_a_role() {
         assert_eq!((n.as_str(), r.as_deref()), (name, role), "{text}");
     }
 }
+
+#[test]
+fn a_middle_initial_is_no_article() {
+    let (_, mention, name, role, cue) = only(
+        "The FBI said it would cooperate.\n\n“The FBI will be providing this information,” FBI General Counsel James A. Baker wrote in a letter.",
+    );
+    assert_eq!(mention, "FBI General Counsel James A. Baker");
+    assert_eq!(name, "James A. Baker");
+    assert_eq!(role.as_deref(), Some("FBI General Counsel"));
+    assert_eq!(cue.as_deref(), Some("wrote"));
+}

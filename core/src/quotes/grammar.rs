@@ -594,7 +594,9 @@ impl<'a> Toks<'a> {
                 break;
             }
             first = p;
-            if self.lower_is(p, &DETERMINERS) {
+            // The `A` of `James A. Baker` is an initial, not the article.
+            let initial = self.word(p + 1) == ".";
+            if self.lower_is(p, &DETERMINERS) && !initial {
                 determiner = true;
                 break;
             }
