@@ -464,3 +464,12 @@ fn a_middle_initial_is_no_article() {
     assert_eq!(role.as_deref(), Some("FBI General Counsel"));
     assert_eq!(cue.as_deref(), Some("wrote"));
 }
+
+#[test]
+fn a_statement_read() {
+    let (_, mention, _, _, cue) = only(
+        "The weather was bad.\n\n“Hillary Clinton should act like one, and come to Louisiana,” the editorial read.",
+    );
+    assert_eq!(mention, "the editorial");
+    assert_eq!(cue.as_deref(), Some("read"));
+}

@@ -333,8 +333,9 @@ const NAMING: WordList = WordList::new(&["call", "called", "calling", "calls"]);
 const PHRASAL_SPEECH: WordList =
     WordList::new(&["chimed", "cut", "fired", "hit", "pushed", "shot"]);
 
-/// Past forms of speech verbs that do not end in `-ed`.
-const IRREGULAR_PAST: WordList = WordList::new(&["said", "told", "wrote"]);
+/// Past forms of speech verbs that do not end in `-ed` (`read` as in `,”
+/// the editorial read`, spelled as its base).
+const IRREGULAR_PAST: WordList = WordList::new(&["read", "said", "told", "wrote"]);
 
 /// Speech-verb forms that cannot be nouns, besides those in `-ed`.
 const FINITE_FORMS: WordList = WordList::new(&[
