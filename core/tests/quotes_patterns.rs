@@ -473,3 +473,55 @@ fn a_statement_read() {
     assert_eq!(mention, "the editorial");
     assert_eq!(cue.as_deref(), Some("read"));
 }
+
+#[test]
+fn a_possessive_name_opens_the_speakers_noun_phrase() {
+    let (_, mention, name, _, _) =
+        only("Clinton’s top aide rallied supporters, saying: “We have to be ready to stop him.”");
+    assert_eq!(mention, "Clinton’s top aide");
+    assert_eq!(name, "Clinton’s top aide");
+}
+
+#[test]
+fn the_possessor_of_the_speaker_is_not_the_speaker() {
+    let a = run("Sen. Hillary Clinton spoke in Iowa on Monday.\n\n“We are not worried about the polls,” Clinton’s campaign manager told reporters.\n\n“We will win this state,” Tad Devine, Clinton’s chief strategist, said.\n\n“It is the best plan,” Clinton’s campaign slogan says.");
+    let speakers: Vec<(String, Option<String>)> = direct(&a)
+        .iter()
+        .map(|q| {
+            let s = q.speaker.as_ref().expect("a speaker");
+            (s.name.clone(), s.role.clone())
+        })
+        .collect();
+    assert_eq!(
+        speakers,
+        vec![
+            ("Clinton’s campaign manager".to_string(), None),
+            (
+                "Tad Devine".to_string(),
+                Some("Clinton’s chief strategist".to_string())
+            ),
+            // What a slogan says are the person's words.
+            ("Hillary Clinton".to_string(), Some("Sen.".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_speakers_apposition_is_a_role_unless_an_age_or_a_clause() {
+    let a = run("“I am done with it,” Butz, 49, told The Huffington Post.\n\n“We will win this state,” Devine, a chief strategist, said.\n\n“It is time to go,” Anderson, who works in Sacramento, said.");
+    let speakers: Vec<(String, Option<String>)> = direct(&a)
+        .iter()
+        .map(|q| {
+            let s = q.speaker.as_ref().expect("a speaker");
+            (s.name.clone(), s.role.clone())
+        })
+        .collect();
+    assert_eq!(
+        speakers,
+        vec![
+            ("Butz".to_string(), None),
+            ("Devine".to_string(), Some("chief strategist".to_string())),
+            ("Anderson".to_string(), None),
+        ]
+    );
+}

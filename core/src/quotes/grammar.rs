@@ -730,12 +730,37 @@ impl<'a> Toks<'a> {
         while let Some(name_last) = self.name_after_role(last, end) {
             last = name_last;
         }
+        if is_possessive(self.word(last)) {
+            last = self.possessed_noun(last, end);
+        }
         let followed = self
             .toks
             .get(last + 1)
             .is_some_and(|t| !t.is_word || !is_capitalized(&self.text[t.range.clone()]));
         (is_capitalized(self.word(i)) && followed && !self.lower_is(i, &NP_STOP))
             .then_some((i, last))
+    }
+
+    /// The last word of the noun a possessive name at `possessive`
+    /// qualifies, before `end`: the speaker of `Clinton’s top aide rallied
+    /// supporters, saying “…”` is the aide, not Clinton. Up to three
+    /// lowercase words that no verb form ends (`-ed`, `-ing`); `possessive`
+    /// itself when none follows.
+    fn possessed_noun(&self, possessive: usize, end: usize) -> usize {
+        let noun_word = |k: usize| {
+            let w = self.word(k);
+            self.is_word(k)
+                && w.starts_with(|c: char| c.is_lowercase())
+                && !w.ends_with("ed")
+                && !w.ends_with("ing")
+                && !self.lower_is(k, &NP_STOP)
+                && !self.is_verb(k)
+                && !self.is_pronoun(k)
+        };
+        (possessive + 1..end.min(possessive + 4))
+            .take_while(|&k| noun_word(k))
+            .last()
+            .unwrap_or(possessive)
     }
 
     /// The pronoun right after the comma that ends an opening phrase

@@ -162,9 +162,13 @@ impl<'a> Resolver<'a> {
     /// X` after it) or else the first role the article gave.
     fn named(&self, mention: &Range<usize>) -> Option<Resolved> {
         let n = self.mentions.partition_point(|m| m.0 < mention.start);
+        // The last person named in the mention who is not the possessor of
+        // the one who speaks (`Tad Devine, Sanders's chief strategist` is
+        // Devine; `Donald Trump's eldest daughter` names no one found).
         let &(start, end, i) = self.mentions[n..]
             .iter()
             .take_while(|m| m.1 <= mention.end)
+            .filter(|m| !possesses_speaker(&self.text[m.1..mention.end]))
             .last()?;
         let person = &self.people[i];
         let before = self.text[mention.start..start].trim();
@@ -186,6 +190,48 @@ impl<'a> Resolver<'a> {
         })
     }
 }
+
+/// Whether `rest`, the words of a speaker mention after a person's name,
+/// make that person the possessor of the speaker: a possessive, then a
+/// noun phrase up to the next comma whose head (last word) is a title,
+/// kin or a body that speaks for them (`’s deputy campaign manager`, `'s
+/// eldest daughter`, `’s office`). Not when the head is what the person
+/// said or wrote (`’s campaign slogan`, `’s memoir`): those words are the
+/// person's.
+fn possesses_speaker(rest: &str) -> bool {
+    let Some(after) = rest.strip_prefix("’s").or_else(|| rest.strip_prefix("'s")) else {
+        return false;
+    };
+    let phrase = after.split(',').next().unwrap_or("");
+    phrase
+        .split_whitespace()
+        .next_back()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .is_some_and(|head| is_title(head) || SPEAKS_FOR.contains(head))
+}
+
+/// Words that open a relative clause after a name, which is no role.
+const RELATIVE: WordList = WordList::new(&["that", "which", "who", "whom", "whose"]);
+
+/// Nouns of people or bodies that speak for the one whose they are,
+/// besides the titles: `Clinton's campaign`, `Trump's daughter`.
+const SPEAKS_FOR: WordList = WordList::new(&[
+    "attorneys",
+    "brother",
+    "campaign",
+    "daughter",
+    "father",
+    "husband",
+    "lawyers",
+    "mother",
+    "office",
+    "sister",
+    "son",
+    "spokespeople",
+    "staff",
+    "team",
+    "wife",
+]);
 
 /// Words that a sentence's subject does not follow, besides the
 /// prepositions the grammar knows: articles, more prepositions, and a
@@ -244,6 +290,26 @@ fn starts_upper(word: &str) -> bool {
 /// phrase (`a campaign spokesman`) kept as written.
 fn unnamed(text: &str, mention: &Range<usize>) -> Resolved {
     let words = text[mention.clone()].trim();
+    // `Tad Devine, Sanders's chief strategist`: a name, then its role;
+    // `Butz, 49` and `Valdez Anderson, who works at …` give no role.
+    if let Some((name, apposition)) = words.split_once(", ") {
+        if name.split_whitespace().all(starts_upper) {
+            let role = apposition.trim_end_matches(',');
+            let role = ["the ", "a ", "an "]
+                .iter()
+                .find_map(|article| role.strip_prefix(article))
+                .unwrap_or(role);
+            let clause = role
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| RELATIVE.contains(w));
+            let is_role = !clause && role.chars().any(char::is_alphabetic);
+            return Resolved {
+                name: name.to_owned(),
+                role: is_role.then(|| role.to_owned()),
+            };
+        }
+    }
     // The name is the words from the first capital on: a word in capitals
     // (`NBC` in `NBC News`, `RIA` in `agency RIA Novosti`) is part of the
     // name, not a role before it.
