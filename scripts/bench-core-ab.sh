@@ -39,11 +39,15 @@ if [ -d "$repo/../shared" ] && [ ! -e "$work/shared" ]; then
 fi
 
 # Builds the core's criterion binary in checkout $1, cargo's output going
-# to log $2, and prints the binary's path.
+# to log $2, and prints the binary's absolute path (cargo prints it
+# relative to the checkout when the target directory is inside it, and the
+# runs below start in `core/`).
 build() {
   (cd "$1" && CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$1/target}" \
     cargo bench -p enricher-core --bench enrich --no-run >"$2" 2>&1) || true
-  sed -n 's/.*Executable .*(\(.*\))$/\1/p' "$2" | tail -1
+  local bin
+  bin=$(sed -n 's/.*Executable .*(\(.*\))$/\1/p' "$2" | tail -1)
+  [ -n "$bin" ] && (cd "$1" && realpath "$bin")
 }
 echo "building A ($rev = ${commit:0:7}) and B (the working tree)..." >&2
 bin_a=$(CARGO_TARGET_DIR="$work/target-a" build "$tree" "$work/build-a.log")
