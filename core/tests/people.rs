@@ -270,3 +270,13 @@ fn a_middle_initial_is_no_article() {
     assert_eq!(p[0].name, "Jill A. Martin");
     assert_eq!(p[0].roles, vec!["vice president of the Trump Organization"]);
 }
+
+#[test]
+fn principal_is_a_title() {
+    let p = people("Erica Smegielski, the 30-year-old daughter of Sandy Hook Elementary Principal Dawn Hochsprung, complained on Friday.");
+    let dawn = p
+        .iter()
+        .find(|p| p.name == "Dawn Hochsprung")
+        .expect("Dawn Hochsprung");
+    assert_eq!(dawn.roles, vec!["Sandy Hook Elementary Principal"]);
+}
