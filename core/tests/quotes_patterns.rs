@@ -525,3 +525,23 @@ fn an_unknown_speakers_apposition_is_a_role_unless_an_age_or_a_clause() {
         ]
     );
 }
+
+#[test]
+fn said_a_title_of_an_office_then_the_name() {
+    for (text, name, role) in [
+        (
+            "“We are ready for this,” said Secretary of State John Kerry.",
+            "John Kerry",
+            "Secretary of State",
+        ),
+        (
+            "“The first line of defense is within the community,” said former secretary of state Hillary Clinton, who praised him.",
+            "Hillary Clinton",
+            "former secretary of state",
+        ),
+    ] {
+        let (_, _, got_name, got_role, _) = only(text);
+        assert_eq!(got_name, name, "{text}");
+        assert_eq!(got_role.as_deref(), Some(role), "{text}");
+    }
+}

@@ -638,7 +638,14 @@ impl<'a> Toks<'a> {
         let mut i = start;
         while i < self.len() && i - start < 12 {
             let stop = if self.is_word(i) {
-                self.lower_is(i, &NP_STOP) || self.is_verb(i) || (i > start && self.is_pronoun(i))
+                // `said Secretary of State John Kerry`: `of` after a title
+                // goes on with the office, and the word after `of` is no
+                // verb (`said former secretary of state Hillary Clinton`).
+                let office = i > start && self.is(i, "of") && is_title(self.word(i - 1));
+                let after_of = i > start && self.is(i - 1, "of");
+                (self.lower_is(i, &NP_STOP) && !office)
+                    || (self.is_verb(i) && !after_of)
+                    || (i > start && self.is_pronoun(i))
             } else {
                 let abbr_period =
                     self.word(i) == "." && i > start && is_abbreviation(self.word(i - 1));
