@@ -545,3 +545,17 @@ fn said_a_title_of_an_office_then_the_name() {
         assert_eq!(got_role.as_deref(), Some(role), "{text}");
     }
 }
+
+#[test]
+fn a_definite_description_is_the_last_named_person_whose_role_fits() {
+    let (_, mention, name, role, _) =
+        only("Sen. Bernie Sanders spoke in Iowa on Monday.\n\n“We will win this state,” the senator said.");
+    assert_eq!(mention, "the senator");
+    assert_eq!(name, "Bernie Sanders");
+    assert_eq!(role.as_deref(), Some("senator"));
+    // The last named is someone else, whose role does not say Florida.
+    let (_, _, name, _, _) = only(
+        "Marco Rubio appeared with Sen. Joni Ernst, R-Iowa.\n\n“We will see what it translates to,” the Florida senator told reporters.",
+    );
+    assert_eq!(name, "the Florida senator");
+}
