@@ -187,6 +187,18 @@ fn speaker_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The (name, role) of each direct quote's speaker in `text`.
+fn speakers_with_roles(text: &str) -> Vec<(String, Option<String>)> {
+    let a = run(text);
+    direct(&a)
+        .iter()
+        .map(|q| {
+            let s = q.speaker.as_ref().expect("a speaker");
+            (s.name.clone(), s.role.clone())
+        })
+        .collect()
+}
+
 #[test]
 fn a_pronoun_is_the_subject_of_the_sentence_before_not_its_last_name() {
     let cases = [
@@ -484,14 +496,7 @@ fn a_possessive_name_opens_the_speakers_noun_phrase() {
 
 #[test]
 fn the_possessor_of_the_speaker_is_not_the_speaker() {
-    let a = run("Sen. Hillary Clinton spoke in Iowa on Monday.\n\n“We are not worried about the polls,” Clinton’s campaign manager told reporters.\n\n“We will win this state,” Tad Devine, Clinton’s chief strategist, said.\n\n“It is the best plan,” Clinton’s campaign slogan says.");
-    let speakers: Vec<(String, Option<String>)> = direct(&a)
-        .iter()
-        .map(|q| {
-            let s = q.speaker.as_ref().expect("a speaker");
-            (s.name.clone(), s.role.clone())
-        })
-        .collect();
+    let speakers = speakers_with_roles("Sen. Hillary Clinton spoke in Iowa on Monday.\n\n“We are not worried about the polls,” Clinton’s campaign manager told reporters.\n\n“We will win this state,” Tad Devine, Clinton’s chief strategist, said.\n\n“It is the best plan,” Clinton’s campaign slogan says.");
     assert_eq!(
         speakers,
         vec![
@@ -508,14 +513,7 @@ fn the_possessor_of_the_speaker_is_not_the_speaker() {
 
 #[test]
 fn an_unknown_speakers_apposition_is_a_role_unless_an_age_or_a_clause() {
-    let a = run("“I am done with it,” Butz, 49, told The Huffington Post.\n\n“We will win this state,” Devine, a chief strategist, said.\n\n“It is time to go,” Anderson, who works in Sacramento, said.");
-    let speakers: Vec<(String, Option<String>)> = direct(&a)
-        .iter()
-        .map(|q| {
-            let s = q.speaker.as_ref().expect("a speaker");
-            (s.name.clone(), s.role.clone())
-        })
-        .collect();
+    let speakers = speakers_with_roles("“I am done with it,” Butz, 49, told The Huffington Post.\n\n“We will win this state,” Devine, a chief strategist, said.\n\n“It is time to go,” Anderson, who works in Sacramento, said.");
     assert_eq!(
         speakers,
         vec![
