@@ -105,7 +105,7 @@ impl<'a> Resolver<'a> {
         let person = &self.people[last.2];
         let role_words = || person.roles.iter().flat_map(|r| r.split_whitespace());
         let head = office(head);
-        let fits = role_words().any(|w| office(w) == head)
+        let fits = role_words().any(|w| office(w).eq_ignore_ascii_case(head))
             && rest
                 .split_whitespace()
                 .filter(|w| starts_upper(w))
@@ -244,21 +244,23 @@ fn possesses_speaker(rest: &str) -> bool {
         .is_some_and(|head| is_title(head) || SPEAKS_FOR.contains(head))
 }
 
-/// The office a title word names, lowercase, its abbreviation spelled
-/// out: `Sen.` and `senator` are both `senator`.
-fn office(word: &str) -> String {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    let full = match w.as_str() {
-        "sen" => "senator",
-        "gov" => "governor",
-        "rep" => "representative",
-        "pres" => "president",
-        "gen" => "general",
-        "adm" => "admiral",
-        "supt" => "superintendent",
-        _ => return w,
-    };
-    full.to_owned()
+/// The office a title word names, its abbreviation spelled out, to be
+/// compared ignoring ASCII case: `Sen.` and `senator` are both `senator`.
+fn office(word: &str) -> &str {
+    const SPELLED_OUT: [(&str, &str); 7] = [
+        ("sen", "senator"),
+        ("gov", "governor"),
+        ("rep", "representative"),
+        ("pres", "president"),
+        ("gen", "general"),
+        ("adm", "admiral"),
+        ("supt", "superintendent"),
+    ];
+    let w = word.trim_end_matches('.');
+    SPELLED_OUT
+        .iter()
+        .find(|(abbreviation, _)| w.eq_ignore_ascii_case(abbreviation))
+        .map_or(w, |&(_, full)| full)
 }
 
 /// Words that open a relative clause after a name, which is no role.
