@@ -44,25 +44,9 @@ message when a file is missing or unreadable.
 """
 
 import argparse
-import json
 import sys
-import unicodedata
 
-APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
-
-
-def normalize(name):
-    """Case-folded, accent- and punctuation-free, space-collapsed form."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    out = []
-    for ch in decomposed:
-        cat = unicodedata.category(ch)
-        if cat.startswith("M") or cat in ("Cc", "Cf") and not ch.isspace():
-            continue  # combining marks, control and format characters
-        if ch in APOSTROPHES:
-            continue
-        out.append(ch if ch.isalnum() else " ")
-    return " ".join("".join(out).casefold().split())
+from eval_common import normalize, prf, read_jsonl
 
 
 def tokens(norm):
@@ -117,37 +101,6 @@ def score_article(gold, optional, system):
     fp = [s for i, s in enumerate(rest) if i not in ignored_idx]
     fn = [g for gi, g in enumerate(gold) if gi not in matched_g]
     return len(pairs), fp, fn, ignored
-
-
-def prf(tp, fp, fn):
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def die(msg):
-    print(f"eval-people: {msg}", file=sys.stderr)
-    sys.exit(2)
-
-
-def read_jsonl(path, what):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.readlines()
-    except FileNotFoundError:
-        die(f"{what} file not found: {path}")
-    except (OSError, UnicodeDecodeError) as e:
-        die(f"cannot read {what} file {path}: {e}")
-    rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            die(f"{path}:{n}: not JSON: {e}")
-    return rows
 
 
 def system_people(event):
