@@ -107,8 +107,21 @@ pub fn extract(doc: &Doc) -> Found {
         let mut orgs = org_names::find(doc.text, para.clone(), &capitals, tokens);
         gazetteer::find_at_capitals(doc.text, para.clone(), &capitals, &mut hits);
         // A head-noun name that the gazetteer knows as it stands (`West
-        // Bank`, `U.N. Security Council`) is the gazetteer's.
-        orgs.retain(|o| !hits.iter().any(|h| h.range() == o.range));
+        // Bank`, `U.N. Security Council`), or inside a longer name it
+        // knows (`Wall Street Journal` of `The Wall Street Journal`), is
+        // the gazetteer's.
+        // A name glued by a hyphen to a known organization is two
+        // (`Washington Post-ABC News`, `NBC-Wall Street Journal`): the
+        // known one stands. A place after the hyphen is a campus
+        // (`University of Wisconsin-Milwaukee`).
+        orgs.retain(|o| {
+            !hits.iter().any(|h| {
+                contains(&h.range(), &o.range)
+                    || (h.entry.class == Class::Organization
+                        && contains(&o.range, &h.range())
+                        && doc.text[..h.start].ends_with('-'))
+            })
+        });
         for hit in &hits {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
             if inside_org || !stands_alone(doc.text, para, hit) {
@@ -507,6 +520,33 @@ mod tests {
                 ("Associated Press".into(), Some("media"), 1),
                 ("Defense Ministry".into(), Some("government"), 1),
                 ("Ukrinform".into(), Some("media"), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_gazetteer_names_an_outlet_its_head_noun_also_finds() {
+        let (orgs, _) = found(
+            "The poll was done by The Wall Street Journal with a partner, and the Wall Street Journal said so.",
+        );
+        assert_eq!(
+            orgs,
+            vec![("The Wall Street Journal".into(), Some("media"), 2)]
+        );
+    }
+
+    #[test]
+    fn outlets_joined_by_a_hyphen_or_a_slash_are_two() {
+        let (orgs, _) = found(
+            "A Washington Post-ABC News poll and an NBC News/Wall Street Journal poll found it.",
+        );
+        assert_eq!(
+            orgs,
+            vec![
+                ("ABC News".into(), Some("media"), 1),
+                ("NBC News".into(), Some("media"), 1),
+                ("The Wall Street Journal".into(), Some("media"), 1),
+                ("The Washington Post".into(), Some("media"), 1),
             ]
         );
     }

@@ -10,6 +10,9 @@
 //! `Department of Homeland Security`). Leading function words (`The`,
 //! `After`, sentence-initial capitals) are dropped, and a head alone
 //! (`Council voted`) is not a name. The scan is linear in the paragraph.
+//!
+//! A run without a head noun names a firm when capitalized words stand
+//! on both sides of a `&` (`Sadis & Goldberg`).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,6 +33,7 @@ pub struct OrgName {
 /// that the heads with one first byte are together (see
 /// [`HEADS_BY_FIRST_BYTE`]).
 const HEADS: &[(&str, Option<&str>)] = &[
+    ("Academy", Some("education")),
     ("Administration", Some("government")),
     ("Agency", Some("government")),
     ("Alliance", None),
@@ -40,8 +44,10 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("Board", None),
     ("Brigade", Some("military")),
     ("Bureau", Some("government")),
+    ("Capital", Some("company")),
     ("Center", None),
     ("Centre", None),
+    ("Chamber", None),
     ("Coalition", None),
     ("College", Some("education")),
     ("Commission", Some("government")),
@@ -56,12 +62,19 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("Forces", Some("military")),
     ("Foundation", Some("ngo")),
     ("Fund", None),
+    ("Gazette", Some("media")),
     ("Group", None),
+    ("Herald", Some("media")),
+    ("Holdings", Some("company")),
+    ("Hospital", None),
     ("Inc.", Some("company")),
     ("Institute", None),
     ("Institution", None),
+    ("Journal", Some("media")),
     ("LLC", Some("company")),
     ("Ltd.", Some("company")),
+    ("Management", Some("company")),
+    ("Media", Some("media")),
     ("Ministry", Some("government")),
     ("Navy", Some("military")),
     ("Network", None),
@@ -70,10 +83,17 @@ const HEADS: &[(&str, Option<&str>)] = &[
     ("Organisation", None),
     ("Organization", None),
     ("Parliament", Some("government")),
+    ("Partners", Some("company")),
     ("Party", Some("political_party")),
+    ("Pharmaceuticals", Some("company")),
     ("Police", Some("government")),
+    ("Review", Some("media")),
+    ("School", Some("education")),
+    ("Sentinel", Some("media")),
     ("Service", Some("government")),
+    ("Services", None),
     ("Times", Some("media")),
+    ("Tribune", Some("media")),
     ("Union", None),
     ("University", Some("education")),
 ];
@@ -201,10 +221,11 @@ pub fn find(
     capitals: &[usize],
     tokens: &[text::Token],
 ) -> Vec<OrgName> {
-    let has_head = text
-        .get(para.clone())
-        .is_some_and(|p| ANY_HEAD.is_match(p, capitals) && !is_headline_case(p));
-    if !has_head {
+    let may_name = text.get(para.clone()).is_some_and(|p| {
+        (ANY_HEAD.is_match(p, capitals) || memchr::memmem::find(p.as_bytes(), b" & ").is_some())
+            && !is_headline_case(p)
+    });
+    if !may_name {
         return Vec::new();
     }
     let mut names = Vec::new();
@@ -230,20 +251,25 @@ fn peel(text: &str, raw: Range<usize>) -> Option<Token<'_>> {
 }
 
 /// The byte ranges of the words of a paragraph as `split_whitespace` has
-/// them, from its tokens: the tokenizer skips white space and nothing
-/// else, so a word is a run of tokens with nothing between them. Cheaper
-/// than decoding the paragraph's characters again.
-fn words(tokens: &[text::Token]) -> impl Iterator<Item = Range<usize>> + '_ {
+/// them, but cut after a slash, from its tokens: the tokenizer skips white
+/// space and nothing else, so a word is a run of tokens with nothing
+/// between them. Cheaper than decoding the paragraph's characters again.
+fn words<'a>(text: &'a str, tokens: &'a [text::Token]) -> impl Iterator<Item = Range<usize>> + 'a {
+    let text_is_slash = |t: &text::Token| !t.is_word && text.as_bytes()[t.range.start] == b'/';
     let mut rest = tokens;
     std::iter::from_fn(move || {
         let (first, after) = rest.split_first()?;
         let mut word = first.range.clone();
+        // `ABC News/Washington Post` names two outlets: the `/` ends the
+        // first word, as punctuation that breaks a name.
+        let mut slash = text_is_slash(first);
         let glued = after
             .iter()
             .take_while(|t| {
-                let glued = t.range.start == word.end;
+                let glued = !slash && t.range.start == word.end;
                 if glued {
                     word.end = t.range.end;
+                    slash = text_is_slash(t);
                 }
                 glued
             })
@@ -311,12 +337,14 @@ fn for_each_run<'a>(text: &'a str, tokens: &[text::Token], mut found: impl FnMut
     let mut last_cap = 0;
     // No word before the first: it joins nothing.
     let mut breaks_after = true;
-    for raw in words(tokens) {
+    for raw in words(text, tokens) {
         let first = text.as_bytes()[raw.start];
         if run.is_empty() && (first.is_ascii_lowercase() || first.is_ascii_digit()) {
             continue;
         }
         let Some(t) = peel(text, raw) else {
+            // Punctuation alone (`--`, `—`) joins nothing.
+            breaks_after = true;
             continue;
         };
         let joinable = !breaks_after && !t.breaks_before;
@@ -378,7 +406,8 @@ fn names_in_run(text: &str, run: &[Token]) -> Vec<OrgName> {
     let mut from = 0;
     while let Some(k) = run[from..].iter().position(|t| head_kind(t.text).is_some()) {
         let h = from + k;
-        let (first, last) = (name_start(run, from, h), name_end(run, h));
+        let head = last_head(run, h);
+        let (first, last) = (name_start(run, from, h), name_end(run, head));
         from = last + 1;
         let words = &run[first..=last];
         if words.iter().filter(|t| t.is_capitalized()).count() < 2 {
@@ -389,10 +418,37 @@ fn names_in_run(text: &str, run: &[Token]) -> Vec<OrgName> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let kind = head_kind(run[h].text).flatten();
+        let kind = head_kind(run[head].text).flatten();
         out.push(OrgName { range, name, kind });
     }
+    if out.is_empty() {
+        out.extend(firm_name(text, run));
+    }
     out
+}
+
+/// A firm named for its partners, without a head noun: capitalized words
+/// on both sides of a `&` (`Sadis & Goldberg`, `Procter & Gamble`).
+fn firm_name(text: &str, run: &[Token]) -> Option<OrgName> {
+    let amp = run.iter().position(|t| t.text == "&")?;
+    let first = (0..amp).find(|&k| !is_noise(run[k].text))?;
+    // Capitalized words of two letters or more (`Ann & I` names no firm).
+    let partners = |words: &[Token]| {
+        !words.is_empty() && words.iter().all(|t| t.is_capitalized() && t.text.len() > 1)
+    };
+    if !partners(&run[first..amp]) || !partners(&run[amp + 1..]) {
+        return None;
+    }
+    let range = run[first].range.start..run[run.len() - 1].range.end;
+    let name = text[range.clone()]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(OrgName {
+        range,
+        name,
+        kind: Some("company"),
+    })
 }
 
 /// The first word of the name whose head is `run[h]`: back over
@@ -409,32 +465,42 @@ fn name_start(run: &[Token], from: usize, h: usize) -> usize {
     start
 }
 
-/// The last word of the name whose head is `run[h]`: further heads
-/// (`Party Committee`), then an `of`/`for`/`on` complement up to a role or
-/// a date (`Department of Homeland Security Secretary …`).
-fn name_end(run: &[Token], h: usize) -> usize {
+/// The head of the name holding the head `run[h]`: its last one, past
+/// further heads (`Party Committee`) and capitalized words (`Media
+/// Research Center`, `School Boards Association`). A head inside a
+/// longer name is not its end.
+fn last_head(run: &[Token], h: usize) -> usize {
     let mut last = h;
-    while run
-        .get(last + 1)
-        .is_some_and(|t| head_kind(t.text).is_some())
-    {
-        last += 1;
+    for (k, t) in run.iter().enumerate().skip(h + 1) {
+        if !t.is_capitalized() || is_role(t.text) {
+            break;
+        }
+        if head_kind(t.text).is_some() {
+            last = k;
+        }
     }
-    let abbreviated = run[last].text.ends_with('.') || run[last].text == "LLC";
+    last
+}
+
+/// The last word of the name whose last head is `run[head]`: the head,
+/// or the end of an `of`/`for`/`on` complement, up to a role or a date
+/// (`Department of Homeland Security Secretary …`).
+fn name_end(run: &[Token], head: usize) -> usize {
+    let abbreviated = run[head].text.ends_with('.') || run[head].text == "LLC";
     let complement = run
-        .get(last + 1)
+        .get(head + 1)
         .is_some_and(|t| ["of", "for", "on"].contains(&t.text));
     if !complement || abbreviated {
-        return last;
+        return head;
     }
-    let stop = run[last + 1..]
+    let stop = run[head + 1..]
         .iter()
         .position(|t| is_role(t.text) || super::is_day_or_month(t.text))
-        .map_or(run.len(), |k| last + 1 + k);
-    (last + 1..stop)
+        .map_or(run.len(), |k| head + 1 + k);
+    (head + 1..stop)
         .rev()
         .find(|&k| run[k].is_capitalized())
-        .unwrap_or(last)
+        .unwrap_or(head)
 }
 
 fn is_noise(word: &str) -> bool {
@@ -503,6 +569,67 @@ mod tests {
     }
 
     #[test]
+    fn firms_media_and_schools_by_their_head() {
+        assert_eq!(
+            names("The shares of Pershing Square Capital Management fell, and a group that calls itself Asawitiri Media posted a video of it."),
+            vec![
+                ("Pershing Square Capital Management".into(), Some("company")),
+                ("Asawitiri Media".into(), Some("media"))
+            ]
+        );
+        assert_eq!(
+            names("He told the Orlando Sentinel about Sandy Hook Elementary School."),
+            vec![
+                ("Orlando Sentinel".into(), Some("media")),
+                ("Sandy Hook Elementary School".into(), Some("education"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_head_inside_a_longer_name_is_not_its_end() {
+        assert_eq!(
+            names("It was posted by the conservative Media Research Center last week."),
+            vec![("Media Research Center".into(), None)]
+        );
+    }
+
+    #[test]
+    fn a_dash_alone_parts_two_names() {
+        assert_eq!(
+            names(
+                "CONCORD, N.H. -- The National Review ran the story on its front page this week."
+            ),
+            vec![("National Review".into(), Some("media"))]
+        );
+    }
+
+    #[test]
+    fn a_slash_parts_two_names() {
+        assert_eq!(
+            names("In an ABC News/Washington Post Poll released Sunday, most agreed."),
+            vec![("ABC News".into(), Some("media"))]
+        );
+    }
+
+    #[test]
+    fn partners_joined_by_an_ampersand_name_a_firm() {
+        assert_eq!(
+            names("A lawyer at Sadis & Goldberg said Procter & Gamble agreed."),
+            vec![
+                ("Sadis & Goldberg".into(), Some("company")),
+                ("Procter & Gamble".into(), Some("company"))
+            ]
+        );
+        // Not with a small word on either side, nor in a headline.
+        assert_eq!(
+            names("Rock & roll and R&B, said Smith & co. and Ann & I."),
+            vec![]
+        );
+        assert_eq!(names("Smith & Jones Win Big In Court Battle"), vec![]);
+    }
+
+    #[test]
     fn lone_heads_and_sentence_openers_are_not_names() {
         assert_eq!(
             names("Council members voted. After Party talks ended, Board met."),
@@ -520,8 +647,9 @@ mod tests {
             "a\u{a0}b\u{2009}c\u{b}d\u{3000}e\u{85}f \t\r\n g",
             "don’t al-Assad 3.5 said.Then ... !? ’s 🙂x",
         ] {
-            let from_tokens: Vec<&str> =
-                words(&text::tokens(t, 0..t.len())).map(|w| &t[w]).collect();
+            let from_tokens: Vec<&str> = words(t, &text::tokens(t, 0..t.len()))
+                .map(|w| &t[w])
+                .collect();
             assert_eq!(
                 from_tokens,
                 t.split_whitespace().collect::<Vec<_>>(),
