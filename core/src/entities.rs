@@ -536,6 +536,32 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_with_periods_nicknames_and_capitol_sites() {
+        let (orgs, places) = found(
+            "Facebook reported the posting to the F.B.I. on Thursday. The Grand Old Party and the G.O.P. leaders on Capitol Hill met him in the Oval Office.",
+        );
+        assert_eq!(
+            orgs,
+            vec![
+                ("Republican Party".into(), Some("political_party"), 2),
+                ("Facebook".into(), Some("company"), 1),
+                (
+                    "Federal Bureau of Investigation".into(),
+                    Some("government"),
+                    1
+                ),
+            ]
+        );
+        assert_eq!(
+            places,
+            vec![
+                ("Capitol Hill".into(), Some("region"), 1),
+                ("Oval Office".into(), Some("region"), 1),
+            ]
+        );
+    }
+
+    #[test]
     fn outlets_joined_by_a_hyphen_or_a_slash_are_two() {
         let (orgs, _) = found(
             "A Washington Post-ABC News poll and an NBC News/Wall Street Journal poll found it.",
