@@ -127,6 +127,13 @@ pub fn extract(doc: &Doc) -> Found {
             if inside_org || !stands_alone(doc.text, para, hit) {
                 continue;
             }
+            if let Some(town) = town_before_state(doc.text, para, hit, &hits) {
+                let name = doc.text[town.clone()]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                places.add(&name, Some("city"), town);
+            }
             let tally = match hit.entry.class {
                 Class::Place => &mut places,
                 Class::Organization => &mut organizations,
@@ -397,6 +404,43 @@ fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
     !prev_glued && !next_glued
 }
 
+/// The town of `in Newtown, Connecticut`, which the gazetteer does not
+/// list: one to three capitalized words between a preposition and the
+/// comma before a state (`hit`), none of them a known name (`in Boston,
+/// Massachusetts` is the gazetteer's), a day or a month (`in January,
+/// Iowa voters`).
+fn town_before_state(
+    text: &str,
+    para: &Range<usize>,
+    hit: &Hit,
+    hits: &[Hit],
+) -> Option<Range<usize>> {
+    if hit.entry.kind != "state" {
+        return None;
+    }
+    let before = text[para.start..hit.start].strip_suffix(", ")?;
+    let end = para.start + before.len();
+    let mut start = end;
+    for word in before.rsplit(' ').take(4) {
+        let word_start = start - word.len();
+        let capitalized = word.chars().next().is_some_and(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'));
+        if capitalized && end - word_start < 40 && !is_day_or_month(word) {
+            start = word_start.saturating_sub(1);
+            continue;
+        }
+        let town = start + 1..end;
+        let known = hits
+            .iter()
+            .any(|h| h.start < town.end && town.start < h.end);
+        let after_preposition = matches!(word, "in" | "of" | "from" | "at" | "near" | "outside");
+        return (after_preposition && start < end && !known).then_some(town);
+    }
+    None
+}
+
 /// The capitalized word right before (`from_end`) or after a single
 /// space, if that space is there. A word cut off by punctuation on the
 /// name's side (`Boston,` before `Mass.`) is not adjacent; a final period
@@ -557,6 +601,24 @@ mod tests {
             vec![
                 ("Capitol Hill".into(), Some("region"), 1),
                 ("Oval Office".into(), Some("region"), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_town_before_its_state_is_a_place() {
+        let (_, places) = found(
+            "The families of children killed in Newtown, Connecticut, sued. In January, Iowa voters met in Boston, Massachusetts, and in Cedar Rapids, Iowa.",
+        );
+        assert_eq!(
+            places,
+            vec![
+                ("Iowa".into(), Some("state"), 2),
+                ("Boston".into(), Some("city"), 1),
+                ("Cedar Rapids".into(), Some("city"), 1),
+                ("Connecticut".into(), Some("state"), 1),
+                ("Massachusetts".into(), Some("state"), 1),
+                ("Newtown".into(), Some("city"), 1),
             ]
         );
     }
