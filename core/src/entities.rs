@@ -8,7 +8,9 @@
 //!   Nations`, `Kiev` → `Kyiv`), kept only when the name stands alone: a
 //!   known name glued to other capitalized words is part of a larger name
 //!   (`George Washington`, `Jordan Peterson`, `National Security Council`);
-//! - [`org_names`]: organizations by their head noun (`Defense Ministry`).
+//! - [`org_names`]: organizations by their head noun (`Defense Ministry`);
+//! - [`cued_names`]: organizations by the word that says what they are
+//!   (`the advocacy group America's Voice`, `a Latino Decisions poll`).
 //!
 //! Demonyms are not place mentions (`Ukrainian` does not add a mention of
 //! Ukraine; see [`gazetteer`]). A dateline's city (`KYIV, Ukraine (AP) —`)
@@ -20,6 +22,7 @@
 //! Each list holds one entry per canonical name, sorted by mention count
 //! (most first) then name, mentions in text order.
 
+mod cued_names;
 mod org_names;
 
 use std::borrow::Cow;
@@ -140,6 +143,18 @@ pub fn extract(doc: &Doc) -> Found {
                 Class::Demonym => continue,
             };
             tally.add(hit.entry.name, Some(hit.entry.kind), hit.range());
+        }
+        for cued in cued_names::find(doc.text, para.clone(), tokens) {
+            let overlaps = |r: &Range<usize>| r.start < cued.range.end && cued.range.start < r.end;
+            if hits.iter().any(|h| overlaps(&h.range())) || orgs.iter().any(|o| overlaps(&o.range))
+            {
+                continue;
+            }
+            let name = doc.text[cued.range.clone()]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            organizations.add(&name, cued.kind, cued.range);
         }
         for org in orgs {
             organizations.add(&org.name, org.kind, org.range);

@@ -107,7 +107,7 @@ fn is_connector(word: &str) -> bool {
 
 /// Capitalized words that open sentences or qualify a name without being
 /// part of it; dropped from the front of a run.
-fn is_leading_noise(word: &str) -> bool {
+pub(super) fn is_leading_noise(word: &str) -> bool {
     matches!(
         word,
         "A" | "About"
