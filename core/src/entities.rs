@@ -100,6 +100,7 @@ pub fn extract(doc: &Doc) -> Found {
     // gazetteer's hits go into another, reused from paragraph to paragraph.
     let mut capitals = Vec::new();
     let mut hits = Vec::new();
+    let poll_words = cued_names::poll_words(doc.text);
     for (para, tokens) in doc.body.iter().zip(doc.body_tokens().iter()) {
         let p = &doc.text[para.clone()];
         if is_shouting(p) {
@@ -144,7 +145,12 @@ pub fn extract(doc: &Doc) -> Found {
             };
             tally.add(hit.entry.name, Some(hit.entry.kind), hit.range());
         }
-        for cued in cued_names::find(doc.text, para.clone(), tokens) {
+        let polls = {
+            let from = poll_words.partition_point(|&at| at < para.start);
+            let to = poll_words.partition_point(|&at| at < para.end);
+            &poll_words[from..to]
+        };
+        for cued in cued_names::find(doc.text, para.clone(), tokens, &capitals, polls) {
             let overlaps = |r: &Range<usize>| r.start < cued.range.end && cued.range.start < r.end;
             if hits.iter().any(|h| overlaps(&h.range())) || orgs.iter().any(|o| overlaps(&o.range))
             {

@@ -5,14 +5,17 @@
 //! (`a new Latino Decisions poll`, `a Reuters/Ipsos poll`).
 //!
 //! A name is a run of capitalized words, joined by `of`, `for`, `on`,
-//! `the` or `&` before another capitalized word (`Correct the Record`), sentence openers (`The`) dropped from
-//! its front. Runs that hold a day, a month, a party's adjective or a
-//! demonym (`a Republican poll`, `the group
-//! Monday`) are no names, and the caller leaves runs that overlap a known
-//! or head-noun name to those, and runs that are a person's mention to the
-//! person.
+//! `the` or `&` before another capitalized word (`Correct the Record`),
+//! sentence openers (`The`) dropped from its front. Runs that hold a day,
+//! a month, a party's adjective or a demonym (`a Republican poll`, `the
+//! group Monday`) are no names. The caller leaves runs that overlap a
+//! known or head-noun name to those, and runs that are a person's mention
+//! to the person.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use crate::gazetteer;
 use crate::text::{is_headline_case, Token};
@@ -25,22 +28,37 @@ pub struct Cued {
 }
 
 /// The kind of organization a lowercase noun before a name says it is
-/// (`Some(None)`: an organization of no one kind).
-fn cue_kind(word: &str) -> Option<Option<&'static str>> {
+/// (`Some(None)`: an organization of no one kind; `PAC` as in `super
+/// PAC`). A `match` on bytes: it is asked before many capitals.
+fn cue_kind(word: &[u8]) -> Option<Option<&'static str>> {
     Some(match word {
-        "company" | "firm" | "startup" | "maker" | "manufacturer" | "gunmaker" | "automaker"
-        | "retailer" | "pollster" | "bank" | "insurer" | "conglomerate" => Some("company"),
-        "newspaper" | "magazine" | "website" | "outlet" | "publication" | "tabloid"
-        | "broadcaster" => Some("media"),
-        "nonprofit" | "charity" => Some("ngo"),
-        "group" | "organization" | "coalition" | "PAC" => None,
+        b"company" | b"firm" | b"startup" | b"maker" | b"manufacturer" | b"gunmaker"
+        | b"automaker" | b"retailer" | b"pollster" | b"bank" | b"insurer" | b"conglomerate" => {
+            Some("company")
+        }
+        b"newspaper" | b"magazine" | b"website" | b"outlet" | b"publication" | b"tabloid"
+        | b"broadcaster" => Some("media"),
+        b"nonprofit" | b"charity" => Some("ngo"),
+        b"group" | b"organization" | b"coalition" | b"PAC" => None,
         _ => return None,
     })
 }
 
+/// The last bytes of the cue words of [`cue_kind`].
+const CUE_ENDS: [bool; 256] = {
+    let mut ends = [false; 256];
+    let last = b"ympkretndC";
+    let mut i = 0;
+    while i < last.len() {
+        ends[last[i] as usize] = true;
+        i += 1;
+    }
+    ends
+};
+
 /// Nouns after a name that make it a pollster's.
-fn is_poll(word: &str) -> bool {
-    matches!(word, "poll" | "polls" | "survey")
+fn is_poll(word: &[u8]) -> bool {
+    matches!(word, b"poll" | b"polls" | b"survey")
 }
 
 /// Capitalized words that name no organization when they open or fill a
@@ -67,84 +85,202 @@ fn without_possessive(word: &str) -> &str {
         .unwrap_or(word)
 }
 
+/// Finders of the poll words (`polls` holds `poll`), built once.
+static POLL_FINDERS: LazyLock<[memmem::Finder<'static>; 2]> =
+    LazyLock::new(|| [memmem::Finder::new("poll"), memmem::Finder::new("survey")]);
+
+/// Where `poll`, `polls` or `survey` may stand in `text`, in text order:
+/// one vector search of the article for each (a search per paragraph
+/// paid its set-up thousands of times); [`find`] keeps those that are
+/// words.
+pub fn poll_words(text: &str) -> Vec<usize> {
+    let mut at: Vec<usize> = POLL_FINDERS
+        .iter()
+        .flat_map(|f| f.find_iter(text.as_bytes()))
+        .collect();
+    at.sort_unstable();
+    at
+}
+
 /// The cued organization names of the paragraph `text[para]`, whose
-/// tokens are given; none in a Headline Case paragraph.
-pub fn find(text: &str, para: Range<usize>, tokens: &[Token]) -> Vec<Cued> {
-    let mut out = Vec::new();
-    if is_headline_case(&text[para]) {
-        return out;
-    }
-    let word = |k: usize| tokens.get(k).map_or("", |t| &text[t.range.clone()]);
-    let capitalized = |k: usize| {
+/// tokens, [`capitals`](crate::gazetteer::capitals) (offsets in the
+/// paragraph) and [`poll_words`] are given; none in a Headline Case
+/// paragraph (asked only when a name is found: most paragraphs have
+/// none). A cue word is looked for only before a capital that follows a
+/// space, and no token is looked at unless a cue is there.
+pub fn find(
+    text: &str,
+    para: Range<usize>,
+    tokens: &[Token],
+    capitals: &[usize],
+    polls: &[usize],
+) -> Vec<Cued> {
+    let runs = Runs { text, tokens };
+    let p = &text.as_bytes()[para.clone()];
+    // The token that starts at byte `at` of the text, if one does.
+    let token_at = |at: usize| {
+        let k = tokens.partition_point(|t| t.range.start < at);
         tokens
             .get(k)
-            .is_some_and(|t| t.is_word && text.as_bytes()[t.range.start].is_ascii_uppercase())
+            .is_some_and(|t| t.range.start == at)
+            .then_some(k)
     };
-    // `Exit polls show …`: a capital after no word (or after a `/`, as
-    // in `CNN/ORC poll`) opens a sentence.
-    let opens_sentence = |k: usize| k == 0 || !(tokens[k - 1].is_word || word(k - 1) == "/");
-    let mut i = 0;
-    while i < tokens.len() {
-        if !capitalized(i) {
-            i += 1;
+    let mut found = Vec::new();
+    for &c in capitals {
+        let Some(kind) = cue_before(p, c) else {
+            continue;
+        };
+        let Some(k) = token_at(para.start + c) else {
+            continue;
+        };
+        // `PAC` cues only as `super PAC`, not inside a name.
+        let inside = k >= 2 && runs.raw(k - 1) == b"PAC" && runs.capitalized(k - 2);
+        if inside {
             continue;
         }
-        let mut start = i;
-        let mut end = i + 1;
+        found.extend(runs.name(runs.from(k)).map(|range| Cued { range, kind }));
+    }
+    for &at in polls {
+        let Some(k) = token_at(at).filter(|&k| is_poll(runs.raw(k))) else {
+            continue;
+        };
+        let run = runs.before(k);
+        let pollster = !run.is_empty()
+            && !runs.opens_sentence(run.start)
+            && !run.clone().any(|j| joins_names(runs.word(j)));
+        if pollster {
+            found.extend(runs.name(run).map(|range| Cued {
+                range,
+                kind: Some("company"),
+            }));
+        }
+    }
+    if found.is_empty() || is_headline_case(&text[para]) {
+        return Vec::new();
+    }
+    // In text order, a name cued both ways once, with its cue's kind.
+    found.sort_by_key(|c| c.range.start);
+    found.dedup_by(|later, first| later.range == first.range);
+    found
+}
+
+/// The kind of organization the word before the capital at byte `c` of
+/// `p` says, if a space is between them and the word is a cue.
+fn cue_before(p: &[u8], c: usize) -> Option<Option<&'static str>> {
+    // A space, or a no-break space (`C2 A0`) as some papers set one.
+    let end = match p[..c] {
+        [.., b' '] => c - 1,
+        [.., 0xC2, 0xA0] => c - 2,
+        _ => return None,
+    };
+    // Most words before a capital end in a letter no cue word ends in.
+    if !p[..end].last().is_some_and(|&b| CUE_ENDS[usize::from(b)]) {
+        return None;
+    }
+    // Cue words are at most twelve bytes long. A loop, not `memrchr`:
+    // its set-up costs more than a dozen bytes.
+    let from = end.saturating_sub(13);
+    let start = p[from..end]
+        .iter()
+        .rposition(|&b| b == b' ' || b == 0xA0)
+        .map_or(from, |i| from + i + 1);
+    if start == from && from > 0 {
+        return None;
+    }
+    cue_kind(&p[start..end])
+}
+
+/// Runs of capitalized words in a paragraph's tokens.
+struct Runs<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+}
+
+impl Runs<'_> {
+    /// Token `k`'s bytes: the scan's tests compare bytes, which a `str`
+    /// slice would first check for character boundaries.
+    fn raw(&self, k: usize) -> &[u8] {
+        self.tokens
+            .get(k)
+            .map_or(&[][..], |t| &self.text.as_bytes()[t.range.clone()])
+    }
+
+    fn word(&self, k: usize) -> &str {
+        self.tokens
+            .get(k)
+            .map_or("", |t| &self.text[t.range.clone()])
+    }
+
+    fn capitalized(&self, k: usize) -> bool {
+        self.tokens
+            .get(k)
+            .is_some_and(|t| t.is_word && self.text.as_bytes()[t.range.start].is_ascii_uppercase())
+    }
+
+    fn connector(&self, k: usize) -> bool {
+        matches!(self.raw(k), b"of" | b"for" | b"on" | b"the" | b"&")
+    }
+
+    /// The run of capitalized words that opens at token `start`, a
+    /// capitalized word: capitalized words, and `of`, `for`, `on`, `the`
+    /// or `&` before another.
+    fn from(&self, start: usize) -> Range<usize> {
+        let mut end = start + 1;
         loop {
-            if capitalized(end) {
+            if self.capitalized(end) {
                 end += 1;
-            } else if matches!(word(end), "of" | "for" | "on" | "the" | "&") && capitalized(end + 1)
-            {
+            } else if self.connector(end) && self.capitalized(end + 1) {
                 end += 2;
             } else {
                 break;
             }
         }
-        i = end;
-        // `super PAC Priorities USA Action`: the cue is in the run.
-        let cue = if word(start) == "PAC" && end > start + 1 {
-            start += 1;
-            cue_kind("PAC")
-        } else if start > 0 && tokens[start - 1].is_word {
-            cue_kind(word(start - 1))
-        } else {
-            None
-        };
-        let kind = match cue {
-            Some(kind) => kind,
-            None if is_poll(word(end))
-                && !opens_sentence(start)
-                && !(start..end).any(|k| joins_names(word(k))) =>
-            {
-                Some("company")
-            }
-            None => continue,
-        };
-        // `The survey`, `In a poll`: sentence openers are no names.
-        while start < end && super::org_names::is_leading_noise(word(start)) {
-            start += 1;
-        }
-        let title = (start..end).any(|k| crate::people::is_title(word(k)));
-        if start == end
-            || title
-            || word(start).len() < 2
-            || (start..end).any(|k| names_none(word(k)))
-        {
-            continue;
-        }
-        // `Gallup’s poll`: the possessive is not the name's.
-        let last = &tokens[end - 1].range;
-        let last_word = without_possessive(&text[last.clone()]);
-        if end - start == 1 && names_none(last_word) {
-            continue;
-        }
-        out.push(Cued {
-            range: tokens[start].range.start..last.start + last_word.len(),
-            kind,
-        });
+        start..end
     }
-    out
+
+    /// The run of capitalized words that ends right before token `k`.
+    fn before(&self, k: usize) -> Range<usize> {
+        let mut start = k;
+        loop {
+            if start >= 1 && self.capitalized(start - 1) {
+                start -= 1;
+            } else if start >= 2 && self.connector(start - 1) && self.capitalized(start - 2) {
+                start -= 2;
+            } else {
+                break;
+            }
+        }
+        start..k
+    }
+
+    /// `Exit polls show …`: a capital after no word (or after a `/`, as
+    /// in `CNN/ORC poll`) opens a sentence.
+    fn opens_sentence(&self, k: usize) -> bool {
+        k == 0 || !(self.tokens[k - 1].is_word || self.raw(k - 1) == b"/")
+    }
+
+    /// The byte range of the name in the run `run`: sentence openers
+    /// dropped from its front (`The survey`), a possessive from its end
+    /// (`Gallup’s poll`); none if a word is a title, a day, a month, a
+    /// party's adjective or a demonym, or if it opens with one letter.
+    fn name(&self, mut run: Range<usize>) -> Option<Range<usize>> {
+        while !run.is_empty() && super::org_names::is_leading_noise(self.word(run.start)) {
+            run.start += 1;
+        }
+        let rejected = run.clone().any(|k| {
+            let w = self.word(k);
+            crate::people::is_title(w) || names_none(w)
+        });
+        if run.is_empty() || rejected || self.word(run.start).len() < 2 {
+            return None;
+        }
+        let last = &self.tokens[run.end - 1].range;
+        let last_word = without_possessive(&self.text[last.clone()]);
+        if run.len() == 1 && names_none(last_word) {
+            return None;
+        }
+        Some(self.tokens[run.start].range.start..last.start + last_word.len())
+    }
 }
 
 #[cfg(test)]
@@ -153,10 +289,17 @@ mod tests {
     use crate::text;
 
     fn names(t: &str) -> Vec<(&str, Option<&'static str>)> {
-        find(t, 0..t.len(), &text::tokens(t, 0..t.len()))
-            .into_iter()
-            .map(|c| (&t[c.range], c.kind))
-            .collect()
+        let capitals: Vec<usize> = crate::gazetteer::capitals(t).collect();
+        find(
+            t,
+            0..t.len(),
+            &text::tokens(t, 0..t.len()),
+            &capitals,
+            &poll_words(t),
+        )
+        .into_iter()
+        .map(|c| (&t[c.range], c.kind))
+        .collect()
     }
 
     #[test]
@@ -173,6 +316,43 @@ mod tests {
             names("It was the voter group Americans for Prosperity, not the super PAC Correct the Record, that paid."),
             vec![("Americans for Prosperity", None), ("Correct the Record", None)]
         );
+    }
+
+    #[test]
+    fn cue_ends_are_the_last_bytes_of_the_cue_words() {
+        for word in [
+            "automaker",
+            "bank",
+            "broadcaster",
+            "charity",
+            "coalition",
+            "company",
+            "conglomerate",
+            "firm",
+            "group",
+            "gunmaker",
+            "insurer",
+            "magazine",
+            "maker",
+            "manufacturer",
+            "newspaper",
+            "nonprofit",
+            "organization",
+            "outlet",
+            "PAC",
+            "pollster",
+            "publication",
+            "retailer",
+            "startup",
+            "tabloid",
+            "website",
+        ] {
+            assert!(cue_kind(word.as_bytes()).is_some(), "{word}");
+            assert!(
+                CUE_ENDS[usize::from(*word.as_bytes().last().unwrap())],
+                "{word}"
+            );
+        }
     }
 
     #[test]

@@ -222,7 +222,8 @@ pub fn find(
     tokens: &[text::Token],
 ) -> Vec<OrgName> {
     let may_name = text.get(para.clone()).is_some_and(|p| {
-        (ANY_HEAD.is_match(p, capitals) || memchr::memmem::find(p.as_bytes(), b" & ").is_some())
+        (ANY_HEAD.is_match(p, capitals)
+            || memchr::memchr(b'&', p.as_bytes()).is_some() && p.contains(" & "))
             && !is_headline_case(p)
     });
     if !may_name {
