@@ -126,8 +126,33 @@ pub fn extract(doc: &Doc) -> Found {
                         && doc.text[..h.start].ends_with('-'))
             })
         });
+        let polls = {
+            let from = poll_words.partition_point(|&at| at < para.start);
+            let to = poll_words.partition_point(|&at| at < para.end);
+            &poll_words[from..to]
+        };
+        let mut cued = cued_names::find(doc.text, para.clone(), tokens, &capitals, polls);
+        // A cued name that a known or head-noun name overlaps is theirs,
+        // and so is one holding an organization the gazetteer knows, one
+        // that is a place, and a poll's that ends with one (`a new Iowa
+        // poll`, `a Marist South Carolina poll`); another place inside one
+        // is the name's (`America` of `the advocacy group America's Voice`,
+        // `USA` of `Priorities USA Action`, `Des Moines` of `the Des Moines
+        // Register poll`).
+        cued.retain(|c| {
+            let theirs = |h: &Hit| {
+                let r = h.range();
+                (overlaps(&r, &c.range) && !contains(&c.range, &r))
+                    || (contains(&c.range, &r)
+                        && (h.entry.class == Class::Organization
+                            || r == c.range
+                            || (c.by_poll && r.end == c.range.end)))
+            };
+            !hits.iter().any(theirs) && !orgs.iter().any(|o| overlaps(&o.range, &c.range))
+        });
         for hit in &hits {
-            let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()));
+            let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()))
+                || cued.iter().any(|c| contains(&c.range, &hit.range()));
             if inside_org || !stands_alone(doc.text, para, hit) {
                 continue;
             }
@@ -145,17 +170,7 @@ pub fn extract(doc: &Doc) -> Found {
             };
             tally.add(hit.entry.name, Some(hit.entry.kind), hit.range());
         }
-        let polls = {
-            let from = poll_words.partition_point(|&at| at < para.start);
-            let to = poll_words.partition_point(|&at| at < para.end);
-            &poll_words[from..to]
-        };
-        for cued in cued_names::find(doc.text, para.clone(), tokens, &capitals, polls) {
-            let overlaps = |r: &Range<usize>| r.start < cued.range.end && cued.range.start < r.end;
-            if hits.iter().any(|h| overlaps(&h.range())) || orgs.iter().any(|o| overlaps(&o.range))
-            {
-                continue;
-            }
+        for cued in cued {
             let name = doc.text[cued.range.clone()]
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -265,6 +280,11 @@ impl Spans {
         let before = self.starts.partition_point(|&s| s <= inner.start);
         before > 0 && self.furthest_ends[before - 1] >= inner.end
     }
+}
+
+/// Whether two byte ranges share a byte.
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
@@ -624,6 +644,31 @@ mod tests {
                 ("Oval Office".into(), Some("region"), 1),
             ]
         );
+    }
+
+    #[test]
+    fn a_cued_name_holds_the_places_in_it_not_the_organizations() {
+        let (orgs, places) = found(
+            "The survey was done for the immigration advocacy group America's Voice, and the super PAC Priorities USA Action paid for ads, as did the company Google.",
+        );
+        assert_eq!(
+            orgs,
+            vec![
+                ("America's Voice".into(), None, 1),
+                ("Google".into(), Some("company"), 1),
+                ("Priorities USA Action".into(), None, 1),
+            ]
+        );
+        assert_eq!(places, vec![]);
+        let (orgs, places) = found(
+            "A new Iowa poll and a Marist South Carolina poll agree with the Des Moines Register poll out on Monday.",
+        );
+        assert_eq!(
+            orgs,
+            vec![("Des Moines Register".into(), Some("company"), 1)]
+        );
+        // (`South Carolina`, glued to `Marist`, is part of a name.)
+        assert_eq!(places, vec![("Iowa".into(), Some("state"), 1)]);
     }
 
     #[test]

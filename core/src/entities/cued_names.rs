@@ -25,6 +25,9 @@ use crate::text::{is_headline_case, Token};
 pub struct Cued {
     pub range: Range<usize>,
     pub kind: Option<&'static str>,
+    /// Found by the poll after it (a poll may be named for its place:
+    /// `a new Iowa poll`).
+    pub by_poll: bool,
 }
 
 /// The kind of organization a lowercase noun before a name says it is
@@ -138,7 +141,11 @@ pub fn find(
         if inside {
             continue;
         }
-        found.extend(runs.name(runs.from(k)).map(|range| Cued { range, kind }));
+        found.extend(runs.name(runs.from(k)).map(|range| Cued {
+            range,
+            kind,
+            by_poll: false,
+        }));
     }
     for &at in polls {
         let Some(k) = token_at(at).filter(|&k| is_poll(runs.raw(k))) else {
@@ -152,6 +159,7 @@ pub fn find(
             found.extend(runs.name(run).map(|range| Cued {
                 range,
                 kind: Some("company"),
+                by_poll: true,
             }));
         }
     }
