@@ -113,11 +113,10 @@ pub fn extract(doc: &Doc) -> Found {
         // A head-noun name that the gazetteer knows as it stands (`West
         // Bank`, `U.N. Security Council`), or inside a longer name it
         // knows (`Wall Street Journal` of `The Wall Street Journal`), is
-        // the gazetteer's.
-        // A name glued by a hyphen to a known organization is two
-        // (`Washington Post-ABC News`, `NBC-Wall Street Journal`): the
-        // known one stands. A place after the hyphen is a campus
-        // (`University of Wisconsin-Milwaukee`).
+        // the gazetteer's. So is one glued by a hyphen to a known
+        // organization: that is two names (`Washington Post-ABC News`,
+        // `NBC-Wall Street Journal`). A place after the hyphen is a
+        // campus (`University of Wisconsin-Milwaukee`).
         orgs.retain(|o| {
             !hits.iter().any(|h| {
                 contains(&h.range(), &o.range)
@@ -132,24 +131,7 @@ pub fn extract(doc: &Doc) -> Found {
             &poll_words[from..to]
         };
         let mut cued = cued_names::find(doc.text, para.clone(), tokens, &capitals, polls);
-        // A cued name that a known or head-noun name overlaps is theirs,
-        // and so is one holding an organization the gazetteer knows, one
-        // that is a place, and a poll's that ends with one (`a new Iowa
-        // poll`, `a Marist South Carolina poll`); another place inside one
-        // is the name's (`America` of `the advocacy group America's Voice`,
-        // `USA` of `Priorities USA Action`, `Des Moines` of `the Des Moines
-        // Register poll`).
-        cued.retain(|c| {
-            let theirs = |h: &Hit| {
-                let r = h.range();
-                (overlaps(&r, &c.range) && !contains(&c.range, &r))
-                    || (contains(&c.range, &r)
-                        && (h.entry.class == Class::Organization
-                            || r == c.range
-                            || (c.by_poll && r.end == c.range.end)))
-            };
-            !hits.iter().any(theirs) && !orgs.iter().any(|o| overlaps(&o.range, &c.range))
-        });
+        cued.retain(|c| keeps_cued(c, &hits, &orgs));
         for hit in &hits {
             let inside_org = orgs.iter().any(|o| contains(&o.range, &hit.range()))
                 || cued.iter().any(|c| contains(&c.range, &hit.range()));
@@ -157,11 +139,7 @@ pub fn extract(doc: &Doc) -> Found {
                 continue;
             }
             if let Some(town) = town_before_state(doc.text, para, hit, &hits) {
-                let name = doc.text[town.clone()]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                places.add(&name, Some("city"), town);
+                places.add(&spaced(&doc.text[town.clone()]), Some("city"), town);
             }
             let tally = match hit.entry.class {
                 Class::Place => &mut places,
@@ -171,11 +149,11 @@ pub fn extract(doc: &Doc) -> Found {
             tally.add(hit.entry.name, Some(hit.entry.kind), hit.range());
         }
         for cued in cued {
-            let name = doc.text[cued.range.clone()]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            organizations.add(&name, cued.kind, cued.range);
+            organizations.add(
+                &spaced(&doc.text[cued.range.clone()]),
+                cued.kind,
+                cued.range,
+            );
         }
         for org in orgs {
             organizations.add(&org.name, org.kind, org.range);
@@ -280,6 +258,12 @@ impl Spans {
         let before = self.starts.partition_point(|&s| s <= inner.start);
         before > 0 && self.furthest_ends[before - 1] >= inner.end
     }
+}
+
+/// A name as written, its words one space apart (a line break inside a
+/// name in the text is none in its output).
+fn spaced(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether two byte ranges share a byte.
@@ -443,6 +427,25 @@ fn stands_alone(text: &str, para: &Range<usize>, hit: &Hit) -> bool {
     let next_glued = adjacent_word(after.strip_prefix(' '), false)
         .is_some_and(|w| !may_follow(w) && !is_day_or_month(w));
     !prev_glued && !next_glued
+}
+
+/// Whether a cued name stays one beside the known and head-noun names of
+/// its paragraph. One they overlap is theirs, and so is one holding an
+/// organization the gazetteer knows, one that is a place, and a poll's that
+/// ends with one (`a new Iowa poll`, `a Marist South Carolina poll`);
+/// another place inside one is the name's (`America` of `the advocacy
+/// group America's Voice`, `USA` of `Priorities USA Action`, `Des Moines`
+/// of `the Des Moines Register poll`).
+fn keeps_cued(c: &cued_names::Cued, hits: &[Hit], orgs: &[org_names::OrgName]) -> bool {
+    let theirs = |h: &Hit| {
+        let r = h.range();
+        (overlaps(&r, &c.range) && !contains(&c.range, &r))
+            || (contains(&c.range, &r)
+                && (h.entry.class == Class::Organization
+                    || r == c.range
+                    || (c.by_poll && r.end == c.range.end)))
+    };
+    !hits.iter().any(theirs) && !orgs.iter().any(|o| overlaps(&o.range, &c.range))
 }
 
 /// The town of `in Newtown, Connecticut`, which the gazetteer does not

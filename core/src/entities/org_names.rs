@@ -415,10 +415,7 @@ fn names_in_run(text: &str, run: &[Token]) -> Vec<OrgName> {
             continue;
         }
         let range = words[0].range.start..words[words.len() - 1].range.end;
-        let name = text[range.clone()]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = super::spaced(&text[range.clone()]);
         let kind = head_kind(run[head].text).flatten();
         out.push(OrgName { range, name, kind });
     }
@@ -441,10 +438,7 @@ fn firm_name(text: &str, run: &[Token]) -> Option<OrgName> {
         return None;
     }
     let range = run[first].range.start..run[run.len() - 1].range.end;
-    let name = text[range.clone()]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = super::spaced(&text[range.clone()]);
     Some(OrgName {
         range,
         name,
