@@ -38,11 +38,11 @@ and is reported. Standard library only. Exit 0 after printing the scores;
 exit 2 with a message when a file is missing or unreadable.
 """
 
-import argparse
 import sys
 from itertools import groupby
 
-from eval_common import normalize, prf, read_jsonl
+import eval_common
+from eval_common import normalize, prf
 
 KINDS = ("organizations", "places")
 
@@ -184,24 +184,8 @@ def self_test():
     print("self-test passed")
 
 
-def main():
-    ap = argparse.ArgumentParser(
-        description="Precision/recall of organization and place names against hand-annotated gold.")
-    ap.add_argument("gold", nargs="?", help="gold file (eval/organizations-places-gold.jsonl)")
-    ap.add_argument("enriched", nargs="?", help="output of `article-enricher enrich`")
-    ap.add_argument("-v", "--verbose", action="store_true",
-                    help="print per-article false positives and misses")
-    ap.add_argument("--self-test", action="store_true", help="run built-in checks and exit")
-    args = ap.parse_args()
-    if args.self_test:
-        self_test()
-        return 0
-    if not args.gold or not args.enriched:
-        ap.error("GOLD.jsonl and ENRICHED.jsonl are required")
-    evaluate(read_jsonl(args.gold, "gold"), read_jsonl(args.enriched, "enriched"),
-             verbose=args.verbose)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(eval_common.main(
+        'Precision/recall of organization and place names against hand-annotated gold.',
+        'gold file (eval/organizations-places-gold.jsonl)',
+        evaluate, self_test))

@@ -43,10 +43,10 @@ Standard library only. Exit 0 after printing the scores; exit 2 with a
 message when a file is missing or unreadable.
 """
 
-import argparse
 import sys
 
-from eval_common import normalize, prf, read_jsonl
+import eval_common
+from eval_common import normalize, prf
 
 
 def tokens(norm):
@@ -225,25 +225,8 @@ def self_test():
     print("self-test passed")
 
 
-def main():
-    ap = argparse.ArgumentParser(
-        description="Precision/recall of people names against hand-annotated gold.")
-    ap.add_argument("gold", nargs="?", help="gold people file (eval/people-gold.jsonl)")
-    ap.add_argument("enriched", nargs="?", help="output of `article-enricher enrich`")
-    ap.add_argument("-v", "--verbose", action="store_true",
-                    help="print per-article false positives and false negatives")
-    ap.add_argument("--self-test", action="store_true", help="run built-in checks and exit")
-    args = ap.parse_args()
-    if args.self_test:
-        self_test()
-        return 0
-    if not args.gold or not args.enriched:
-        ap.error("GOLD_PEOPLE.jsonl and ENRICHED.jsonl are required")
-    gold = read_jsonl(args.gold, "gold")
-    events = read_jsonl(args.enriched, "enriched")
-    evaluate(gold, events, verbose=args.verbose)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(eval_common.main(
+        'Precision/recall of people names against hand-annotated gold.',
+        'gold people file (eval/people-gold.jsonl)',
+        evaluate, self_test))

@@ -1,6 +1,7 @@
 """What the entity scorers share: name normalization, JSON Lines input, and
 precision/recall. Standard library only."""
 
+import argparse
 import json
 import os
 import sys
@@ -60,3 +61,23 @@ def read_jsonl(path, what):
         except json.JSONDecodeError as e:
             die(f"{path}:{n}: not JSON: {e}")
     return rows
+
+
+def main(description, gold_help, evaluate, self_test):
+    """The command line both scorers share: `GOLD ENRICHED [--verbose]`
+    scores, `--self-test` checks the scorer. Returns the exit status."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("gold", nargs="?", help=gold_help)
+    ap.add_argument("enriched", nargs="?", help="output of `article-enricher enrich`")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print per-article false positives and misses")
+    ap.add_argument("--self-test", action="store_true", help="run built-in checks and exit")
+    args = ap.parse_args()
+    if args.self_test:
+        self_test()
+        return 0
+    if not args.gold or not args.enriched:
+        ap.error("GOLD.jsonl and ENRICHED.jsonl are required")
+    evaluate(read_jsonl(args.gold, "gold"), read_jsonl(args.enriched, "enriched"),
+             verbose=args.verbose)
+    return 0
