@@ -74,15 +74,7 @@ def match(entries, system):
 
 def score_article(gold, optional, system):
     """Returns (tp, fp_names, fn_names, ignored_names) for one kind."""
-    pairs = match(gold, system)
-    matched_g = {ei for ei, _ in pairs}
-    matched_s = {si for _, si in pairs}
-    rest = [s for si, s in enumerate(system) if si not in matched_s]
-    ignored_idx = {si for _, si in match(optional, rest)}
-    ignored = [s for i, s in enumerate(rest) if i in ignored_idx]
-    fp = [s for i, s in enumerate(rest) if i not in ignored_idx]
-    fn = [names[0] for ei, names in enumerate(gold) if ei not in matched_g]
-    return len(pairs), fp, fn, ignored
+    return eval_common.score_article(match, gold, optional, system, label=lambda names: names[0])
 
 
 def system_names(event, kind):

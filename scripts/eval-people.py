@@ -91,16 +91,7 @@ def greedy_match(gold, system):
 
 def score_article(gold, optional, system):
     """Returns (tp, fp_names, fn_names, ignored_names)."""
-    pairs = greedy_match(gold, system)
-    matched_g = {gi for gi, _ in pairs}
-    matched_s = {si for _, si in pairs}
-    rest = [s for si, s in enumerate(system) if si not in matched_s]
-    opt_pairs = greedy_match(optional, rest)
-    ignored_idx = {si for _, si in opt_pairs}
-    ignored = [s for i, s in enumerate(rest) if i in ignored_idx]
-    fp = [s for i, s in enumerate(rest) if i not in ignored_idx]
-    fn = [g for gi, g in enumerate(gold) if gi not in matched_g]
-    return len(pairs), fp, fn, ignored
+    return eval_common.score_article(greedy_match, gold, optional, system)
 
 
 def system_people(event):

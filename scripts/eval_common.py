@@ -27,6 +27,22 @@ def normalize(name):
     return " ".join("".join(out).casefold().split())
 
 
+def score_article(match, gold, optional, system, label=lambda g: g):
+    """(tp, fp names, fn labels, ignored names) of one article: `match`
+    pairs gold and system entries one to one, as (gold index, system
+    index); a system name left unmatched that matches an optional entry is
+    ignored; a gold entry left unmatched is a miss, named by `label`."""
+    pairs = match(gold, system)
+    matched_g = {gi for gi, _ in pairs}
+    matched_s = {si for _, si in pairs}
+    rest = [s for si, s in enumerate(system) if si not in matched_s]
+    ignored_idx = {si for _, si in match(optional, rest)}
+    ignored = [s for i, s in enumerate(rest) if i in ignored_idx]
+    fp = [s for i, s in enumerate(rest) if i not in ignored_idx]
+    fn = [label(g) for gi, g in enumerate(gold) if gi not in matched_g]
+    return len(pairs), fp, fn, ignored
+
+
 def prf(tp, fp, fn):
     """Precision, recall and F1 of the counts (0.0 where undefined)."""
     p = tp / (tp + fp) if tp + fp else 0.0
