@@ -375,8 +375,9 @@ fn may_precede(word: &str) -> bool {
 }
 
 /// Capitalized words that may follow a known name without being part of
-/// it: titles of the people it governs and party labels (days and months
-/// too, see [`is_day_or_month`]). A `match`, as [`may_precede`].
+/// it: titles of the people it governs, party labels and a poll it runs
+/// (`Washington Post Poll`; days and months too, see [`is_day_or_month`]).
+/// A `match`, as [`may_precede`].
 fn may_follow(word: &str) -> bool {
     matches!(
         word,
@@ -395,6 +396,8 @@ fn may_follow(word: &str) -> bool {
             | "Mayor"
             | "Minister"
             | "Minority"
+            | "Poll"
+            | "Polls"
             | "Prime"
             | "President"
             | "Rep"
@@ -408,6 +411,7 @@ fn may_follow(word: &str) -> bool {
             | "Speaker"
             | "Spokesman"
             | "Spokeswoman"
+            | "Survey"
     )
 }
 
@@ -672,6 +676,19 @@ mod tests {
         );
         // (`South Carolina`, glued to `Marist`, is part of a name.)
         assert_eq!(places, vec![("Iowa".into(), Some("state"), 1)]);
+    }
+
+    #[test]
+    fn an_outlet_before_its_poll_is_named() {
+        let (orgs, _) =
+            found("In an ABC News/Washington Post Poll released on Sunday, three of four agreed.");
+        assert_eq!(
+            orgs,
+            vec![
+                ("ABC News".into(), Some("media"), 1),
+                ("The Washington Post".into(), Some("media"), 1),
+            ]
+        );
     }
 
     #[test]
