@@ -15,6 +15,11 @@ cd "$(dirname "$0")/.."
 which=all
 case "${1:-}" in
   people | organizations-places | all) which=$1; shift ;;
+  -* | "") ;;
+  *)
+    echo "eval-entities: unknown kind '$1': use people, organizations-places or all (or none, for all), then --verbose if wanted" >&2
+    exit 2
+    ;;
 esac
 
 DATA=../shared/data/polnear-train.jsonl

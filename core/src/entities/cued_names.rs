@@ -91,13 +91,6 @@ fn joins_names(word: &str) -> bool {
         .is_some_and(|(_, after)| after.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-fn without_possessive(word: &str) -> &str {
-    ["’s", "'s"]
-        .iter()
-        .find_map(|p| word.strip_suffix(p))
-        .unwrap_or(word)
-}
-
 /// Finders of the poll words (`polls` holds `poll`), built once.
 static POLL_FINDERS: LazyLock<[memmem::Finder<'static>; 2]> =
     LazyLock::new(|| [memmem::Finder::new("poll"), memmem::Finder::new("survey")]);
@@ -291,12 +284,12 @@ impl Runs<'_> {
         if run.is_empty() || rejected || self.word(run.start).len() < 2 {
             return None;
         }
-        let last = &self.tokens[run.end - 1].range;
-        let last_word = without_possessive(&self.text[last.clone()]);
-        if run.len() == 1 && names_none(last_word) {
+        let last =
+            crate::people::strip_possessive(self.text, self.tokens[run.end - 1].range.clone());
+        if run.len() == 1 && names_none(&self.text[last.clone()]) {
             return None;
         }
-        Some(self.tokens[run.start].range.start..last.start + last_word.len())
+        Some(self.tokens[run.start].range.start..last.end)
     }
 }
 
