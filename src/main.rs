@@ -16,7 +16,8 @@ use clap::{Parser, Subcommand};
 
 /// mimalloc instead of the system allocator: the core makes many small,
 /// short-lived allocations per article (tokens, names, spans), and glibc's
-/// malloc and free were a tenth of its instructions (see BENCHMARKS.md).
+/// malloc and free were a tenth of its instructions (see
+/// docs/benchmark-record.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

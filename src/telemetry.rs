@@ -99,7 +99,7 @@ fn service_name(config: &TelemetryConfig, env: impl Fn(&str) -> Option<String>) 
 /// spans are exported. Unexported, those are five spans per article that
 /// nobody reads: with them the enrichment threads spent ~8 % of their
 /// time in `tracing` and OpenTelemetry, without them ~4.5 % (perf,
-/// BENCHMARKS.md).
+/// docs/benchmark-record.md).
 fn trace_targets(exporting: bool) -> Targets {
     let targets = Targets::new().with_target("article_enricher", LevelFilter::INFO);
     if exporting {

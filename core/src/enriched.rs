@@ -62,8 +62,8 @@ impl EnrichedArticle {
     /// Written by sonic-rs, whose string escaping reads 16 bytes at a
     /// time where serde_json reads one: the event is mostly strings (the
     /// text, quotes, names), and serializing takes ~27 % less time
-    /// (BENCHMARKS.md). The bytes are serde_json's (the tests compare
-    /// them), so events written before and after are the same.
+    /// (docs/benchmark-record.md). The bytes are serde_json's (the tests
+    /// compare them), so events written before and after are the same.
     ///
     /// The buffer is sized from the text for the whole event (the
     /// pipeline bench's PolNeAR articles serialize to 2.3 times their

@@ -42,7 +42,7 @@ impl RunArgs {
 /// 2 cores a second async thread only competed with the pool's threads
 /// for the cores: in alternating runs the worker enriched ~8 % fewer
 /// articles a second with it, a gain that does not stand out of the
-/// machine's drift across hours (BENCHMARKS.md, "One async thread").
+/// machine's drift across hours (docs/benchmark-record.md, "One async thread").
 /// `TOKIO_WORKER_THREADS` in the environment still decides, as in tokio.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();

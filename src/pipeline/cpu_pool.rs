@@ -8,7 +8,7 @@
 //! perf profile at saturation), each with its own allocator heap and cold
 //! caches: mimalloc's allocation fast path was the hottest function of
 //! those threads (11 % of their samples). With this fixed pool the same
-//! benchmark enriched ~50 % more articles a second (BENCHMARKS.md,
+//! benchmark enriched ~50 % more articles a second (docs/benchmark-record.md,
 //! "A fixed pool of CPU threads").
 
 use std::any::Any;
@@ -32,7 +32,7 @@ pub struct CpuPoolError(#[source] std::io::Error);
 /// some thirty times before it sleeps, so at 1,000 articles a second the
 /// two threads made ~5,000 `sched_yield` calls a second, as many context
 /// switches, taking turns from the broker that shares the cores
-/// (BENCHMARKS.md, "The pool's idle threads").
+/// (docs/benchmark-record.md, "The pool's idle threads").
 pub struct CpuPool {
     jobs: crossbeam_channel::Sender<Job>,
 }

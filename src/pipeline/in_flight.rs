@@ -5,10 +5,10 @@
 //! The count alone bounds memory only for articles of ordinary size: 64
 //! messages of 1 MiB, each with its ~2 MiB output waiting for the broker,
 //! are ~200 MiB per partition, and a fast broker lets a worker get there
-//! (368 MiB peak with 1 MiB bodies, BENCHMARKS.md). The byte bound keeps
-//! that flat whatever the sizes. A message larger than the whole bound
-//! still goes through, alone, so no payload the decoder accepts can stall
-//! its partition.
+//! (368 MiB peak with 1 MiB bodies, docs/benchmark-record.md). The byte
+//! bound keeps that flat whatever the sizes. A message larger than the
+//! whole bound still goes through, alone, so no payload the decoder
+//! accepts can stall its partition.
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -141,14 +141,14 @@ pub fn consumer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
         .set("enable.partition.eof", "false")
         // Prefetch at most 16 MiB per partition (librdkafka's default is
         // 64 MiB): with a deep backlog the prefetch, not the worker's own
-        // work, is most of its memory (BENCHMARKS.md: 269 MiB at the
+        // work, is most of its memory (docs/benchmark-record.md: 269 MiB at the
         // default, 161 MiB at this bound, same throughput).
         .set("queued.max.messages.kbytes", "16384")
         // When that bound is reached, librdkafka waits this long before it
         // fetches the partition again (its default is 1 s): long enough for
         // the worker to empty 16 MiB of ordinary articles and then starve.
         // A replay, whose partitions share one queue and so one bound, ran
-        // at half speed (BENCHMARKS.md: 2,990 against 5,980–6,357
+        // at half speed (docs/benchmark-record.md: 2,990 against 5,980–6,357
         // articles/s at 10 and 50 ms).
         .set("fetch.queue.backoff.ms", "50")
         // Lag and broker/group state for /metrics and /readyz.
@@ -184,10 +184,10 @@ pub fn producer_config(config: &Config) -> Result<ClientConfig, KafkaConfigError
 /// whole round trip of every request. Against Tansu at saturation that
 /// spin took 0.7 of a core; without it the worker's CPU per output went
 /// from 0.39 to 0.08 ms passing through and from 0.79 to 0.32 ms enriching
-/// (BENCHMARKS.md). One request in flight keeps the same order; what is
-/// given up is the de-duplication of a retry after a lost acknowledgement,
-/// a duplicate that at-least-once delivery allows anyway (a restart
-/// re-reads uncommitted work too).
+/// (docs/benchmark-record.md). One request in flight keeps the same
+/// order; what is given up is the de-duplication of a retry after a lost
+/// acknowledgement, a duplicate that at-least-once delivery allows anyway
+/// (a restart re-reads uncommitted work too).
 ///
 /// No delivery timeout (`message.timeout.ms = 0`): librdkafka retries a
 /// record until the broker takes it, in order. With a timeout, a long
