@@ -577,6 +577,10 @@ struct RunFigures {
     hwm: f64,
     broker_hwm: f64,
     ts_kind: &'static str,
+    /// The broker's CPU per output over the run, ms, where it was
+    /// measured (the saturation case): what bounds the ratio when the
+    /// broker is the bottleneck.
+    broker_ms_per_output: Option<f64>,
 }
 
 impl RunFigures {
@@ -634,6 +638,7 @@ fn summarise(
         )),
         hwm,
         broker_hwm,
+        broker_ms_per_output: None,
         ts_kind: if seen.iter().all(|s| s.create_time) {
             "CreateTime"
         } else {
@@ -851,11 +856,11 @@ impl CpuWatch {
         }
     }
 
-    fn line(&self, broker: &Broker, worker: &BenchWorker, outputs: usize) -> String {
+    fn usage(&self, broker: &Broker, worker: &BenchWorker, outputs: usize) -> CpuUsage {
         let wall = self.wall0.elapsed().as_secs_f64();
         let w = cpu_secs(worker.pid());
         let b = cpu_secs(broker.pid()) - self.broker0;
-        format!(
+        let line = format!(
             "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core, {:.2} ms per output), broker {b:.1} s ({:.0} % of a core, {:.2} ms per output)",
             100.0 * w / wall,
             1000.0 * w / outputs.max(1) as f64,
@@ -869,8 +874,19 @@ impl CpuWatch {
             "\n    load average (1, 5, 15 min) at the worker's start {}, at the end {}",
             self.load0,
             loadavg()
-        )
+        );
+        CpuUsage {
+            line,
+            broker_ms_per_output: 1000.0 * b / outputs.max(1) as f64,
+        }
     }
+}
+
+/// What [`CpuWatch::usage`] measured: the line it prints, and the broker's
+/// CPU per output, which the saturation case compares across modes.
+struct CpuUsage {
+    line: String,
+    broker_ms_per_output: f64,
 }
 
 fn stop_worker(mut w: BenchWorker) -> (f64, f64) {
@@ -926,12 +942,13 @@ fn drain(
         Duration::from_secs(idle_secs),
         Duration::from_secs(3600),
     );
-    let cpu = watch.line(broker, &worker, seen.len());
+    let cpu = watch.usage(broker, &worker, seen.len());
     let (hwm, _) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
-    let f = summarise(label, &seen, &input.ts, &input.sizes, started, hwm, bhwm);
+    let mut f = summarise(label, &seen, &input.ts, &input.sizes, started, hwm, bhwm);
+    f.broker_ms_per_output = Some(cpu.broker_ms_per_output);
     f.print();
-    println!("{cpu}");
+    println!("{}", cpu.line);
     f
 }
 
@@ -1112,13 +1129,13 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
         let (seen, cpu) = match reader {
             Some(reader) => {
                 let seen = reader.join().unwrap();
-                let cpu = watch.line(&broker, &worker, seen.len());
+                let cpu = watch.usage(&broker, &worker, seen.len());
                 (seen, cpu)
             }
             None => {
                 // The CPU figures cover the offered load, not the reading.
                 std::thread::sleep(Duration::from_millis(500));
-                let cpu = watch.line(&broker, &worker, n);
+                let cpu = watch.usage(&broker, &worker, n);
                 (read(), cpu)
             }
         };
@@ -1129,7 +1146,7 @@ fn rate(opts: &Opts, corpus: &Corpus, enrich: bool, rate: f64) -> RunFigures {
             f.lat_seen = "not live (--reader=after)".into();
         }
         f.print();
-        println!("{cpu}");
+        println!("{}", cpu.line);
         println!(
             "    worst latency (ms) of the inputs sent in each second: {}",
             latency_by_second(&seen, &ts)
@@ -1174,12 +1191,12 @@ fn slow(opts: &Opts, corpus: &Corpus) {
         Duration::from_secs(2),
         Duration::from_secs(5),
     );
-    let cpu = watch.line(&broker, &worker, seen.len());
+    let cpu = watch.usage(&broker, &worker, seen.len());
     let (hwm, last) = stop_worker(worker);
     let (bhwm, _) = rss(broker.pid());
     let f = summarise("slow", &seen, &input.ts, &input.sizes, started, hwm, bhwm);
     f.print();
-    println!("{cpu}");
+    println!("{}", cpu.line);
     println!(
         "    worker RSS sampled every 0.5 s: {}; at the end {last:.1} MiB",
         samples
@@ -1232,10 +1249,26 @@ fn in_rounds(
                     e.per_sec,
                     p.per_sec
                 );
+                print_broker_bound(what, e, p);
             }
             r
         })
         .collect()
+}
+
+/// When the broker is the bottleneck, the ratio can be no better than its
+/// CPU per passed-through output over its CPU per enriched one: an
+/// enriched output is larger, and even a free enrichment could not hide
+/// what the broker spends writing it. Printed beside each round's ratio so
+/// that a low ratio shows whether the broker or the worker set it.
+fn print_broker_bound(what: &str, enriched: &RunFigures, passed: &RunFigures) {
+    if let (Some(e), Some(p)) = (enriched.broker_ms_per_output, passed.broker_ms_per_output) {
+        println!(
+            "{what}: broker CPU per output {e:.2} ms enriched, {p:.2} ms passed through: \
+             where the broker is the bound, the ratio can reach ~{:.2} at most",
+            p / e
+        );
+    }
 }
 
 /// With more than one round, what issue 8 asks of the case in every round,
@@ -1264,6 +1297,21 @@ fn summarise_rounds(what: &str, rounds: &[Round], latency: bool) {
             ratios.iter().filter(|&&x| x >= 0.8).count(),
             ratios.len()
         );
+        let bounds: Vec<f64> = rounds
+            .iter()
+            .filter_map(|r| {
+                let e = r.enrich.as_ref()?.broker_ms_per_output?;
+                Some(r.pass.as_ref()?.broker_ms_per_output? / e)
+            })
+            .collect();
+        if !bounds.is_empty() {
+            println!(
+                "{what} over {} rounds: the broker's bound on the ratio = {} (median {:.2})",
+                bounds.len(),
+                list(&bounds, 2),
+                median(&bounds)
+            );
+        }
     }
     for (label, runs) in [
         (
