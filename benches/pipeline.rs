@@ -36,6 +36,12 @@
 //! in turn (pass-through first in odd rounds, enriching first in even
 //! ones), and summarises the ratio and p99 of every round: the machine's
 //! speed drifts ~20 % within minutes, and one pair of runs is one draw.
+//!
+//! `--worker-cpus=LIST` runs the worker under `taskset -c LIST` (e.g. `1`):
+//! here the broker shares the worker's two cores, and a worker kept to
+//! one of them leaves the broker the other, as a host shared with a busy
+//! neighbour would be set up. The worker sizes its pool of enrichment
+//! threads to the cores it may use.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -104,6 +110,8 @@ struct Opts {
     /// How many times the saturation and rate cases run, their modes in
     /// turn: the machine's speed drifts by minutes, so one pair is one draw.
     rounds: usize,
+    /// The CPUs the worker may run on (`taskset -c` syntax), or all.
+    worker_cpus: Option<String>,
 }
 
 impl Opts {
@@ -130,6 +138,7 @@ impl Opts {
             worker: env!("CARGO_BIN_EXE_article-enricher").to_owned(),
             reader_after: true,
             rounds: 1,
+            worker_cpus: None,
         };
         if quick {
             // Small sizes and short runs: a minute or two in all.
@@ -164,6 +173,7 @@ impl Opts {
                 "--modes" => o.modes = v.split(',').map(str::to_owned).collect(),
                 "--worker" => o.worker = v.to_owned(),
                 "--rounds" => o.rounds = (num() as usize).max(1),
+                "--worker-cpus" => o.worker_cpus = Some(v.to_owned()),
                 "--reader" => {
                     o.reader_after = match v {
                         "live" => false,
@@ -786,7 +796,15 @@ fn start_worker(
     std::fs::write(&config, toml).unwrap();
     let log_path = dir.join(format!("{name}.log"));
     let log = std::fs::File::create(&log_path).unwrap();
-    let child = std::process::Command::new(&opts.worker)
+    let mut command_line = match &opts.worker_cpus {
+        Some(cpus) => {
+            let mut c = std::process::Command::new("taskset");
+            c.args(["-c", cpus]).arg(&opts.worker);
+            c
+        }
+        None => std::process::Command::new(&opts.worker),
+    };
+    let child = command_line
         .arg("--config")
         .arg(&config)
         .args(command)
@@ -815,7 +833,13 @@ fn start_worker(
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
-        .expect("the worker starts");
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start the worker {} ({e}): build it with `cargo build --release`, \
+                 or check --worker (and, with --worker-cpus, that `taskset` is installed)",
+                opts.worker
+            )
+        });
     BenchWorker {
         child: Some(child),
         log_path,
@@ -1380,6 +1404,9 @@ fn main() {
         corpus.docs.len()
     );
     println!("worker: {}", opts.worker);
+    if let Some(cpus) = &opts.worker_cpus {
+        println!("worker CPUs: {cpus} (taskset -c)");
+    }
     println!(
         "worker librdkafka properties from the command line: consumer {:?}, producer {:?}; worker.max_in_flight {}",
         opts.consumer_props, opts.producer_props, opts.max_in_flight
