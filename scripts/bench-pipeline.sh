@@ -10,6 +10,8 @@
 #                                                    # tests' sqlite: what sqlite costs
 #   scripts/bench-pipeline.sh --cases=saturation,rate --rounds=5
 #       # each case five times, its modes in turn; medians of the ratio and p99
+#   scripts/bench-pipeline.sh --cases=saturation --rounds=3 --worker-cpus=1
+#       # the worker under taskset -c 1, off the core the broker may take
 # CPU-heavy: on a shared machine run it when the machine is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
