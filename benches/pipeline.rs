@@ -884,12 +884,12 @@ impl CpuWatch {
         let wall = self.wall0.elapsed().as_secs_f64();
         let w = cpu_secs(worker.pid());
         let b = cpu_secs(broker.pid()) - self.broker0;
+        let broker_ms_per_output = 1000.0 * b / outputs.max(1) as f64;
         let line = format!(
-            "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core, {:.2} ms per output), broker {b:.1} s ({:.0} % of a core, {:.2} ms per output)",
+            "    CPU over the {wall:.1} s of the run: worker {w:.1} s ({:.0} % of a core, {:.2} ms per output), broker {b:.1} s ({:.0} % of a core, {broker_ms_per_output:.2} ms per output)",
             100.0 * w / wall,
             1000.0 * w / outputs.max(1) as f64,
             100.0 * b / wall,
-            1000.0 * b / outputs.max(1) as f64,
         ) + &format!(
             ", the bench's own clients {:.1} s ({:.0} % of a core)",
             cpu_secs(Some(std::process::id())) - self.bench0,
@@ -901,7 +901,7 @@ impl CpuWatch {
         );
         CpuUsage {
             line,
-            broker_ms_per_output: 1000.0 * b / outputs.max(1) as f64,
+            broker_ms_per_output,
         }
     }
 }
@@ -1239,6 +1239,19 @@ struct Round {
     pass: Option<RunFigures>,
 }
 
+impl Round {
+    /// When the broker is the bottleneck, the ratio can be no better than
+    /// its CPU per passed-through output over its CPU per enriched one: an
+    /// enriched output is larger, and even a free enrichment could not
+    /// hide what the broker spends writing it. Printed beside each round's
+    /// ratio, so that a low ratio shows whether the broker or the worker
+    /// set it. None where the case does not measure the broker's CPU.
+    fn broker_bound(&self) -> Option<f64> {
+        let e = self.enrich.as_ref()?.broker_ms_per_output?;
+        Some(self.pass.as_ref()?.broker_ms_per_output? / e)
+    }
+}
+
 /// Runs a case `--rounds` times, its modes in turn: pass-through first in
 /// the first round, enriching first in the next, and so on, so that a drift
 /// of the machine's speed over the rounds favours neither mode. `run` gets
@@ -1273,26 +1286,18 @@ fn in_rounds(
                     e.per_sec,
                     p.per_sec
                 );
-                print_broker_bound(what, e, p);
+                if let Some(bound) = r.broker_bound() {
+                    println!(
+                        "{what}: broker CPU per output {:.2} ms enriched, {:.2} ms passed through: \
+                         where the broker is the bound, the ratio can reach ~{bound:.2} at most",
+                        e.broker_ms_per_output.unwrap_or_default(),
+                        p.broker_ms_per_output.unwrap_or_default(),
+                    );
+                }
             }
             r
         })
         .collect()
-}
-
-/// When the broker is the bottleneck, the ratio can be no better than its
-/// CPU per passed-through output over its CPU per enriched one: an
-/// enriched output is larger, and even a free enrichment could not hide
-/// what the broker spends writing it. Printed beside each round's ratio so
-/// that a low ratio shows whether the broker or the worker set it.
-fn print_broker_bound(what: &str, enriched: &RunFigures, passed: &RunFigures) {
-    if let (Some(e), Some(p)) = (enriched.broker_ms_per_output, passed.broker_ms_per_output) {
-        println!(
-            "{what}: broker CPU per output {e:.2} ms enriched, {p:.2} ms passed through: \
-             where the broker is the bound, the ratio can reach ~{:.2} at most",
-            p / e
-        );
-    }
 }
 
 /// With more than one round, what issue 8 asks of the case in every round,
@@ -1321,13 +1326,7 @@ fn summarise_rounds(what: &str, rounds: &[Round], latency: bool) {
             ratios.iter().filter(|&&x| x >= 0.8).count(),
             ratios.len()
         );
-        let bounds: Vec<f64> = rounds
-            .iter()
-            .filter_map(|r| {
-                let e = r.enrich.as_ref()?.broker_ms_per_output?;
-                Some(r.pass.as_ref()?.broker_ms_per_output? / e)
-            })
-            .collect();
+        let bounds: Vec<f64> = rounds.iter().filter_map(Round::broker_bound).collect();
         if !bounds.is_empty() {
             println!(
                 "{what} over {} rounds: the broker's bound on the ratio = {} (median {:.2})",
@@ -1386,11 +1385,32 @@ fn median(v: &[f64]) -> f64 {
     }
 }
 
+/// Stops the bench at its start when `taskset -c CPUS` cannot run a
+/// command, rather than after a case whose worker never started.
+fn check_worker_cpus(cpus: &str) {
+    let ran = std::process::Command::new("taskset")
+        .args(["-c", cpus, "true"])
+        .stdout(std::process::Stdio::null())
+        .status();
+    match ran {
+        Ok(status) if status.success() => {}
+        Ok(_) => panic!(
+            "--worker-cpus={cpus}: `taskset -c {cpus}` refused it; give CPUs of this machine \
+             (0 to {}), as a list like 1 or 0,1",
+            std::thread::available_parallelism().map_or(1, usize::from) - 1
+        ),
+        Err(e) => panic!("--worker-cpus needs `taskset` (util-linux), which cannot run: {e}"),
+    }
+}
+
 fn main() {
     let Some(opts) = Opts::parse() else {
         println!("the pipeline benchmark runs under `cargo bench --bench pipeline` or scripts/bench-pipeline.sh; nothing to do under cargo test");
         return;
     };
+    if let Some(cpus) = &opts.worker_cpus {
+        check_worker_cpus(cpus);
+    }
     let corpus = Corpus::load();
     let avg = corpus
         .docs

@@ -480,9 +480,7 @@ fn town_before_state(
             continue;
         }
         let town = start + 1..end;
-        let known = hits
-            .iter()
-            .any(|h| h.start < town.end && town.start < h.end);
+        let known = hits.iter().any(|h| overlaps(&h.range(), &town));
         let after_preposition = matches!(word, "in" | "of" | "from" | "at" | "near" | "outside");
         return (after_preposition && start < end && !known).then_some(town);
     }
