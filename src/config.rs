@@ -16,6 +16,11 @@ pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 /// Prefix of the environment variables that override configuration keys.
 pub const ENV_PREFIX: &str = "ARTICLE_ENRICHER__";
 
+/// The most `worker.enrich_threads` may ask for: more than any host's
+/// cores, so a larger number is a typo, not a wish for thousands of
+/// threads.
+const MAX_ENRICH_THREADS: usize = 1024;
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -87,6 +92,8 @@ pub struct WorkerConfig {
     pub shutdown_timeout_ms: u64,
     /// false: pass-through (values copied, not enriched), for benchmarks only.
     pub enrich: bool,
+    /// Threads that decode, enrich and serialize; 0: one per core.
+    pub enrich_threads: usize,
 }
 
 /// The operations endpoint (`/healthz`, `/readyz`, `/metrics`).
@@ -213,6 +220,12 @@ impl Config {
         }
         if self.worker.commit_interval_ms == 0 {
             return invalid("worker.commit_interval_ms", "must be at least 1");
+        }
+        if self.worker.enrich_threads > MAX_ENRICH_THREADS {
+            return invalid(
+                "worker.enrich_threads",
+                &format!("must be at most {MAX_ENRICH_THREADS} (0: one per core)"),
+            );
         }
         self.validate_operations()
     }
@@ -402,6 +415,12 @@ mod tests {
             jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "lots");
             let e = Config::load(None).unwrap_err().to_string().to_lowercase();
             assert!(e.contains("worker.max_in_flight"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__MAX_IN_FLIGHT", "3");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__ENRICH_THREADS", "1025");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("worker.enrich_threads"), "{e}");
+            jail.set_env("ARTICLE_ENRICHER__WORKER__ENRICH_THREADS", "2");
+            assert_eq!(Config::load(None).unwrap().worker.enrich_threads, 2);
             Ok(())
         });
     }

@@ -328,6 +328,31 @@ fn a_byte_bound_smaller_than_every_message_stalls_nothing() {
     assert_order_kept(&reader);
 }
 
+#[test]
+fn the_configured_enrich_threads_do_the_work() {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, "threads", 2);
+    let n = 20;
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::ZERO);
+    let worker = WorkerProcess::start(&broker, &topics, "threads", "enrich_threads = 3");
+    let mut reader = Reader::new(&broker, &topics);
+    producing.join().unwrap();
+    assert_none_missing(&mut reader, n, WAIT);
+    let pid = worker.pid().expect("the worker runs");
+    let pool: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("Linux lists a process's threads")
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| name.starts_with("cpu-"))
+        .collect();
+    assert_eq!(pool.len(), 3, "threads named cpu-*: {pool:?}");
+    assert!(
+        worker.log().contains("enrich_threads=3"),
+        "{}",
+        worker.log()
+    );
+}
+
 /// Within each output partition, the outputs of one input partition appear
 /// in input offset order (the worker keeps order within a partition and
 /// produces in order, one produce request in flight at a time).

@@ -1,5 +1,5 @@
 //! The threads that run the CPU-bound work (decode, enrich, serialize):
-//! one per core, and always the same ones.
+//! by default one per core, and always the same ones.
 //!
 //! Why not tokio's blocking pool: it gives a job to an idle thread and
 //! starts a new one when none is idle at that moment, and the thread that
@@ -13,6 +13,18 @@
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The threads for `worker.enrich_threads = configured`: that many, or
+/// with 0, one per core the process may use. The standard library counts
+/// the cores of the process's affinity mask (`taskset`, a container's
+/// cpuset) and its cgroup CPU quota, so a worker given two cores of a
+/// larger host starts two threads, not one per core of the host.
+pub fn threads(configured: usize) -> usize {
+    match configured {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    }
+}
 
 /// A job's panic, as `catch_unwind` gives it.
 pub type Panic = Box<dyn Any + Send + 'static>;
@@ -53,9 +65,10 @@ impl CpuPool {
         Ok(Self { jobs })
     }
 
-    /// One thread per core the process may use (cgroup quotas included).
-    pub fn per_core() -> Result<Self, CpuPoolError> {
-        Self::new(std::thread::available_parallelism().map_or(2, usize::from))
+    /// The pool `worker.enrich_threads` asks for: `configured` threads,
+    /// or with 0, one per core the process may use.
+    pub fn configured(configured: usize) -> Result<Self, CpuPoolError> {
+        Self::new(threads(configured))
     }
 
     /// Runs `job` on the pool and waits for it. A panic in `job` comes
@@ -89,6 +102,13 @@ impl CpuPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_threads_configured_is_one_per_core() {
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(threads(0), cores);
+        assert_eq!(threads(3), 3);
+    }
 
     #[tokio::test]
     async fn runs_jobs_and_returns_their_values() {

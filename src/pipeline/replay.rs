@@ -466,7 +466,7 @@ impl Replay {
                 dead_letter: opts.dead_letter.clone(),
                 pass_through: !config.worker.enrich,
             },
-            cpu: Arc::new(CpuPool::per_core()?),
+            cpu: Arc::new(CpuPool::configured(config.worker.enrich_threads)?),
             stop_requested: None,
         })
     }

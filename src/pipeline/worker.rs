@@ -45,7 +45,7 @@ use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn, Instrument};
 
-use super::cpu_pool::{CpuPool, CpuPoolError};
+use super::cpu_pool::{self, CpuPool, CpuPoolError};
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -183,8 +183,8 @@ struct Shared {
     kafka: Arc<KafkaStatus>,
     partitions: Mutex<HashMap<PartitionKey, Arc<PartitionHandle>>>,
     closing: AtomicBool,
-    /// The threads, one per core, that decode, enrich and serialize for
-    /// all partitions.
+    /// The threads (`worker.enrich_threads`, by default one per core) that
+    /// decode, enrich and serialize for all partitions.
     cpu: Arc<CpuPool>,
     /// Why the worker must stop: a partition task died (see
     /// [`on_panic`]). `run` then stops the worker and exits with an error.
@@ -788,7 +788,7 @@ impl Worker {
             ))),
             partitions: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
-            cpu: Arc::new(CpuPool::per_core()?),
+            cpu: Arc::new(CpuPool::configured(config.worker.enrich_threads)?),
             failure: watch::Sender::new(None),
         });
         let consumer: Arc<WorkerConsumer> = Arc::new(
@@ -824,6 +824,7 @@ impl Worker {
             input = ?config.topics.input,
             output = %config.topics.output,
             dead_letter = %config.topics.dead_letter,
+            enrich_threads = cpu_pool::threads(config.worker.enrich_threads),
             "worker started"
         );
         let worker = Self {
