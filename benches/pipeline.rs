@@ -42,6 +42,9 @@
 //! one of them leaves the broker the other, as a host shared with a busy
 //! neighbour would be set up. The worker sizes its pool of enrichment
 //! threads to the cores it may use.
+//!
+//! `--enrich-threads=N` sets the worker's `worker.enrich_threads`: N
+//! threads enrich, and the scheduler places them and the broker freely.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -112,6 +115,8 @@ struct Opts {
     rounds: usize,
     /// The CPUs the worker may run on (`taskset -c` syntax), or all.
     worker_cpus: Option<String>,
+    /// The worker's `worker.enrich_threads`, or its default.
+    enrich_threads: Option<String>,
 }
 
 impl Opts {
@@ -139,6 +144,7 @@ impl Opts {
             reader_after: true,
             rounds: 1,
             worker_cpus: None,
+            enrich_threads: None,
         };
         if quick {
             // Small sizes and short runs: a minute or two in all.
@@ -174,6 +180,7 @@ impl Opts {
                 "--worker" => o.worker = v.to_owned(),
                 "--rounds" => o.rounds = (num() as usize).max(1),
                 "--worker-cpus" => o.worker_cpus = Some(v.to_owned()),
+                "--enrich-threads" => o.enrich_threads = Some(v.to_owned()),
                 "--reader" => {
                     o.reader_after = match v {
                         "live" => false,
@@ -804,6 +811,9 @@ fn start_worker(
         }
         None => std::process::Command::new(&opts.worker),
     };
+    if let Some(threads) = &opts.enrich_threads {
+        command_line.env("ARTICLE_ENRICHER__WORKER__ENRICH_THREADS", threads);
+    }
     let child = command_line
         .arg("--config")
         .arg(&config)

@@ -12,6 +12,8 @@
 #       # each case five times, its modes in turn; medians of the ratio and p99
 #   scripts/bench-pipeline.sh --cases=saturation --rounds=3 --worker-cpus=1
 #       # the worker under taskset -c 1, off the core the broker may take
+#   scripts/bench-pipeline.sh --cases=saturation,rate --rounds=3 --enrich-threads=1
+#       # one enrichment thread (worker.enrich_threads), the worker unpinned
 # CPU-heavy: on a shared machine run it when the machine is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
