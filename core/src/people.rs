@@ -1429,8 +1429,10 @@ const MAX_APPOSITION_TOKENS: usize = 20;
 /// though they stop a role's backward scan ([`ROLE_STOP`]).
 const POSSESSIVES: WordList = WordList::new(&["her", "his", "its", "my", "our", "their", "your"]);
 
-/// Relative pronouns, which end a role after its title word.
-const RELATIVE: WordList = WordList::new(&["that", "which", "who", "whom"]);
+/// Relative pronouns: they end a role after its title word (`the
+/// senator who …`), and after a name they open a clause, which is no role
+/// (`Valdez Anderson, who works at …`).
+pub(crate) const RELATIVE: WordList = WordList::new(&["that", "which", "who", "whom", "whose"]);
 
 /// Auxiliary verbs, and speech verbs besides [`PERSON_VERBS`]: in the
 /// words after a name's comma, they make a clause (`, the Vermont senator

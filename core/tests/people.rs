@@ -142,7 +142,9 @@ fn appositive_roles_are_noun_phrases() {
         "Mark Penn, a Democratic pollster who worked for both Clintons, spoke. \
          Jim Brady, who was press secretary to President Ronald Reagan, died.\n\n\
          Tad Devine, a senior adviser to Mr. Sanders, agreed. \
-         Anna Kovacs, the mayor is sure, will run.",
+         Anna Kovacs, the mayor is sure, will run.\n\n\
+         David Fenton, a strategist for progressive causes whose agency, Fenton, \
+         made the ads, said its goal was a bipartisan solution.",
     );
     let roles = |n: &str| {
         p.iter()
@@ -157,6 +159,8 @@ fn appositive_roles_are_noun_phrases() {
         ["press secretary to President Ronald Reagan"]
     );
     assert_eq!(roles("Tad Devine"), ["senior adviser to Mr. Sanders"]);
+    // A relative pronoun ends the role, `whose` as well as `who`.
+    assert_eq!(roles("David Fenton"), ["strategist for progressive causes"]);
     assert!(roles("Anna Kovacs").is_empty(), "{p:#?}");
 }
 

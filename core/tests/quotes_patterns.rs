@@ -525,6 +525,29 @@ fn an_unknown_speakers_apposition_is_a_role_unless_an_age_or_a_clause() {
 }
 
 #[test]
+fn a_known_speakers_apposition_is_a_role_without_its_article() {
+    let a = run("Thomas Wiegold, an expert on defense affairs, noted that troop strength already lags the target.\n\n“The political message is that we want to grow,” Mr. Wiegold said.");
+    let roles: Vec<(QuoteKind, Option<&str>)> = a
+        .quotes
+        .iter()
+        .map(|q| {
+            let s = q.speaker.as_ref().expect("a speaker");
+            assert_eq!(s.name, "Thomas Wiegold", "{:#?}", a.quotes);
+            (q.kind, s.role.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (QuoteKind::Indirect, Some("expert on defense affairs")),
+            (QuoteKind::Direct, Some("expert on defense affairs")),
+        ],
+        "{:#?}",
+        a.quotes
+    );
+}
+
+#[test]
 fn said_a_title_of_an_office_then_the_name() {
     for (text, name, role) in [
         (

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::people::{is_title, Gender, PersonFound};
+use crate::people::{is_title, Gender, PersonFound, RELATIVE};
 use crate::text::{ceil_char_boundary, floor_char_boundary, sentence_start};
 use crate::words::WordList;
 
@@ -209,10 +209,7 @@ impl<'a> Resolver<'a> {
         let after = self.text[end..mention.end]
             .trim_start_matches([',', ' '])
             .trim_end_matches([',', ' ']);
-        let after = after
-            .strip_prefix("the ")
-            .or_else(|| after.strip_prefix("a "))
-            .unwrap_or(after);
+        let after = without_article(after);
         let role = [before, after]
             .into_iter()
             .find(|r| r.split_whitespace().any(is_title))
@@ -262,9 +259,6 @@ fn office(word: &str) -> &str {
         .find(|(abbreviation, _)| w.eq_ignore_ascii_case(abbreviation))
         .map_or(w, |&(_, full)| full)
 }
-
-/// Words that open a relative clause after a name, which is no role.
-const RELATIVE: WordList = WordList::new(&["that", "which", "who", "whom", "whose"]);
 
 /// Nouns of people or bodies that speak for the one whose they are,
 /// besides the titles: `Clinton's campaign`, `Trump's daughter`.
@@ -338,6 +332,15 @@ fn starts_upper(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// `role` without the article that opens it: `the Vermont senator`,
+/// `a spokesman`, `an adviser` give the role as a title would.
+fn without_article(role: &str) -> &str {
+    ["the ", "a ", "an "]
+        .iter()
+        .find_map(|article| role.strip_prefix(article))
+        .unwrap_or(role)
+}
+
 /// A speaker that is not a known person: an organization (`state news
 /// agency Ukrinform` → `Ukrinform`, role `state news agency`) or a noun
 /// phrase (`a campaign spokesman`) kept as written.
@@ -347,11 +350,7 @@ fn unnamed(text: &str, mention: &Range<usize>) -> Resolved {
     // `Butz, 49` and `Valdez Anderson, who works at …` give no role.
     if let Some((name, apposition)) = words.split_once(", ") {
         if name.split_whitespace().all(starts_upper) {
-            let role = apposition.trim_end_matches(',');
-            let role = ["the ", "a ", "an "]
-                .iter()
-                .find_map(|article| role.strip_prefix(article))
-                .unwrap_or(role);
+            let role = without_article(apposition.trim_end_matches(','));
             let clause = role
                 .split_whitespace()
                 .next()
