@@ -14,18 +14,6 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The threads for `worker.enrich_threads = configured`: that many, or
-/// with 0, one per core the process may use. The standard library counts
-/// the cores of the process's affinity mask (`taskset`, a container's
-/// cpuset) and its cgroup CPU quota, so a worker given two cores of a
-/// larger host starts two threads, not one per core of the host.
-pub fn threads(configured: usize) -> usize {
-    match configured {
-        0 => std::thread::available_parallelism().map_or(2, usize::from),
-        n => n,
-    }
-}
-
 /// A job's panic, as `catch_unwind` gives it.
 pub type Panic = Box<dyn Any + Send + 'static>;
 
@@ -47,6 +35,7 @@ pub struct CpuPoolError(#[source] std::io::Error);
 /// (docs/benchmark-record.md, "The pool's idle threads").
 pub struct CpuPool {
     jobs: crossbeam_channel::Sender<Job>,
+    threads: usize,
 }
 
 impl CpuPool {
@@ -55,20 +44,33 @@ impl CpuPool {
     /// have run.
     pub fn new(threads: usize) -> Result<Self, CpuPoolError> {
         let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
-        for i in 0..threads.max(1) {
+        let threads = threads.max(1);
+        for i in 0..threads {
             let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("cpu-{i}"))
                 .spawn(move || queue.iter().for_each(|job| job()))
                 .map_err(CpuPoolError)?;
         }
-        Ok(Self { jobs })
+        Ok(Self { jobs, threads })
     }
 
     /// The pool `worker.enrich_threads` asks for: `configured` threads,
-    /// or with 0, one per core the process may use.
+    /// or with 0, one per core the process may use. The standard library
+    /// counts the cores of the process's affinity mask (`taskset`, a
+    /// container's cpuset) and its cgroup CPU quota, so a worker given two
+    /// cores of a larger host starts two threads, not one per core of the
+    /// host.
     pub fn configured(configured: usize) -> Result<Self, CpuPoolError> {
-        Self::new(threads(configured))
+        Self::new(match configured {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        })
+    }
+
+    /// How many threads the pool runs.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Runs `job` on the pool and waits for it. A panic in `job` comes
@@ -106,8 +108,9 @@ mod tests {
     #[test]
     fn zero_threads_configured_is_one_per_core() {
         let cores = std::thread::available_parallelism().unwrap().get();
-        assert_eq!(threads(0), cores);
-        assert_eq!(threads(3), 3);
+        assert_eq!(CpuPool::configured(0).unwrap().threads(), cores);
+        assert_eq!(CpuPool::configured(3).unwrap().threads(), 3);
+        assert_eq!(CpuPool::new(0).unwrap().threads(), 1);
     }
 
     #[tokio::test]

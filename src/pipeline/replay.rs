@@ -388,6 +388,7 @@ pub async fn execute(
         dead_letter = %opts.dead_letter,
         messages = plan.total(),
         checkpoint = opts.checkpoint_group().as_deref().unwrap_or("none"),
+        enrich_threads = replay.cpu.threads(),
         "replay started"
     );
     let signalled = replay.run(plan.total(), shutdown).await;

@@ -45,7 +45,7 @@ use rdkafka::Message;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn, Instrument};
 
-use super::cpu_pool::{self, CpuPool, CpuPoolError};
+use super::cpu_pool::{CpuPool, CpuPoolError};
 use super::in_flight::InFlight;
 use super::kafka_config::{self, KafkaConfigError};
 use super::offsets::OffsetTracker;
@@ -824,7 +824,7 @@ impl Worker {
             input = ?config.topics.input,
             output = %config.topics.output,
             dead_letter = %config.topics.dead_letter,
-            enrich_threads = cpu_pool::threads(config.worker.enrich_threads),
+            enrich_threads = shared.cpu.threads(),
             "worker started"
         );
         let worker = Self {
