@@ -1498,8 +1498,35 @@ impl<'t> Group<'t> {
         };
         surname_only
             || long.clone().count() == 0
-            || long.into_iter().any(|v| v[0] == *first && rest_alike(v))
+            || long
+                .into_iter()
+                .any(|v| same_given_name(v[0], first) && rest_alike(v))
     }
+}
+
+/// Whether two given names are one person's: the same, or one the
+/// other's nickname (`Chuck` and `Charles`; see `data/nicknames.txt`).
+fn same_given_name(a: &str, b: &str) -> bool {
+    a == b || {
+        let stands_for = |nick: &str, given: &str| {
+            nicknames()
+                .iter()
+                .any(|(n, g)| n.eq_ignore_ascii_case(nick) && g.eq_ignore_ascii_case(given))
+        };
+        stands_for(a, b) || stands_for(b, a)
+    }
+}
+
+/// The pairs of `data/nicknames.txt`: (nickname, given name), lowercase.
+fn nicknames() -> &'static [(&'static str, &'static str)] {
+    static NICKNAMES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    NICKNAMES.get_or_init(|| {
+        include_str!("../data/nicknames.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(' '))
+            .collect()
+    })
 }
 
 /// Where a name's surname is: its last word, or the one before a
@@ -1851,6 +1878,24 @@ mod tests {
             assert_eq!(facts.org_word(), in_list(ORG_WORDS), "{w}");
         }
         assert_eq!(run_word_facts("Mrs").title(), Some(Some(Gender::Female)));
+    }
+
+    #[test]
+    fn nicknames_are_lowercase_pairs_each_standing_for_one_name() {
+        let pairs = nicknames();
+        assert!(pairs.len() > 50, "{pairs:?}");
+        for (k, (nick, given)) in pairs.iter().enumerate() {
+            for w in [nick, given] {
+                assert!(w.bytes().all(|b| b.is_ascii_lowercase()), "{w:?}");
+            }
+            assert_ne!(nick, given);
+            assert!(
+                pairs[..k].iter().all(|(other, _)| other != nick),
+                "{nick} stands for two names"
+            );
+        }
+        assert!(same_given_name("Pete", "Peter") && same_given_name("Peter", "Pete"));
+        assert!(!same_given_name("Bill", "Hillary"));
     }
 
     #[test]

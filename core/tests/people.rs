@@ -86,6 +86,25 @@ fn two_people_sharing_a_surname_stay_apart() {
 }
 
 #[test]
+fn a_nickname_and_its_given_name_are_one_person() {
+    let p = people(
+        "Sen. Chuck Grassley opened the hearing.\n\nCharles Grassley said the committee would vote. \
+         Ken Starr and Kenneth Starr are one man too, but Bill Clinton and Hillary Clinton are two.",
+    );
+    let n: Vec<(&str, usize)> = p.iter().map(|x| (x.name.as_str(), x.count)).collect();
+    assert_eq!(
+        n,
+        [
+            ("Charles Grassley", 2),
+            ("Kenneth Starr", 2),
+            ("Bill Clinton", 1),
+            ("Hillary Clinton", 1)
+        ],
+        "{p:#?}"
+    );
+}
+
+#[test]
 fn a_speech_verb_or_according_to_before_a_name() {
     assert_eq!(
         names("Lead.\n\nThe hearing ran late. “We will appeal,” said Tenzing Quill, who represents the family."),
