@@ -1250,15 +1250,24 @@ struct Round {
 }
 
 impl Round {
+    /// The broker's CPU per output, ms, enriching and passing through;
+    /// None where the case does not measure it.
+    fn broker_ms(&self) -> Option<(f64, f64)> {
+        Some((
+            self.enrich.as_ref()?.broker_ms_per_output?,
+            self.pass.as_ref()?.broker_ms_per_output?,
+        ))
+    }
+
     /// When the broker is the bottleneck, the ratio can be no better than
     /// its CPU per passed-through output over its CPU per enriched one: an
     /// enriched output is larger, and even a free enrichment could not
     /// hide what the broker spends writing it. Printed beside each round's
     /// ratio, so that a low ratio shows whether the broker or the worker
-    /// set it. None where the case does not measure the broker's CPU.
+    /// set it.
     fn broker_bound(&self) -> Option<f64> {
-        let e = self.enrich.as_ref()?.broker_ms_per_output?;
-        Some(self.pass.as_ref()?.broker_ms_per_output? / e)
+        let (enriched, passed) = self.broker_ms()?;
+        Some(passed / enriched)
     }
 }
 
@@ -1296,12 +1305,10 @@ fn in_rounds(
                     e.per_sec,
                     p.per_sec
                 );
-                if let Some(bound) = r.broker_bound() {
+                if let (Some((enriched, passed)), Some(bound)) = (r.broker_ms(), r.broker_bound()) {
                     println!(
-                        "{what}: broker CPU per output {:.2} ms enriched, {:.2} ms passed through: \
-                         where the broker is the bound, the ratio can reach ~{bound:.2} at most",
-                        e.broker_ms_per_output.unwrap_or_default(),
-                        p.broker_ms_per_output.unwrap_or_default(),
+                        "{what}: broker CPU per output {enriched:.2} ms enriched, {passed:.2} ms passed through: \
+                         where the broker is the bound, the ratio can reach ~{bound:.2} at most"
                     );
                 }
             }

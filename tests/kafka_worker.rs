@@ -317,27 +317,14 @@ fn sigterm_mid_stream_then_restart_loses_nothing() {
 /// never stalls a partition.
 #[test]
 fn a_byte_bound_smaller_than_every_message_stalls_nothing() {
-    let broker = Broker::start();
-    let topics = Topics::create(&broker, "bytebound", 2);
-    let n = 30;
-    let producing = produce_slowly(&broker, &topics.input, n, Duration::ZERO);
-    let _worker = WorkerProcess::start(&broker, &topics, "bytebound", "max_in_flight_bytes = 16");
-    let mut reader = Reader::new(&broker, &topics);
-    producing.join().unwrap();
-    assert_none_missing(&mut reader, n, WAIT);
-    assert_order_kept(&reader);
+    let run = deliver("bytebound", "max_in_flight_bytes = 16", 30);
+    assert_order_kept(&run.reader);
 }
 
 #[test]
 fn the_configured_enrich_threads_do_the_work() {
-    let broker = Broker::start();
-    let topics = Topics::create(&broker, "threads", 2);
-    let n = 20;
-    let producing = produce_slowly(&broker, &topics.input, n, Duration::ZERO);
-    let worker = WorkerProcess::start(&broker, &topics, "threads", "enrich_threads = 3");
-    let mut reader = Reader::new(&broker, &topics);
-    producing.join().unwrap();
-    assert_none_missing(&mut reader, n, WAIT);
+    let run = deliver("threads", "enrich_threads = 3", 20);
+    let worker = &run.worker;
     let pid = worker.pid().expect("the worker runs");
     let pool: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
         .expect("Linux lists a process's threads")
@@ -351,6 +338,31 @@ fn the_configured_enrich_threads_do_the_work() {
         "{}",
         worker.log()
     );
+}
+
+/// A worker with `extra` in its `[worker]` section, after it delivered
+/// every one of `n` articles produced to a fresh broker: for tests of one
+/// setting, which check what else they need. Fields drop in order: the
+/// worker and the reader before their broker.
+struct Delivered {
+    worker: WorkerProcess,
+    reader: Reader,
+    _broker: Broker,
+}
+
+fn deliver(name: &str, extra: &str, n: usize) -> Delivered {
+    let broker = Broker::start();
+    let topics = Topics::create(&broker, name, 2);
+    let producing = produce_slowly(&broker, &topics.input, n, Duration::ZERO);
+    let worker = WorkerProcess::start(&broker, &topics, name, extra);
+    let mut reader = Reader::new(&broker, &topics);
+    producing.join().unwrap();
+    assert_none_missing(&mut reader, n, WAIT);
+    Delivered {
+        worker,
+        reader,
+        _broker: broker,
+    }
 }
 
 /// Within each output partition, the outputs of one input partition appear

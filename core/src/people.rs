@@ -1884,6 +1884,12 @@ mod tests {
     fn nicknames_are_lowercase_pairs_each_standing_for_one_name() {
         let pairs = nicknames();
         assert!(pairs.len() > 50, "{pairs:?}");
+        // No line is dropped by the parse for want of its space.
+        let lines = include_str!("../data/nicknames.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count();
+        assert_eq!(pairs.len(), lines);
         for (k, (nick, given)) in pairs.iter().enumerate() {
             for w in [nick, given] {
                 assert!(w.bytes().all(|b| b.is_ascii_lowercase()), "{w:?}");
