@@ -73,8 +73,6 @@ scripts/ensure-build-deps.sh
 # --- instrument, train, optimize ----------------------------------------------
 target=$(rustc -vV | sed -n 's/^host: //p')
 out="${CARGO_TARGET_DIR:-target}/$target/release"
-# Profiles of an earlier build describe other code: start from none.
-rm -rf "${CARGO_TARGET_DIR:-target}/pgo-profiles"
 
 # Runs the instrumented binary $1 (its remaining arguments after it) and
 # checks that it wrote events. A line that fails to decode is reported and
@@ -89,10 +87,12 @@ train() {
 }
 
 if $bench; then
-  # The bench links the core as `-p enricher-core` builds it; a profile
-  # matches only code built the same way (the worker's build unifies other
-  # features into the core's dependencies, which renames its functions), so
-  # the core's own `enrich_lines` is what trains here.
+  # A profile matches only functions built the same way. Taken from the
+  # worker, it missed 553 of the bench's (the worker's build resolves the
+  # core's dependencies with other features, which renames the core's
+  # functions), so the core's own `enrich_lines`, built as the bench
+  # builds the core, trains here. (`cargo pgo build` clears the profiles
+  # of an earlier build.)
   echo "build-pgo: building the instrumented core" >&2
   cargo pgo build -- --locked -p enricher-core --example enrich_lines >&2
   train "$out/examples/enrich_lines" "$training"
