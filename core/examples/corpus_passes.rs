@@ -7,9 +7,10 @@
 //! line) once, in order, as the worker meets them; copies of the articles
 //! are made before the clock starts. It prints the best and the median
 //! pass in MB/s of article text. A pass takes well under a second, so a
-//! run of twenty sees one state of the machine: two builds run in turn
-//! agree to ~1 %, where criterion's eight-second windows drift by 10 %
-//! (BENCHMARKS.md). The criterion bench (`cargo bench --bench enrich`)
+//! run of twenty mostly sees one state of the machine: in a calm spell,
+//! runs of one build agree to ~1 %, where criterion's eight-second
+//! windows drift by 10 % (BENCHMARKS.md); alternate two builds to compare
+//! them. The criterion bench (`cargo bench --bench enrich`)
 //! stays the published figure.
 //!
 //! The order matters: enriched twice in a row, an article takes about a
