@@ -87,12 +87,12 @@ train() {
 }
 
 if $bench; then
-  # A profile matches only functions built the same way. Taken from the
-  # worker, it missed 553 of the bench's (the worker's build resolves the
-  # core's dependencies with other features, which renames the core's
-  # functions), so the core's own `enrich_lines`, built as the bench
-  # builds the core, trains here. (`cargo pgo build` clears the profiles
-  # of an earlier build.)
+  # A profile matches functions by their symbol names. Taken from the
+  # worker, it missed 553 of the bench's: the worker's build names the
+  # core's functions differently (most likely because it resolves the
+  # core's dependencies with other features). So the core's own
+  # `enrich_lines`, built as the bench builds the core, trains here.
+  # (`cargo pgo build` clears the profiles of an earlier build.)
   echo "build-pgo: building the instrumented core" >&2
   cargo pgo build -- --locked -p enricher-core --example enrich_lines >&2
   train "$out/examples/enrich_lines" "$training"
