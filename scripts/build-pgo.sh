@@ -68,7 +68,6 @@ if ! grep -q '^\[llvm-profdata\]: found' <<<"$info"; then
     { echo "build-pgo: 'rustup component add llvm-tools' failed; PGO needs llvm-profdata" \
       "of the compiler's LLVM version" >&2; exit 1; }
 fi
-scripts/ensure-build-deps.sh
 
 # --- instrument, train, optimize ----------------------------------------------
 target=$(rustc -vV | sed -n 's/^host: //p')
@@ -100,6 +99,8 @@ if $bench; then
     "${BENCH_FILTER:-^bytes/enrich\$}" >&2
   exit 0
 fi
+# The worker links librdkafka, built from source: make and perl.
+scripts/ensure-build-deps.sh
 echo "build-pgo: building the instrumented worker" >&2
 cargo pgo build -- --locked --bin article-enricher >&2
 train "$out/article-enricher" enrich --input "$training"

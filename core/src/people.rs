@@ -261,6 +261,12 @@ fn lookup(map: &Gendered, word: &str) -> Facts {
     }
 }
 
+/// The lines of a data file compiled in from `data/`, without its
+/// comment lines (`#` first).
+fn data_lines(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines().filter(|l| !l.starts_with('#'))
+}
+
 /// Parses a lexicon file of `kind` (`Facts::TITLE` or
 /// `Facts::FIRST_NAME`): a word and an optional gender per line.
 ///
@@ -269,8 +275,7 @@ fn lookup(map: &Gendered, word: &str) -> Facts {
 /// On a word that does not pack: the lexicons are compiled in, so a test
 /// catches it.
 fn parse_gendered(data: &'static str, kind: u8) -> Vec<(u128, Facts)> {
-    data.lines()
-        .filter(|l| !l.starts_with('#'))
+    data_lines(data)
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
             let word = parts.next()?;
@@ -1517,13 +1522,15 @@ fn same_given_name(a: &str, b: &str) -> bool {
     }
 }
 
-/// The pairs of `data/nicknames.txt`: (nickname, given name), lowercase.
+/// `data/nicknames.txt`: a nickname and the given name it stands for per
+/// line.
+const NICKNAMES_TXT: &str = include_str!("../data/nicknames.txt");
+
+/// The pairs of [`NICKNAMES_TXT`]: (nickname, given name), lowercase.
 fn nicknames() -> &'static [(&'static str, &'static str)] {
     static NICKNAMES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
     NICKNAMES.get_or_init(|| {
-        include_str!("../data/nicknames.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
+        data_lines(NICKNAMES_TXT)
             .filter_map(|l| l.split_once(' '))
             .collect()
     })
@@ -1834,11 +1841,8 @@ mod tests {
         let lexicon = lexicon();
         let first_names = include_str!("../data/first-names.txt");
         let titles = include_str!("../data/titles.txt");
-        let lines = |data: &'static str| {
-            data.lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split_whitespace().next())
-        };
+        let lines =
+            |data: &'static str| data_lines(data).filter_map(|l| l.split_whitespace().next());
         // Each word as listed, in capitals and capitalized.
         let every_case = |words: &[&str], found: &dyn Fn(&str) -> bool| {
             for &word in words {
@@ -1885,11 +1889,7 @@ mod tests {
         let pairs = nicknames();
         assert!(pairs.len() > 50, "{pairs:?}");
         // No line is dropped by the parse for want of its space.
-        let lines = include_str!("../data/nicknames.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .count();
-        assert_eq!(pairs.len(), lines);
+        assert_eq!(pairs.len(), data_lines(NICKNAMES_TXT).count());
         for (k, (nick, given)) in pairs.iter().enumerate() {
             for w in [nick, given] {
                 assert!(w.bytes().all(|b| b.is_ascii_lowercase()), "{w:?}");
